@@ -1,0 +1,232 @@
+// MSI-X engine of one PCIe function: the vector table, the Pending Bit Array, per-vector
+// moderation and the message output register. Each function (PF or VF) instantiates
+// its own copy, so nothing here assumes a single function.
+//
+// Per cycle, for every vector v (masked = entry mask | Function Mask | !MSI-X Enable):
+//   - a trigger sets req[v];
+//   - a masked request moves to the PBA (pending, nothing sent);
+//   - an unmasked pending bit clears and becomes a request (the replay on unmask);
+//   - the lowest unmasked request whose moderation counter is 0 is issued into the
+//     output register when that register is free or being emptied; issuing reloads
+//     the counter so the next message of v is issued at least VEC_MOD[v] cycles later.
+// Triggers that arrive while req[v] is set merge into the one message.
+module irq_msix
+  import irq_ctrl_reg_pkg::*;
+#(
+  parameter int unsigned NUM_VECTORS = NUM_VECTORS_DEFAULT,
+  parameter int unsigned AW          = BUS_ADDR_BITS,
+  parameter int unsigned VIW         = (NUM_VECTORS > 1) ? $clog2(NUM_VECTORS) : 1
+) (
+  input  logic                   clk_i,
+  input  logic                   rst_ni,
+  input  logic                   cfg_enable_i,     // Message Control.MSI-X Enable
+  input  logic                   cfg_func_mask_i,  // Message Control.Function Mask
+  output logic                   enabled_o,        // sampled MSI-X Enable
+  input  logic [NUM_VECTORS-1:0] vec_trig_i,
+  // register access (see irq_ctrl_axil)
+  input  logic                   wr_i,
+  input  logic [AW-1:0]          wr_addr_i,
+  input  logic [1:0]             wr_lanes_i,
+  input  logic [63:0]            wr_data_i,
+  output logic [1:0]             wr_hit_o,
+  output logic [1:0]             wr_bad_o,
+  input  logic [AW-1:0]          rd_addr_i,
+  output logic [63:0]            rd_data_o,
+  // messages: posted 4-byte write of data to addr
+  output logic                   msg_valid_o,
+  input  logic                   msg_ready_i,
+  output logic [63:0]            msg_addr_o,
+  output logic [31:0]            msg_data_o,
+  output logic [10:0]            msg_vector_o
+);
+  localparam int unsigned NV    = NUM_VECTORS;
+  localparam int unsigned PBA_W = ((NV + 63) / 64) * 64;
+  localparam int unsigned MODW  = VEC_MOD_INTERVAL_WIDTH;
+
+  // Table RAM: address and data words are not reset (the spec leaves them undefined).
+  logic [31:0]     addr_lo_q [NV];
+  logic [31:0]     addr_hi_q [NV];
+  logic [31:0]     data_q [NV];
+  logic [NV-1:0]   mask_q, mask_d;
+  logic [NV-1:0]   req_q, req_d, pba_q, pba_d;
+  logic [MODW-1:0] ivl_q [NV];
+  logic [MODW-1:0] ivl_d [NV];
+  logic [MODW-1:0] cnt_q [NV];
+  logic            cfg_en_q, cfg_fm_q;
+  logic            msg_valid_q;
+  logic [63:0]     msg_addr_q;
+  logic [31:0]     msg_data_q;
+  logic [VIW-1:0]  msg_vec_q;
+
+  // ---- message engine ------------------------------------------------------------
+  logic [NV-1:0] masked, eligible, granted;
+  logic          slot_free, gvalid;
+  logic [VIW-1:0] gidx;
+
+  assign masked    = mask_q | {NV{cfg_fm_q || !cfg_en_q}};
+  assign slot_free = !msg_valid_q || msg_ready_i;
+  always_comb begin
+    for (int v = 0; v < NV; v++) eligible[v] = req_q[v] && !masked[v] && (cnt_q[v] == '0);
+  end
+
+  irq_prio_arb #(.N(NV), .IW(VIW)) u_arb (
+    .req_i  (eligible),
+    .valid_o(gvalid),
+    .idx_o  (gidx)
+  );
+
+  always_comb begin
+    granted = '0;
+    if (slot_free && gvalid) granted[gidx] = 1'b1;
+  end
+
+  assign req_d = (req_q & ~masked & ~granted) | vec_trig_i | (pba_q & ~masked);
+  assign pba_d = masked & (pba_q | req_q);
+
+  // ---- register decode -----------------------------------------------------------
+  localparam logic [AW-1:0] TABLE_END = MSIX_TABLE_OFFSET + AW'(NV * MSIX_ENTRY_BYTES);
+  localparam logic [AW-1:0] PBA_END   = MSIX_PBA_OFFSET + AW'(PBA_W / 8);
+  localparam logic [AW-1:0] MOD_END   = VEC_MOD_OFFSET + AW'(NV * VEC_MOD_STRIDE);
+
+  logic [PBA_W-1:0] pba_pad;
+  assign pba_pad = PBA_W'(pba_q);
+
+  // Decode (which lane hits what) is kept apart from the write, which the bus commits
+  // only when no lane refuses it.
+  typedef enum logic [1:0] {K_NONE, K_TABLE, K_PBA, K_MOD} kind_e;
+  kind_e          kind [2];
+  logic [VIW-1:0] widx [2];
+  logic [1:0]     tbl_word [2];
+  always_comb begin
+    for (int l = 0; l < 2; l++) begin
+      logic [AW-1:0] wa;
+      wa = wr_addr_i + AW'(4 * l);
+      tbl_word[l] = 2'((wa - MSIX_TABLE_OFFSET) >> 2);
+      if (wa >= MSIX_TABLE_OFFSET && wa < TABLE_END) begin
+        kind[l] = K_TABLE;
+        widx[l] = VIW'((wa - MSIX_TABLE_OFFSET) >> 4);
+      end else if (wa >= MSIX_PBA_OFFSET && wa < PBA_END) begin
+        kind[l] = K_PBA;
+        widx[l] = '0;
+      end else if (wa >= VEC_MOD_OFFSET && wa < MOD_END) begin
+        kind[l] = K_MOD;
+        widx[l] = VIW'((wa - VEC_MOD_OFFSET) >> 2);
+      end else begin
+        kind[l] = K_NONE;
+        widx[l] = '0;
+      end
+      wr_hit_o[l] = kind[l] != K_NONE;
+      wr_bad_o[l] = kind[l] == K_PBA;  // the PBA is read-only
+    end
+  end
+
+  logic tbl_we [2];
+  always_comb begin
+    mask_d = mask_q;
+    ivl_d  = ivl_q;
+    for (int l = 0; l < 2; l++) begin
+      logic [31:0] wd;
+      wd = wr_data_i[32*l +: 32];
+      tbl_we[l] = 1'b0;
+      if (wr_i && wr_lanes_i[l]) begin
+        if (kind[l] == K_TABLE) begin
+          if (32'(tbl_word[l]) * 4 == MSIX_VECTOR_CTRL_OFFSET)
+            mask_d[widx[l]] = wd[MSIX_VECTOR_CTRL_MASK_LSB];
+          else tbl_we[l] = 1'b1;
+        end else if (kind[l] == K_MOD) begin
+          ivl_d[widx[l]] = wd[VEC_MOD_INTERVAL_LSB +: MODW];
+        end
+      end
+    end
+  end
+
+  always_comb begin
+    rd_data_o = '0;
+    for (int l = 0; l < 2; l++) begin
+      logic [AW-1:0] ra, rel;
+      logic [31:0]   rd;
+      logic [VIW-1:0] i;
+      ra = rd_addr_i + AW'(4 * l);
+      rd = '0;
+      if (ra >= MSIX_TABLE_OFFSET && ra < TABLE_END) begin
+        rel = ra - MSIX_TABLE_OFFSET;
+        i   = rel[4 +: VIW];
+        case (32'(rel[3:0]))
+          MSIX_MSG_ADDR_LO_OFFSET: rd = addr_lo_q[i];
+          MSIX_MSG_ADDR_HI_OFFSET: rd = addr_hi_q[i];
+          MSIX_MSG_DATA_OFFSET:    rd = data_q[i];
+          default:                 rd[MSIX_VECTOR_CTRL_MASK_LSB] = mask_q[i];
+        endcase
+      end else if (ra >= MSIX_PBA_OFFSET && ra < PBA_END) begin
+        rel = ra - MSIX_PBA_OFFSET;
+        rd  = pba_pad[32*rel[AW-1:2] +: 32];
+      end else if (ra >= VEC_MOD_OFFSET && ra < MOD_END) begin
+        rel = ra - VEC_MOD_OFFSET;
+        rd[VEC_MOD_INTERVAL_LSB +: MODW] = ivl_q[rel[2 +: VIW]];
+      end
+      rd_data_o[32*l +: 32] = rd;
+    end
+  end
+
+  // Moderation counters: reload on issue, else count down to 0.
+  logic [MODW-1:0] cnt_d [NV];
+  always_comb begin
+    for (int v = 0; v < NV; v++) begin
+      if (granted[v]) cnt_d[v] = (ivl_q[v] > MODW'(1)) ? ivl_q[v] - MODW'(1) : '0;
+      else if (cnt_q[v] != '0) cnt_d[v] = cnt_q[v] - MODW'(1);
+      else cnt_d[v] = '0;
+    end
+  end
+
+  // ---- state -----------------------------------------------------------------------
+  always_ff @(posedge clk_i) begin
+    for (int l = 0; l < 2; l++) begin
+      if (tbl_we[l]) begin
+        case (32'(tbl_word[l]) * 4)
+          MSIX_MSG_ADDR_LO_OFFSET:
+            addr_lo_q[widx[l]] <= wr_data_i[32*l +: 32] & ~32'(2'b11);  // DWORD aligned
+          MSIX_MSG_ADDR_HI_OFFSET: addr_hi_q[widx[l]] <= wr_data_i[32*l +: 32];
+          default:                 data_q[widx[l]] <= wr_data_i[32*l +: 32];
+        endcase
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      mask_q      <= '1;  // every vector masked after reset (PCI spec)
+      req_q       <= '0;
+      pba_q       <= '0;
+      cfg_en_q    <= 1'b0;
+      cfg_fm_q    <= 1'b0;
+      msg_valid_q <= 1'b0;
+      msg_addr_q  <= '0;
+      msg_data_q  <= '0;
+      msg_vec_q   <= '0;
+      ivl_q       <= '{default: '0};
+      cnt_q       <= '{default: '0};
+    end else begin
+      mask_q   <= mask_d;
+      req_q    <= req_d;
+      pba_q    <= pba_d;
+      ivl_q    <= ivl_d;
+      cfg_en_q <= cfg_enable_i;
+      cfg_fm_q <= cfg_func_mask_i;
+      cnt_q    <= cnt_d;
+      if (slot_free) begin
+        msg_valid_q <= gvalid;
+        if (gvalid) begin
+          msg_addr_q <= {addr_hi_q[gidx], addr_lo_q[gidx]};
+          msg_data_q <= data_q[gidx];
+          msg_vec_q  <= gidx;
+        end
+      end
+    end
+  end
+
+  assign enabled_o    = cfg_en_q;
+  assign msg_valid_o  = msg_valid_q;
+  assign msg_addr_o   = msg_addr_q;
+  assign msg_data_o   = msg_data_q;
+  assign msg_vector_o = 11'(msg_vec_q);
+endmodule
