@@ -1,0 +1,100 @@
+// Port-level view of irq_ctrl_top, shared by the C++ reference model and the adapter
+// that drives the Verilated RTL, so both see the same values at the same cycle.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "irq_ctrl_regs.hpp"
+
+namespace irqlab::irqctrl {
+
+namespace regs = irqlab::regs::irq_ctrl;
+
+/// Build-time parameters of one controller instance.
+struct Config {
+  unsigned num_nodes = regs::kNumNodesDefault;
+  unsigned num_heads = regs::kNumHeadsDefault;
+  unsigned num_vectors = regs::kNumVectorsDefault;
+};
+
+inline constexpr uint8_t kRespOkay = 0;
+inline constexpr uint8_t kRespSlvErr = 2;
+
+/// Everything sampled at one rising clock edge. Pulse inputs are bit masks, bit n for
+/// node n (or head h).
+struct Inputs {
+  uint8_t dma_completed = 0;
+  uint8_t dma_preempted = 0;
+  uint8_t dma_faulted = 0;
+  std::array<uint32_t, regs::kNumNodesMax> dma_completed_fence{};
+  std::array<uint32_t, regs::kNumNodesMax> dma_preempted_fence{};
+  std::array<uint32_t, regs::kNumNodesMax> dma_faulted_fence{};
+  uint8_t vsync = 0;
+  bool pf = false;
+  uint32_t pf_fence = 0;
+  uint8_t pf_node = 0;
+  uint64_t pf_va = 0;
+
+  bool cfg_msix_enable = false;
+  bool cfg_msix_func_mask = false;
+  bool cfg_intx_disable = false;
+
+  bool awvalid = false;
+  uint32_t awaddr = 0;
+  bool wvalid = false;
+  uint64_t wdata = 0;
+  uint8_t wstrb = 0;
+  bool bready = false;
+  bool arvalid = false;
+  uint32_t araddr = 0;
+  bool rready = false;
+
+  bool msg_ready = false;
+};
+
+/// Every output of the block. All of them are functions of state only.
+struct Outputs {
+  bool awready = false;
+  bool wready = false;
+  bool bvalid = false;
+  uint8_t bresp = 0;
+  bool arready = false;
+  bool rvalid = false;
+  uint64_t rdata = 0;
+  uint8_t rresp = 0;
+  bool msg_valid = false;
+  uint64_t msg_addr = 0;
+  uint32_t msg_data = 0;
+  uint16_t msg_vector = 0;
+  bool intx = false;
+  bool intx_status = false;
+};
+
+/// One output that differs between two models.
+struct Mismatch {
+  std::string signal;
+  uint64_t a = 0;
+  uint64_t b = 0;
+};
+
+/// Lists every output that differs between a and b, by port name.
+std::vector<Mismatch> compare(const Outputs& a, const Outputs& b);
+
+/// Anything with irq_ctrl_top's ports that advances one clock edge at a time: the
+/// reference model or a Verilated build.
+class PortModel {
+ public:
+  virtual ~PortModel() = default;
+  /// The state rst_ni leaves behind.
+  virtual void reset() = 0;
+  /// Outputs during the current cycle (a function of state only).
+  virtual Outputs outputs() const = 0;
+  /// One rising clock edge with these inputs.
+  virtual void step(const Inputs& in) = 0;
+  virtual const Config& config() const = 0;
+};
+
+}  // namespace irqlab::irqctrl

@@ -1,0 +1,98 @@
+// C++ reference model of irq_ctrl_top, cycle-accurate at its ports: fed the same
+// Inputs each cycle as the RTL, it gives the same Outputs each cycle. It is written to
+// be read as the block's specification; docs/rtl.md explains the same rules in prose.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "irq_ctrl_ports.hpp"
+
+namespace irqlab::irqctrl {
+
+/// Deliberate defects, so tests can prove that the lockstep bench notices a wrong model.
+enum class RefFault {
+  kNone,
+  kModerationOffByOne,  ///< next message of a vector allowed one cycle early
+  kClearBeatsEvent,     ///< a W1C clear in the event's cycle loses the event
+  kNoReplayOnUnmask,    ///< unmasking leaves the pending bit set and sends nothing
+};
+
+/// What the stimulus made the block do; a lockstep run can require each to be non-zero.
+struct Coverage {
+  uint64_t source_events = 0;
+  uint64_t messages_issued = 0;
+  uint64_t messages_backpressured = 0;  ///< cycles with a message held by !msg_ready
+  uint64_t masked_to_pba = 0;           ///< requests parked in the PBA while masked
+  uint64_t pba_replays = 0;             ///< pending bits sent after an unmask
+  uint64_t merged_triggers = 0;         ///< triggers that joined an outstanding request
+  uint64_t moderation_holds = 0;        ///< cycles a ready request waited for its interval
+  uint64_t w1c_clear_with_event = 0;    ///< a clear and a new event for one bit in one cycle
+  uint64_t writes_ok = 0;
+  uint64_t writes_refused = 0;
+  uint64_t reads = 0;
+  uint64_t table_writes = 0;
+  uint64_t intx_cycles = 0;
+  uint64_t function_mask_cycles = 0;
+};
+
+class IrqCtrlRef final : public PortModel {
+ public:
+  explicit IrqCtrlRef(const Config& cfg, RefFault fault = RefFault::kNone);
+
+  void reset() override;
+  Outputs outputs() const override;
+  void step(const Inputs& in) override;
+  const Config& config() const override { return cfg_; }
+  const Coverage& coverage() const { return cov_; }
+
+ private:
+  struct Access {  // the decode of one written dword
+    enum Kind { kNone, kStatus, kEnable, kMaster, kRoute, kReadOnly, kTable, kPba, kModeration };
+    Kind kind = kNone;
+    unsigned index = 0;  // route source, table vector or moderation vector
+    bool refused = false;
+  };
+  struct State {
+    // bus front end
+    bool aw_full = false, w_full = false, bvalid = false, rvalid = false;
+    uint32_t awaddr = 0;
+    uint64_t wdata = 0, rdata = 0;
+    uint8_t wstrb = 0, bresp = kRespOkay;
+    // sources
+    uint32_t status = 0, enable = 0, evt_last = 0, pend_last = 0;
+    bool master = false;
+    std::vector<uint16_t> route;
+    std::array<uint32_t, regs::kNumNodesMax> completed_fence{}, preempted_fence{}, faulted_fence{};
+    std::array<uint32_t, regs::kNumHeadsMax> vsync_count{};
+    uint32_t pf_fence = 0;
+    uint8_t pf_node = 0;
+    uint64_t pf_va = 0;
+    // MSI-X
+    std::vector<uint32_t> addr_lo, addr_hi, data;
+    std::vector<bool> mask, req, pba;
+    std::vector<uint16_t> interval, countdown;
+    bool cfg_enable = false, cfg_func_mask = false, cfg_intx_disable = false;
+    bool msg_valid = false;
+    uint64_t msg_addr = 0;
+    uint32_t msg_data = 0;
+    uint16_t msg_vector = 0;
+  };
+
+  uint32_t implemented_sources() const;
+  uint32_t pending(const State& s) const;
+  bool masked(const State& s, unsigned v) const;
+  Access decode_write(uint32_t addr, uint32_t value) const;
+  uint32_t read_dword(uint32_t addr) const;
+  void bus_and_registers(const Inputs& in, State& next, uint32_t& w1c);
+  void sources(const Inputs& in, uint32_t w1c, State& next, std::vector<bool>& trig);
+  void msix_engine(const Inputs& in, const std::vector<bool>& trig, State& next);
+
+  Config cfg_;
+  RefFault fault_;
+  State s_;
+  Coverage cov_;
+};
+
+}  // namespace irqlab::irqctrl
