@@ -8,7 +8,9 @@ bool in_array(uint32_t a, uint32_t base, uint32_t stride, uint32_t count) {
   return a >= base && a - base < stride * count && (a - base) % stride == 0;
 }
 
-uint32_t pba_bytes(unsigned num_vectors) { return (num_vectors + 63) / 64 * 8; }
+uint32_t pba_bytes(unsigned num_vectors) {
+  return (num_vectors + 63) / 64 * 8;
+}
 
 unsigned index_bits(unsigned n) {
   unsigned bits = 0;
@@ -18,7 +20,9 @@ unsigned index_bits(unsigned n) {
 
 }  // namespace
 
-IrqCtrlRef::IrqCtrlRef(const Config& cfg, RefFault fault) : cfg_(cfg), fault_(fault) { reset(); }
+IrqCtrlRef::IrqCtrlRef(const Config& cfg, RefFault fault) : cfg_(cfg), fault_(fault) {
+  reset();
+}
 
 void IrqCtrlRef::reset() {
   const unsigned nv = cfg_.num_vectors;
@@ -86,18 +90,18 @@ IrqCtrlRef::Access IrqCtrlRef::decode_write(uint32_t a, uint32_t value) const {
     const bool bad = regs::ROUTE::VECTOR.get(value) >= nv;
     return {A::kRoute, (a - regs::ROUTE::kOffset) / regs::ROUTE::kStride, bad};
   }
-  const bool read_only =
-      a == regs::ID::kOffset || a == regs::HWCFG::kOffset || a == regs::INTR_PENDING::kOffset ||
-      in_array(a, regs::NODE_COMPLETED_FENCE::kOffset, regs::NODE_COMPLETED_FENCE::kStride,
-               regs::NODE_COMPLETED_FENCE::kCount) ||
-      in_array(a, regs::NODE_PREEMPTED_FENCE::kOffset, regs::NODE_PREEMPTED_FENCE::kStride,
-               regs::NODE_PREEMPTED_FENCE::kCount) ||
-      in_array(a, regs::NODE_FAULTED_FENCE::kOffset, regs::NODE_FAULTED_FENCE::kStride,
-               regs::NODE_FAULTED_FENCE::kCount) ||
-      in_array(a, regs::HEAD_VSYNC_COUNT::kOffset, regs::HEAD_VSYNC_COUNT::kStride,
-               regs::HEAD_VSYNC_COUNT::kCount) ||
-      a == regs::PF_FENCE::kOffset || a == regs::PF_NODE::kOffset ||
-      a == regs::PF_VA_LO::kOffset || a == regs::PF_VA_HI::kOffset;
+  const bool read_only = a == regs::ID::kOffset || a == regs::HWCFG::kOffset ||
+                         a == regs::INTR_PENDING::kOffset ||
+                         in_array(a, regs::NODE_COMPLETED_FENCE::kOffset, regs::NODE_COMPLETED_FENCE::kStride,
+                                  regs::NODE_COMPLETED_FENCE::kCount) ||
+                         in_array(a, regs::NODE_PREEMPTED_FENCE::kOffset, regs::NODE_PREEMPTED_FENCE::kStride,
+                                  regs::NODE_PREEMPTED_FENCE::kCount) ||
+                         in_array(a, regs::NODE_FAULTED_FENCE::kOffset, regs::NODE_FAULTED_FENCE::kStride,
+                                  regs::NODE_FAULTED_FENCE::kCount) ||
+                         in_array(a, regs::HEAD_VSYNC_COUNT::kOffset, regs::HEAD_VSYNC_COUNT::kStride,
+                                  regs::HEAD_VSYNC_COUNT::kCount) ||
+                         a == regs::PF_FENCE::kOffset || a == regs::PF_NODE::kOffset ||
+                         a == regs::PF_VA_LO::kOffset || a == regs::PF_VA_HI::kOffset;
   if (read_only) return {A::kReadOnly, 0, true};
   const uint32_t table = regs::msix::kTableOffset;
   if (a >= table && a < table + nv * regs::msix::kEntryBytes) {
@@ -212,7 +216,9 @@ void IrqCtrlRef::bus_and_registers(const Inputs& in, State& next, uint32_t& w1c)
         case Access::kTable:
           ++cov_.table_writes;
           switch ((qword + 4 * l - regs::msix::kTableOffset) % regs::msix::kEntryBytes) {
-            case regs::msix::MSG_ADDR_LO::kOffset: next.addr_lo[i] = d & regs::msix::MSG_ADDR_LO::ADDR.mask(); break;
+            case regs::msix::MSG_ADDR_LO::kOffset:
+              next.addr_lo[i] = d & regs::msix::MSG_ADDR_LO::ADDR.mask();
+              break;
             case regs::msix::MSG_ADDR_HI::kOffset: next.addr_hi[i] = d; break;
             case regs::msix::MSG_DATA::kOffset: next.data[i] = d; break;
             default: next.mask[i] = regs::msix::VECTOR_CTRL::MASK.get(d) != 0; break;

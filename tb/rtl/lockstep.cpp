@@ -82,6 +82,13 @@ std::vector<std::string> uncovered(const Coverage& c) {
   return out;
 }
 
+std::string format_speed(const LockstepResult& r) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "wall time       %.2f s, %.2f M cycles/s (both models)\n", r.seconds,
+                r.seconds > 0 ? r.cycles / r.seconds / 1e6 : 0.0);
+  return buf;
+}
+
 std::string format_summary(const LockstepResult& r, const LockstepOptions& opt) {
   std::ostringstream os;
   os << "irq_ctrl lockstep: RTL (Verilated) vs C++ reference model\n";
@@ -89,9 +96,6 @@ std::string format_summary(const LockstepResult& r, const LockstepOptions& opt) 
   os << "cycles compared " << r.cycles << " of " << opt.cycles << "\n";
   os << "table entries   " << rtl_build_config(opt.build).num_vectors << "\n";
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%.2f s, %.2f M cycles/s (both models)\n", r.seconds,
-                r.seconds > 0 ? r.cycles / r.seconds / 1e6 : 0.0);
-  os << "wall time       " << buf;
   os << "result          " << (r.divergence ? "DIVERGED" : "identical outputs every cycle") << "\n";
   os << "coverage (events the stimulus caused in the reference model):\n";
   for (const auto& k : kCounters) {

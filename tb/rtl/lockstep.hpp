@@ -41,7 +41,10 @@ std::string format_divergence(const LockstepResult& r);
 /// Names of coverage counters that stayed zero (empty = every rule was exercised).
 std::vector<std::string> uncovered(const Coverage& c);
 
-/// Human-readable summary of a run.
+/// Wall time and speed: printed, never written into reports (they must be reproducible).
+std::string format_speed(const LockstepResult& r);
+
+/// Human-readable summary of a run; identical for identical seed and options.
 std::string format_summary(const LockstepResult& r, const LockstepOptions& opt);
 
 }  // namespace irqlab::irqctrl

@@ -24,11 +24,10 @@ int main(int argc, char** argv) {
   app.add_option("--summary", summary_path, "also write the summary to this file");
   app.add_flag("--table-2048", table_2048, "use the NUM_VECTORS=2048 build");
   app.add_flag("--require-coverage", require_coverage, "fail if any coverage counter stays 0");
-  const std::map<std::string, RefFault> faults{
-      {"none", RefFault::kNone},
-      {"moderation-off-by-one", RefFault::kModerationOffByOne},
-      {"clear-beats-event", RefFault::kClearBeatsEvent},
-      {"no-replay-on-unmask", RefFault::kNoReplayOnUnmask}};
+  const std::map<std::string, RefFault> faults{{"none", RefFault::kNone},
+                                               {"moderation-off-by-one", RefFault::kModerationOffByOne},
+                                               {"clear-beats-event", RefFault::kClearBeatsEvent},
+                                               {"no-replay-on-unmask", RefFault::kNoReplayOnUnmask}};
   app.add_option("--ref-fault", fault_name, "alter the reference model on purpose")
       ->check(CLI::IsMember(faults));
   try {
@@ -55,7 +54,7 @@ int main(int argc, char** argv) {
   std::cout << "irq_lockstep: seed " << opt.seed << ", " << opt.cycles << " cycles" << std::endl;
   const LockstepResult r = run_lockstep(opt);
   const std::string summary = format_summary(r, opt);
-  std::cout << summary;
+  std::cout << summary << format_speed(r);
   if (!summary_path.empty()) {
     std::ofstream f(summary_path);
     f << summary;

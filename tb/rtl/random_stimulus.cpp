@@ -35,10 +35,10 @@ uint32_t RandomStimulus::random_address() {
     return regs::msix::entry(v) + 4 * below(4);
   }
   if (r < 48) {
-    static constexpr uint32_t kCtrl[] = {regs::INTR_STATUS::kOffset, regs::INTR_ENABLE::kOffset,
-                                         regs::INTR_MASTER::kOffset, regs::INTR_STATUS::kOffset,
+    static constexpr uint32_t kCtrl[] = {regs::INTR_STATUS::kOffset,  regs::INTR_ENABLE::kOffset,
+                                         regs::INTR_MASTER::kOffset,  regs::INTR_STATUS::kOffset,
                                          regs::INTR_PENDING::kOffset, regs::ID::kOffset,
-                                         regs::HWCFG::kOffset, regs::PF_VA_LO::kOffset};
+                                         regs::HWCFG::kOffset,        regs::PF_VA_LO::kOffset};
     return kCtrl[below(8)];
   }
   if (r < 58) return regs::ROUTE::offset(below(regs::ROUTE::kCount));
@@ -60,8 +60,10 @@ void RandomStimulus::new_write() {
   const unsigned nv = cfg_.num_vectors;
   uint32_t v = static_cast<uint32_t>(rng_());
   // Shape values like a driver would, so writes mostly take effect.
-  if (a == regs::INTR_MASTER::kOffset) v = chance(850);
-  else if (a == regs::INTR_ENABLE::kOffset) v = chance(700) ? 0xFFFFFFFFu : v;
+  if (a == regs::INTR_MASTER::kOffset)
+    v = chance(850);
+  else if (a == regs::INTR_ENABLE::kOffset)
+    v = chance(700) ? 0xFFFFFFFFu : v;
   else if (a >= regs::ROUTE::kOffset && a < regs::ROUTE::offset(regs::ROUTE::kCount))
     v = chance(950) ? below(nv) : below(4096);
   else if (a >= regs::VEC_MOD::kOffset && a < regs::msix::kTableOffset)
@@ -72,7 +74,7 @@ void RandomStimulus::new_write() {
   const uint32_t other = static_cast<uint32_t>(rng_());
   uint8_t strb = upper ? 0xF0 : 0x0F;
   uint64_t data = upper ? (uint64_t{v} << 32) | other : (uint64_t{other} << 32) | v;
-  if (chance(250)) strb = 0xFF;  // qword: both dwords of the aligned pair
+  if (chance(250)) strb = 0xFF;                         // qword: both dwords of the aligned pair
   if (chance(20)) strb = static_cast<uint8_t>(rng_());  // illegal strobe, refused
   cur_.awaddr = a;
   cur_.wdata = data;

@@ -36,9 +36,9 @@ class RandomStimulus {
   // phases
   uint64_t cycle_ = 0;
   uint64_t phase_end_ = 0;
-  uint32_t event_rate_ = 0;   // per mille per node per cycle
-  uint32_t ready_rate_ = 0;   // per mille
-  uint32_t bus_rate_ = 0;     // per mille chance to start an access
+  uint32_t event_rate_ = 0;  // per mille per node per cycle
+  uint32_t ready_rate_ = 0;  // per mille
+  uint32_t bus_rate_ = 0;    // per mille chance to start an access
 };
 
 }  // namespace irqlab::irqctrl

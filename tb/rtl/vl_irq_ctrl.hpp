@@ -5,8 +5,12 @@
 #include <verilated.h>
 
 #include <memory>
+#include <type_traits>
 
+#include "reproducible_fst.hpp"
 #include "rtl_model.hpp"
+
+class VerilatedFstC;
 
 namespace irqlab::irqctrl {
 
@@ -25,8 +29,11 @@ class VlIrqCtrl final : public RtlModel {
     reset();
   }
   ~VlIrqCtrl() override {
-    if (tfp_) tfp_->close();
     top_->final();
+    if (tfp_) {
+      tfp_->close();
+      if constexpr (std::is_same_v<Tracer, VerilatedFstC>) waves::stamp_fixed_fst_date(trace_.path);
+    }
   }
 
   // rst_ni must see a falling edge (Verilator starts it at 0, which is no edge) and is
