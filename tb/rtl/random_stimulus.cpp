@@ -68,7 +68,7 @@ void RandomStimulus::new_write() {
     v = chance(950) ? below(nv) : below(4096);
   else if (a >= regs::VEC_MOD::kOffset && a < regs::msix::kTableOffset)
     v = chance(500) ? 0 : (chance(900) ? below(40) : below(3000));
-  else if (a >= regs::msix::kTableOffset && a % 16 == regs::msix::VECTOR_CTRL::kOffset)
+  else if (a >= regs::msix::kTableOffset && a % regs::msix::kEntryBytes == regs::msix::VECTOR_CTRL::kOffset)
     v = chance(300) ? 1 : (chance(900) ? 0 : v);
   const bool upper = (a & 4) != 0;
   const uint32_t other = static_cast<uint32_t>(rng_());
