@@ -34,7 +34,8 @@ module irq_ctrl_axil #(
   input  logic          wr_err_i,   // decoder refuses the access
   output logic          rd_o,
   output logic [AW-1:0] rd_addr_o,
-  input  logic [63:0]   rd_data_i
+  input  logic [63:0]   rd_data_i,
+  output logic          idle_o      // no beat held, no response pending
 );
   localparam logic [1:0] RESP_OKAY   = 2'b00;
   localparam logic [1:0] RESP_SLVERR = 2'b10;
@@ -112,4 +113,5 @@ module irq_ctrl_axil #(
   assign rvalid_o  = rvalid_q;
   assign rdata_o   = rdata_q;
   assign rresp_o   = RESP_OKAY;  // reads never fail: unmapped dwords read 0
+  assign idle_o    = !aw_full_q && !w_full_q && !bvalid_q && !rvalid_q;
 endmodule

@@ -39,7 +39,8 @@ module irq_ctrl_src
   output logic [63:0]               rd_data_o,
   // to the MSI-X engine and INTx
   output logic [NUM_VECTORS-1:0]    vec_trig_o,
-  output logic                      pending_o
+  output logic                      pending_o,
+  output logic                      idle_o      // nothing changes until an input does
 );
   localparam int unsigned SW  = SOURCES_WIDTH;
   localparam int unsigned SIW = $clog2(SW);
@@ -88,6 +89,7 @@ module irq_ctrl_src
   assign pend      = status_q & en_q & {SW{master_q}};
   assign trig      = pend & (evt_q | ~seen_q);
   assign pending_o = |pend;
+  assign idle_o    = (evt_q == '0) && (pend == seen_q);
 
   always_comb begin
     vec_trig_o = '0;

@@ -55,13 +55,17 @@ module irq_ctrl_top
   output logic [10:0]                msg_vector_o,
   // INTx
   output logic                       intx_o,         // level, to Assert_INTx/Deassert_INTx
-  output logic                       intx_status_o   // config Status.Interrupt Status
+  output logic                       intx_status_o,  // config Status.Interrupt Status
+  // For simulators: the state cannot change until an input changes, so cycles with
+  // unchanged inputs may be skipped without changing any later output.
+  output logic                       idle_o
 );
   logic          wr, rd;
   logic [AW-1:0] wr_addr, rd_addr;
   logic [1:0]    wr_lanes, src_hit, src_bad, msix_hit, msix_bad;
   logic [63:0]   wr_data, src_rdata, msix_rdata;
   logic          wr_err;
+  logic          axil_idle, src_idle, msix_idle;
 
   irq_ctrl_axil #(.AW(AW)) u_axil (
     .clk_i, .rst_ni,
@@ -75,7 +79,8 @@ module irq_ctrl_top
     .wr_err_i  (wr_err),
     .rd_o      (rd),
     .rd_addr_o (rd_addr),
-    .rd_data_i (src_rdata | msix_rdata)
+    .rd_data_i (src_rdata | msix_rdata),
+    .idle_o    (axil_idle)
   );
 
   // A written lane must hit a register that accepts the value; otherwise the whole
@@ -98,7 +103,8 @@ module irq_ctrl_top
     .rd_addr_i (rd_addr),
     .rd_data_o (src_rdata),
     .vec_trig_o(vec_trig),
-    .pending_o (src_pending)
+    .pending_o (src_pending),
+    .idle_o    (src_idle)
   );
 
   irq_msix #(.NUM_VECTORS(NUM_VECTORS)) u_msix (
@@ -115,7 +121,8 @@ module irq_ctrl_top
     .wr_bad_o       (msix_bad),
     .rd_addr_i      (rd_addr),
     .rd_data_o      (msix_rdata),
-    .msg_valid_o, .msg_ready_i, .msg_addr_o, .msg_data_o, .msg_vector_o
+    .msg_valid_o, .msg_ready_i, .msg_addr_o, .msg_data_o, .msg_vector_o,
+    .idle_o         (msix_idle)
   );
 
   // INTx: level while any enabled source is pending and MSI-X is off (enabling MSI-X
@@ -128,6 +135,7 @@ module irq_ctrl_top
   end
   assign intx_status_o = src_pending;
   assign intx_o        = src_pending && !msix_enabled && !intx_disable_q;
+  assign idle_o        = axil_idle && src_idle && msix_idle;
 
   // rd is consumed inside u_axil; nothing else needs it.
   logic unused_rd;

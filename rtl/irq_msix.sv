@@ -37,7 +37,8 @@ module irq_msix
   input  logic                   msg_ready_i,
   output logic [63:0]            msg_addr_o,
   output logic [31:0]            msg_data_o,
-  output logic [10:0]            msg_vector_o
+  output logic [10:0]            msg_vector_o,
+  output logic                   idle_o  // no request, replay, countdown or message in flight
 );
   localparam int unsigned NV    = NUM_VECTORS;
   localparam int unsigned PBA_W = ((NV + 63) / 64) * 64;
@@ -223,6 +224,13 @@ module irq_msix
       end
     end
   end
+
+  logic counting;
+  always_comb begin
+    counting = 1'b0;
+    for (int v = 0; v < NV; v++) counting |= cnt_q[v] != '0;
+  end
+  assign idle_o = !msg_valid_q && (req_q == '0) && ((pba_q & ~masked) == '0) && !counting;
 
   assign enabled_o    = cfg_en_q;
   assign msg_valid_o  = msg_valid_q;

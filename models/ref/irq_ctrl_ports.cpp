@@ -21,6 +21,7 @@ std::vector<Mismatch> compare(const Outputs& a, const Outputs& b) {
   check("msg_vector_o", a.msg_vector, b.msg_vector);
   check("intx_o", a.intx, b.intx);
   check("intx_status_o", a.intx_status, b.intx_status);
+  check("idle_o", a.idle, b.idle);
   return out;
 }
 

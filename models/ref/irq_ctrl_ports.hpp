@@ -71,6 +71,7 @@ struct Outputs {
   uint16_t msg_vector = 0;
   bool intx = false;
   bool intx_status = false;
+  bool idle = false;  ///< state cannot change until an input does
 };
 
 /// One output that differs between two models.

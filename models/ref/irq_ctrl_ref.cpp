@@ -76,7 +76,20 @@ Outputs IrqCtrlRef::outputs() const {
   o.msg_vector = s_.msg_vector;
   o.intx_status = pending(s_) != 0;
   o.intx = o.intx_status && !s_.cfg_enable && !s_.cfg_intx_disable;
+  o.idle = quiescent();
   return o;
+}
+
+// Quiescent: with inputs held, no flop would change. The bus holds no beat and owes no
+// response; no event or newly pending source is in flight; no vector has a request, an
+// unmasked pending bit (a replay) or a running moderation countdown; no message waits.
+bool IrqCtrlRef::quiescent() const {
+  if (s_.aw_full || s_.w_full || s_.bvalid || s_.rvalid || s_.msg_valid) return false;
+  if (s_.evt_last != 0 || pending(s_) != s_.pend_last) return false;
+  for (unsigned v = 0; v < cfg_.num_vectors; ++v) {
+    if (s_.req[v] || (s_.pba[v] && !masked(s_, v)) || s_.countdown[v] != 0) return false;
+  }
+  return true;
 }
 
 IrqCtrlRef::Access IrqCtrlRef::decode_write(uint32_t a, uint32_t value) const {
@@ -346,6 +359,7 @@ void IrqCtrlRef::msix_engine(const Inputs& in, const std::vector<bool>& trig, St
 void IrqCtrlRef::step(const Inputs& in) {
   const Outputs now = outputs();
   if (now.intx) ++cov_.intx_cycles;
+  if (now.idle) ++cov_.idle_cycles;
   if (s_.cfg_func_mask && s_.cfg_enable) ++cov_.function_mask_cycles;
 
   // Every rule below reads the current state s_ and writes only `next`, as flops do.

@@ -35,6 +35,7 @@ struct Coverage {
   uint64_t table_writes = 0;
   uint64_t intx_cycles = 0;
   uint64_t function_mask_cycles = 0;
+  uint64_t idle_cycles = 0;  ///< cycles a simulator could have skipped
 };
 
 class IrqCtrlRef final : public PortModel {
@@ -83,6 +84,7 @@ class IrqCtrlRef final : public PortModel {
   uint32_t implemented_sources() const;
   uint32_t pending(const State& s) const;
   bool masked(const State& s, unsigned v) const;
+  bool quiescent() const;
   Access decode_write(uint32_t addr, uint32_t value) const;
   uint32_t read_dword(uint32_t addr) const;
   void bus_and_registers(const Inputs& in, State& next, uint32_t& w1c);

@@ -70,6 +70,7 @@ constexpr Counter kCounters[] = {
     {"table_writes", &Coverage::table_writes},
     {"intx_cycles", &Coverage::intx_cycles},
     {"function_mask_cycles", &Coverage::function_mask_cycles},
+    {"idle_cycles", &Coverage::idle_cycles},
 };
 
 }  // namespace

@@ -71,6 +71,7 @@ class VlIrqCtrl final : public RtlModel {
     o.msg_vector = top_->msg_vector_o;
     o.intx = top_->intx_o;
     o.intx_status = top_->intx_status_o;
+    o.idle = top_->idle_o;
     return o;
   }
 

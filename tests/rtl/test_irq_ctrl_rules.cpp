@@ -380,5 +380,43 @@ TYPED_TEST(IrqCtrlRules, RouteToAbsentVectorIsRefusedWhole) {
   EXPECT_EQ(h.read64(regs::ROUTE::offset(0)), (uint64_t{2} << 32) | 1);
 }
 
+TYPED_TEST(IrqCtrlRules, IdleOnlyWhileNothingCanChange) {
+  auto& h = this->h;
+  h.tick(2);
+  EXPECT_TRUE(h.out().idle) << "after reset";
+  h.program_vector(0, kMsiAddr, kMsiData, false);
+  h.route_and_enable(this->completed_bit(0), 0);
+  h.write32(regs::VEC_MOD::offset(0), 50);
+  h.tick(2);
+  EXPECT_TRUE(h.out().idle);
+  h.pulse_completed(0, 1);
+  h.tick();
+  EXPECT_FALSE(h.out().idle) << "event in flight";
+  h.tick(4);
+  ASSERT_EQ(h.messages().size(), 1u);
+  EXPECT_FALSE(h.out().idle) << "moderation countdown running";
+  h.tick(50);
+  EXPECT_TRUE(h.out().idle) << "countdown expired";
+  // A masked vector's pending bit is stable: idle. Unmasking makes a replay: not idle.
+  h.write32(x::entry(0) + x::VECTOR_CTRL::kOffset, 1);
+  h.pulse_completed(0, 2);
+  h.tick(10);
+  EXPECT_TRUE(this->pba_bit(0));
+  EXPECT_TRUE(h.out().idle);
+  h.in().awvalid = h.in().wvalid = true;  // bus beat held: not idle
+  h.in().awaddr = x::entry(0) + x::VECTOR_CTRL::kOffset;
+  h.in().wdata = uint64_t{0} << 32;
+  h.in().wstrb = 0xF0;
+  h.tick();
+  h.in().awvalid = h.in().wvalid = false;
+  EXPECT_FALSE(h.out().idle);
+  h.tick(3);
+  EXPECT_EQ(h.messages().size(), 1u);
+  EXPECT_FALSE(h.out().idle) << "replay in flight";
+  h.tick(60);
+  EXPECT_EQ(h.messages().size(), 2u);
+  EXPECT_TRUE(h.out().idle);
+}
+
 }  // namespace
 }  // namespace irqlab::irqctrl::test
