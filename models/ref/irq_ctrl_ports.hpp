@@ -96,6 +96,9 @@ class PortModel {
   /// One rising clock edge with these inputs.
   virtual void step(const Inputs& in) = 0;
   virtual const Config& config() const = 0;
+  /// `cycles` clock edges with unchanged inputs while outputs().idle: the state cannot
+  /// change, so only cycle bookkeeping (e.g. a waveform's time axis) moves.
+  virtual void skip_idle(uint64_t cycles) { (void)cycles; }
 };
 
 }  // namespace irqlab::irqctrl

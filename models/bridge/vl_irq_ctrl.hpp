@@ -90,6 +90,7 @@ class VlIrqCtrl final : public RtlModel {
   }
 
   uint64_t cycle() const override { return cycle_; }
+  void skip_idle(uint64_t cycles) override { cycle_ += cycles; }
   const Config& config() const override { return cfg_; }
 
  private:

@@ -1,0 +1,276 @@
+#include "irq_ctrl_bridge.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+namespace irqlab::bridge {
+
+namespace regs = irqlab::regs::irq_ctrl;
+
+namespace {
+uint64_t now_ps() {
+  return sc_core::sc_time_stamp().value();
+}
+sc_core::sc_time ps(uint64_t v) {
+  return sc_core::sc_time::from_value(v);
+}
+
+unsigned status_bit(const SourcePulse& p) {
+  switch (p.kind) {
+    case SourceKind::kDmaCompleted: return regs::sources::DMA_COMPLETED.lsb + p.index;
+    case SourceKind::kDmaPreempted: return regs::sources::DMA_PREEMPTED.lsb + p.index;
+    case SourceKind::kDmaFaulted: return regs::sources::DMA_FAULTED.lsb + p.index;
+    case SourceKind::kVsync: return regs::sources::CRTC_VSYNC.lsb + p.index;
+    case SourceKind::kPageFault: break;
+  }
+  return regs::sources::PAGE_FAULT.lsb;
+}
+}  // namespace
+
+IrqCtrlBridge::IrqCtrlBridge(sc_core::sc_module_name name, std::unique_ptr<PortModel> model,
+                             const BridgeOptions& opt)
+    : sc_core::sc_module(name), mmio("mmio"), msi("msi"), model_(std::move(model)), opt_(opt) {
+  mmio.register_b_transport(this, &IrqCtrlBridge::b_transport);
+  if (opt_.lookahead_ps < opt_.gpu_period_ps) {
+    SC_REPORT_FATAL(this->name(), "lookahead shorter than one GPU cycle: announcements could come too late");
+  }
+  in_.bready = in_.rready = in_.msg_ready = true;
+  model_->reset();
+  out_ = model_->outputs();
+  SC_THREAD(run);
+}
+
+void IrqCtrlBridge::announce(uint64_t at_ps, Announced a) {
+  const uint64_t c = at_ps / opt_.gpu_period_ps;
+  if (c < cycle_) {
+    char msg[160];
+    std::snprintf(msg, sizeof msg, "input for cycle %llu announced when the model is at cycle %llu",
+                  static_cast<unsigned long long>(c), static_cast<unsigned long long>(cycle_));
+    SC_REPORT_FATAL(name(), msg);
+  }
+  calendar_.emplace(c, std::move(a));
+  announced_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void IrqCtrlBridge::post_pulse(uint64_t at_ps, const SourcePulse& p) {
+  Announced a{Announced::kPulse, p, {false, false, false}, nullptr};
+  announce(at_ps, std::move(a));
+}
+
+void IrqCtrlBridge::post_config(uint64_t at_ps, bool msix_enable, bool func_mask, bool intx_disable) {
+  Announced a{Announced::kConfig, {}, {msix_enable, func_mask, intx_disable}, nullptr};
+  announce(at_ps, std::move(a));
+}
+
+// MMIO to BAR0: turned into one AXI4-Lite access in the cycle containing its arrival.
+// Writes are posted; a read returns when the register bus has answered, annotated with
+// the exact GPU cycles it took.
+void IrqCtrlBridge::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+  const unsigned size = gp.get_data_length();
+  const uint64_t offset = gp.get_address();
+  if ((size != 4 && size != 8) || offset % size || offset + size > regs::kBarBytes) {
+    gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    return;
+  }
+  auto op = std::make_shared<MmioOp>();
+  op->read = gp.is_read();
+  op->offset = static_cast<uint32_t>(offset);
+  op->size = size;
+  const uint64_t at = now_ps() + delay.value();
+  ++stats_.mmio;
+  if (!op->read) {
+    uint64_t v = 0;
+    std::memcpy(&v, gp.get_data_ptr(), size);
+    op->wdata = (size == 4 && (offset & 4)) ? v << 32 : v;
+    announce(at, {Announced::kMmio, {}, {false, false, false}, op});
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
+  sc_core::sc_event done;
+  op->done = &done;
+  announce(at, {Announced::kMmio, {}, {false, false, false}, op});
+  wait(done);
+  const uint64_t v = (size == 4 && (offset & 4)) ? op->rdata >> 32 : op->rdata;
+  std::memcpy(gp.get_data_ptr(), &v, size);
+  const uint64_t answered = (op->done_cycle + 1) * opt_.gpu_period_ps;  // data leaves at that edge
+  delay = ps(answered > now_ps() ? answered - now_ps() : 0);
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+// Skipping is exact when the model is idle, no input is due this cycle and the bus
+// has nothing to do: stepping would change no state.
+bool IrqCtrlBridge::can_skip() const {
+  if (!out_.idle || bus_op_ || !bus_queue_.empty()) return false;
+  return calendar_.empty() || calendar_.begin()->first > cycle_;
+}
+
+void IrqCtrlBridge::drive_bus() {
+  if (!bus_op_ && !bus_queue_.empty()) {
+    bus_op_ = bus_queue_.front();
+    bus_queue_.pop_front();
+    aw_sent_ = w_sent_ = ar_sent_ = false;
+  }
+  in_.awvalid = in_.wvalid = in_.arvalid = false;
+  if (!bus_op_) return;
+  if (bus_op_->read) {
+    in_.arvalid = !ar_sent_;
+    in_.araddr = bus_op_->offset;
+    return;
+  }
+  in_.awvalid = !aw_sent_;
+  in_.awaddr = bus_op_->offset;
+  in_.wvalid = !w_sent_;
+  in_.wdata = bus_op_->wdata;
+  in_.wstrb = bus_op_->size == 8 ? 0xFF : ((bus_op_->offset & 4) ? 0xF0 : 0x0F);
+}
+
+void IrqCtrlBridge::log(BridgeEvent e) {
+  events_.push_back(e);
+  if (event_observer_) event_observer_(e);
+}
+
+void IrqCtrlBridge::step_one() {
+  auto [first, last] = calendar_.equal_range(cycle_);
+  for (auto it = first; it != last; ++it) {
+    Announced& a = it->second;
+    switch (a.kind) {
+      case Announced::kPulse: {
+        const SourcePulse& p = a.pulse;
+        const uint8_t bit = static_cast<uint8_t>(1u << p.index);
+        switch (p.kind) {
+          case SourceKind::kDmaCompleted:
+            in_.dma_completed |= bit;
+            in_.dma_completed_fence[p.index] = p.fence;
+            break;
+          case SourceKind::kDmaPreempted:
+            in_.dma_preempted |= bit;
+            in_.dma_preempted_fence[p.index] = p.fence;
+            break;
+          case SourceKind::kDmaFaulted:
+            in_.dma_faulted |= bit;
+            in_.dma_faulted_fence[p.index] = p.fence;
+            break;
+          case SourceKind::kVsync: in_.vsync |= bit; break;
+          case SourceKind::kPageFault:
+            in_.pf = true;
+            in_.pf_fence = p.fence;
+            in_.pf_node = static_cast<uint8_t>(p.index);
+            in_.pf_va = p.va;
+            break;
+        }
+        log({BridgeEvent::kPulse, cycle_, status_bit(p), p.fence, 0});
+        break;
+      }
+      case Announced::kConfig:
+        in_.cfg_msix_enable = a.cfg[0];
+        in_.cfg_msix_func_mask = a.cfg[1];
+        in_.cfg_intx_disable = a.cfg[2];
+        break;
+      case Announced::kMmio: bus_queue_.push_back(a.op); break;
+    }
+  }
+  calendar_.erase(first, last);
+  drive_bus();
+
+  model_->step(in_);
+  const Outputs before = out_;
+  out_ = model_->outputs();
+  if (observer_) observer_(cycle_, in_, out_);
+  // Beats offered in the cycle just ended were taken if ready was high in it.
+  if (in_.awvalid && before.awready) aw_sent_ = true;
+  if (in_.wvalid && before.wready) w_sent_ = true;
+  if (in_.arvalid && before.arready) ar_sent_ = true;
+  in_.dma_completed = in_.dma_preempted = in_.dma_faulted = in_.vsync = 0;
+  in_.pf = false;
+  ++cycle_;
+  ++stats_.cycles_stepped;
+  observe();
+}
+
+// Outputs during cycle_ (msg_ready, bready and rready are always high, so every valid
+// output is consumed at the edge that ends this cycle).
+void IrqCtrlBridge::observe() {
+  if (out_.msg_valid) emit_msi(out_);
+  if (bus_op_ && bus_op_->read && ar_sent_ && out_.rvalid) {
+    bus_op_->rdata = out_.rdata;
+    bus_op_->done_cycle = cycle_;
+    log({BridgeEvent::kMmioRead, cycle_, bus_op_->offset, out_.rdata, 0});
+    bus_op_->done->notify(sc_core::SC_ZERO_TIME);
+    bus_op_.reset();
+  } else if (bus_op_ && !bus_op_->read && aw_sent_ && w_sent_ && out_.bvalid) {
+    bus_op_->error = out_.bresp != irqctrl::kRespOkay;
+    log({BridgeEvent::kMmioWrite, cycle_, bus_op_->offset, bus_op_->wdata, out_.bresp});
+    bus_op_.reset();
+  }
+  if (out_.intx != last_intx_) {
+    last_intx_ = out_.intx;
+    log({BridgeEvent::kIntx, cycle_, out_.intx, 0, 0});
+  }
+}
+
+void IrqCtrlBridge::emit_msi(const Outputs& o) {
+  ++stats_.messages;
+  log({BridgeEvent::kMsi, cycle_, o.msg_vector, o.msg_addr, o.msg_data});
+  uint32_t data = o.msg_data;
+  tlm::tlm_generic_payload gp;
+  gp.set_command(tlm::TLM_WRITE_COMMAND);
+  gp.set_address(o.msg_addr);
+  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&data));
+  gp.set_data_length(4);
+  gp.set_streaming_width(4);
+  gp.set_byte_enable_ptr(nullptr);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  const uint64_t leaves = (cycle_ + 1) * opt_.gpu_period_ps;  // accepted at the edge ending cycle_
+  sc_core::sc_time delay = ps(leaves - now_ps());
+  msi->b_transport(gp, delay);
+}
+
+void IrqCtrlBridge::run() {
+  const uint64_t period = opt_.gpu_period_ps;
+  const uint64_t lookahead = opt_.lookahead_ps;
+  const uint64_t quantum = std::max<uint64_t>(1, std::min(opt_.quantum_cycles, lookahead / period));
+  auto skip_to = [this](uint64_t target) {
+    model_->skip_idle(target - cycle_);
+    stats_.cycles_skipped += target - cycle_;
+    cycle_ = target;
+  };
+  auto first_due = [this] { return calendar_.empty() ? UINT64_MAX : calendar_.begin()->first; };
+
+  for (;;) {
+    const uint64_t now = now_ps();
+    // An idle model may have been left behind SystemC time: nothing could change it.
+    if (cycle_ < now / period) {
+      if (!can_skip()) SC_REPORT_FATAL(name(), "controller model fell behind SystemC time while busy");
+      skip_to(std::min(now / period, first_due()));
+    }
+    // No announcement made from now on can target a cycle before `safe`.
+    const uint64_t safe = (now + lookahead) / period;
+    const uint64_t limit = std::min(safe, cycle_ + quantum);
+    if (cycle_ < limit) ++stats_.bursts;
+    while (cycle_ < limit) {
+      if (opt_.idle_skip && can_skip()) {
+        skip_to(std::min(limit, first_due()));
+        continue;
+      }
+      step_one();
+    }
+    if (opt_.idle_skip && can_skip()) {
+      // Sleep until an announcement, or until the first announced input becomes safe.
+      const uint64_t due = first_due();
+      if (due == UINT64_MAX) {
+        wait(announced_);
+        continue;
+      }
+      const uint64_t wake = (due + 1) * period > lookahead ? (due + 1) * period - lookahead : 0;
+      if (wake > now) wait(ps(wake - now), announced_);
+      continue;
+    }
+    // Busy: wake when the horizon allows a full quantum (never later than cycle_'s time).
+    const uint64_t horizon_needed = (cycle_ + quantum) * period;
+    if (horizon_needed > now + lookahead) wait(ps(horizon_needed - lookahead - now));
+  }
+}
+
+}  // namespace irqlab::bridge

@@ -1,0 +1,142 @@
+// The interrupt controller inside SystemC. One SC_THREAD owns the cycle model (the
+// Verilated RTL, or the C++ reference model in its place) and steps it directly: no
+// sc_clock, no --sc wrapper.
+//
+// Inputs (source pulses, config-space bits, MMIO) are announced ahead of the cycle they
+// act in; every announcement is at least `lookahead_ps` early (the link guarantees it).
+// So the thread may run all cycles before now + lookahead without waiting for SystemC
+// (temporal decoupling, at most `quantum_cycles` per burst), and while the controller is
+// idle (idle_o) with nothing announced it simulates nothing at all: skipped cycles are
+// counted, not stepped (exact idle skipping). Outputs are stamped with their exact cycle:
+// MSI-X messages leave on `msi` as posted writes, MMIO responses are annotated with the
+// number of GPU cycles the register bus took.
+#pragma once
+
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "irq_ctrl_ports.hpp"
+
+namespace irqlab::bridge {
+
+using irqctrl::Inputs;
+using irqctrl::Outputs;
+using irqctrl::PortModel;
+
+struct BridgeOptions {
+  uint64_t gpu_period_ps = 625;
+  uint64_t lookahead_ps = 0;      ///< minimum announcement lead (from the link model)
+  uint64_t quantum_cycles = 256;  ///< longest burst without yielding to SystemC
+  bool idle_skip = true;
+};
+
+enum class SourceKind { kDmaCompleted, kDmaPreempted, kDmaFaulted, kVsync, kPageFault };
+
+struct SourcePulse {
+  SourceKind kind = SourceKind::kDmaCompleted;
+  unsigned index = 0;  ///< node, or head for vsync
+  uint32_t fence = 0;
+  uint64_t va = 0;  ///< page faults
+};
+
+/// One thing that happened at the controller's ports, stamped with its GPU cycle.
+struct BridgeEvent {
+  enum Kind { kPulse, kMsi, kMmioRead, kMmioWrite, kIntx } kind;
+  uint64_t cycle;
+  uint64_t a;  ///< pulse: INTR_STATUS bit; msi: vector; mmio: BAR offset; intx: level
+  uint64_t b;  ///< pulse: fence; msi: address; mmio: data
+  uint32_t c;  ///< msi: data
+  bool operator==(const BridgeEvent& o) const {
+    return kind == o.kind && cycle == o.cycle && a == o.a && b == o.b && c == o.c;
+  }
+};
+
+struct BridgeStats {
+  uint64_t cycles_stepped = 0;
+  uint64_t cycles_skipped = 0;
+  uint64_t bursts = 0;
+  uint64_t messages = 0;
+  uint64_t mmio = 0;
+};
+
+class IrqCtrlBridge : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(IrqCtrlBridge);
+  tlm_utils::simple_target_socket<IrqCtrlBridge> mmio;  ///< BAR0 offsets, 4 or 8 bytes
+  tlm_utils::simple_initiator_socket<IrqCtrlBridge> msi;
+
+  IrqCtrlBridge(sc_core::sc_module_name name, std::unique_ptr<PortModel> model, const BridgeOptions& opt);
+
+  /// A source pulse that acts in the cycle containing `at_ps`.
+  void post_pulse(uint64_t at_ps, const SourcePulse& p);
+  /// Config-space bits from the PCIe function, effective from the cycle containing `at_ps`.
+  void post_config(uint64_t at_ps, bool msix_enable, bool func_mask, bool intx_disable);
+
+  uint64_t cycle() const { return cycle_; }
+  uint64_t period_ps() const { return opt_.gpu_period_ps; }
+  const std::vector<BridgeEvent>& events() const { return events_; }
+  const BridgeStats& stats() const { return stats_; }
+  const PortModel& model() const { return *model_; }
+  /// Called once per stepped cycle with the inputs applied and the outputs that result.
+  void set_cycle_observer(std::function<void(uint64_t, const Inputs&, const Outputs&)> f) {
+    observer_ = std::move(f);
+  }
+  /// Called for each event as it is logged.
+  void set_event_observer(std::function<void(const BridgeEvent&)> f) { event_observer_ = std::move(f); }
+
+ private:
+  struct MmioOp {
+    bool read = false;
+    uint32_t offset = 0;
+    unsigned size = 4;
+    uint64_t wdata = 0;
+    uint64_t rdata = 0;
+    bool error = false;
+    uint64_t done_cycle = 0;
+    sc_core::sc_event* done = nullptr;  ///< reads: the waiting b_transport
+  };
+  struct Announced {
+    enum Kind { kPulse, kConfig, kMmio } kind;
+    SourcePulse pulse;
+    bool cfg[3];
+    std::shared_ptr<MmioOp> op;
+  };
+
+  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void announce(uint64_t at_ps, Announced a);
+  void run();
+  bool can_skip() const;
+  void step_one();
+  void drive_bus();
+  void observe();
+  void emit_msi(const Outputs& o);
+  void log(BridgeEvent e);
+
+  std::unique_ptr<PortModel> model_;
+  BridgeOptions opt_;
+  uint64_t cycle_ = 0;                           ///< the cycle the model is in
+  std::multimap<uint64_t, Announced> calendar_;  ///< by cycle; equal cycles in announcement order
+  std::deque<std::shared_ptr<MmioOp>> bus_queue_;
+  std::shared_ptr<MmioOp> bus_op_;
+  bool aw_sent_ = false, w_sent_ = false, ar_sent_ = false;
+  Inputs in_;
+  Outputs out_;
+  bool inputs_changed_ = true;
+  bool last_intx_ = false;
+  sc_core::sc_event announced_;
+  std::vector<BridgeEvent> events_;
+  BridgeStats stats_;
+  std::function<void(uint64_t, const Inputs&, const Outputs&)> observer_;
+  std::function<void(const BridgeEvent&)> event_observer_;
+};
+
+}  // namespace irqlab::bridge

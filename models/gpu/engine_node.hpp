@@ -1,0 +1,79 @@
+// A GPU engine node. It executes submitted DMA buffers one after another. When a buffer
+// completes, the engine (1) DMA-writes the buffer's results and then its fence value to
+// host memory as posted writes, and (2) pulses the controller's DMA_COMPLETED source
+// with that fence in the same cycle. Because the posted writes are queued first and the
+// controller needs three cycles to turn a pulse into a message, PCIe ordering lands the
+// fence in memory before the MSI that announces it. A buffer can instead be preempted
+// (DMA_PREEMPTED) or fault (DMA_FAULTED), decided at submission.
+//
+// The doorbell that submits a buffer is modelled as a posted MMIO write's path
+// (core -> root complex -> link), so every completion is known to the controller at least
+// one link hop ahead, as its lookahead requires.
+#pragma once
+
+#include <systemc>
+
+#include <cstdint>
+#include <functional>
+
+#include "device_function.hpp"
+
+namespace irqlab::gpu {
+
+enum class Outcome { kComplete, kPreempt, kFault };
+
+struct Submission {
+  uint32_t fence = 0;
+  uint64_t duration_ps = 0;
+  uint32_t result_bytes = 0;  ///< data written back before the fence
+  Outcome outcome = Outcome::kComplete;
+};
+
+/// How the engine reaches the controller's source inputs.
+using PulseSink = std::function<void(uint64_t at_ps, unsigned kind, unsigned node, uint32_t fence)>;
+
+class EngineNode : public sc_core::sc_module {
+ public:
+  EngineNode(sc_core::sc_module_name name, unsigned node, pcie::DeviceFunction& fn, PulseSink pulse,
+             uint64_t fence_addr, uint64_t result_addr);
+
+  /// Submit now (SystemC time); returns the completion time in ps.
+  uint64_t submit(const Submission& s);
+  /// Latency of the doorbell write that carries a submission.
+  uint64_t doorbell_ps() const;
+  uint64_t busy_until_ps() const { return busy_until_; }
+  uint64_t fence_addr() const { return fence_addr_; }
+  unsigned node() const { return node_; }
+
+ private:
+  unsigned node_;
+  pcie::DeviceFunction& fn_;
+  PulseSink pulse_;
+  uint64_t fence_addr_;
+  uint64_t result_addr_;
+  uint64_t busy_until_ = 0;
+};
+
+/// A display head raising vsync at a fixed refresh rate, announced one lookahead early.
+class DisplayHead : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(DisplayHead);
+  DisplayHead(sc_core::sc_module_name name, unsigned head, double refresh_hz, uint64_t lookahead_ps,
+              PulseSink pulse, uint64_t phase_ps = 0);
+  uint64_t period_ps() const { return period_ps_; }
+  uint64_t count() const { return count_; }
+
+ private:
+  void run();
+  unsigned head_;
+  uint64_t period_ps_;
+  uint64_t lookahead_ps_;
+  uint64_t phase_ps_;
+  PulseSink pulse_;
+  uint64_t count_ = 0;
+};
+
+/// Pulse kinds passed to PulseSink (match bridge::SourceKind's order).
+enum PulseKind : unsigned { kPulseCompleted = 0, kPulsePreempted = 1, kPulseFaulted = 2, kPulseVsync = 3 };
+
+}  // namespace irqlab::gpu

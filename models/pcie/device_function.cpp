@@ -1,0 +1,208 @@
+#include "device_function.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "irq_ctrl_regs.hpp"
+
+namespace irqlab::pcie {
+
+namespace regs = irqlab::regs::irq_ctrl;
+using L = ConfigLayout;
+
+DeviceFunction::DeviceFunction(sc_core::sc_module_name name, const LinkTiming& timing,
+                               LinkDirection& upstream, uint32_t bar0_bytes, unsigned msix_vectors)
+    : sc_core::sc_module(name),
+      bar0("bar0"),
+      msi_in("msi_in"),
+      timing_(timing),
+      up_(upstream),
+      bar0_bytes_(bar0_bytes) {
+  msi_in.register_b_transport(this, &DeviceFunction::msi_transport);
+  namespace cfg = regs::pcie_cfg;
+  cfg_[L::kVendorDevice / 4] = L::kVendorId | (L::kDeviceId << 16);
+  cfg_[L::kCommandStatus / 4] = uint32_t{1u << cfg::STATUS::CAP_LIST.lsb} << 16;
+  cfg_[L::kClassRevision / 4] = L::kClassDisplayVga << 8;
+  cfg_[L::kCapPointer / 4] = L::kMsixCap;
+  cfg_[L::kInterruptLinePin / 4] = 1u << 8;  // Interrupt Pin: INTA#
+  // MSI-X capability: ID, next pointer 0, Message Control (Table Size = N-1).
+  cfg_[L::kMsixCap / 4] = L::kMsixCapId | (cfg::MSIX_MSG_CTRL::TABLE_SIZE.put(msix_vectors - 1) << 16);
+  cfg_[L::kMsixCap / 4 + 1] = cfg::MSIX_TABLE_OFFSET_BIR::OFFSET.put(regs::msix::kTableOffset >> 3) |
+                              cfg::MSIX_TABLE_OFFSET_BIR::BIR.put(regs::msix::kTableBir);
+  cfg_[L::kMsixCap / 4 + 2] = cfg::MSIX_PBA_OFFSET_BIR::OFFSET.put(regs::msix::kPbaOffset >> 3) |
+                              cfg::MSIX_PBA_OFFSET_BIR::BIR.put(regs::msix::kPbaBir);
+  // Writable bits.
+  cfg_wmask_[L::kCommandStatus / 4] =
+      cfg::COMMAND::MEMORY_SPACE.mask() | cfg::COMMAND::BUS_MASTER.mask() | cfg::COMMAND::INTX_DISABLE.mask();
+  cfg_wmask_[L::kBar0 / 4] = ~(bar0_bytes - 1) & ~0xFu;  // 32-bit non-prefetchable memory BAR
+  cfg_wmask_[L::kInterruptLinePin / 4] = 0xFF;
+  cfg_wmask_[L::kMsixCap / 4] = (cfg::MSIX_MSG_CTRL::FUNC_MASK.mask() | cfg::MSIX_MSG_CTRL::ENABLE.mask())
+                                << 16;
+}
+
+uint32_t DeviceFunction::config_read(uint32_t offset) const {
+  if (offset / 4 >= cfg_.size()) return 0;
+  uint32_t v = cfg_[offset / 4];
+  if (offset / 4 == L::kCommandStatus / 4 && intx_status_ && intx_status_()) {
+    v |= uint32_t{regs::pcie_cfg::STATUS::INTX_STATUS.mask()} << 16;
+  }
+  return v;
+}
+
+void DeviceFunction::config_write(uint32_t offset, uint32_t value, uint64_t at_ps) {
+  if (offset / 4 >= cfg_.size()) return;
+  uint32_t& r = cfg_[offset / 4];
+  const uint32_t m = cfg_wmask_[offset / 4];
+  r = (r & ~m) | (value & m);
+  if ((offset / 4 == L::kCommandStatus / 4 || offset / 4 == L::kMsixCap / 4) && config_listener_) {
+    namespace cfg = regs::pcie_cfg;
+    const uint32_t mc = cfg_[L::kMsixCap / 4] >> 16;
+    config_listener_(at_ps, cfg::MSIX_MSG_CTRL::ENABLE.get(mc), cfg::MSIX_MSG_CTRL::FUNC_MASK.get(mc),
+                     cfg::COMMAND::INTX_DISABLE.get(command()));
+  }
+}
+
+void DeviceFunction::send(Tlp tlp, TlpSource src, uint64_t ready_ps) {
+  const auto s = static_cast<uint16_t>(src);
+  tlp.key = {ready_ps, s, seq_[s]++};
+  if (!bus_master_enabled()) {  // a function without Bus Master may not issue requests
+    ++stats_.dropped_no_bus_master;
+    SC_REPORT_WARNING(name(), "request dropped: Bus Master Enable is off");
+    return;
+  }
+  up_.send(std::move(tlp));
+}
+
+void DeviceFunction::complete(const Tlp& req, std::vector<uint8_t> data, bool ur, uint64_t ready_ps) {
+  Tlp c;
+  c.type = data.empty() ? TlpType::kCpl : TlpType::kCplD;
+  c.length = static_cast<uint32_t>(data.size());
+  c.data = std::move(data);
+  c.tag = req.tag;
+  c.unsupported = ur;
+  const auto s = static_cast<uint16_t>(TlpSource::kIrqCtrl);
+  c.key = {ready_ps, s, seq_[s]++};
+  up_.send(std::move(c));  // completions need no Bus Master
+}
+
+void DeviceFunction::unsupported(const Tlp& tlp, const char* why, uint64_t arrival_ps) {
+  ++stats_.unsupported_requests;
+  char msg[160];
+  std::snprintf(msg, sizeof msg, "Unsupported Request at 0x%llx (%u bytes): %s",
+                static_cast<unsigned long long>(tlp.addr), tlp.length, why);
+  SC_REPORT_WARNING(name(), msg);
+  if (tlp.type == TlpType::kMRd) complete(tlp, std::vector<uint8_t>(tlp.length, 0xFF), true, arrival_ps);
+}
+
+void DeviceFunction::on_announce(const Tlp& tlp, uint64_t arrival) {
+  const uint64_t now = now_ps();
+  switch (tlp.type) {
+    case TlpType::kCfgRd: {
+      const uint32_t v = config_read(static_cast<uint32_t>(tlp.addr));
+      std::vector<uint8_t> d(4);
+      std::memcpy(d.data(), &v, 4);
+      complete(tlp, std::move(d), tlp.function != 0, arrival);  // only function 0 exists here
+      return;
+    }
+    case TlpType::kCfgWr: {
+      uint32_t v = 0;
+      std::memcpy(&v, tlp.data.data(), 4);
+      if (tlp.function == 0) config_write(static_cast<uint32_t>(tlp.addr), v, arrival);
+      complete(tlp, {}, tlp.function != 0, arrival);
+      return;
+    }
+    case TlpType::kMWr:
+    case TlpType::kMRd: break;
+    default: return;  // completions are handled on arrival
+  }
+  const uint64_t base = bar0_base();
+  if (!memory_space_enabled()) return unsupported(tlp, "Memory Space Enable is off", arrival);
+  if (tlp.addr < base || tlp.addr + tlp.length > base + bar0_bytes_)
+    return unsupported(tlp, "outside BAR0", arrival);
+  if ((tlp.length != 4 && tlp.length != 8) || tlp.addr % tlp.length)
+    return unsupported(tlp, "size or alignment", arrival);
+
+  auto gp = std::make_shared<tlm::tlm_generic_payload>();
+  auto data = std::make_shared<std::vector<uint8_t>>(tlp.length);
+  gp->set_address(tlp.addr - base);
+  gp->set_data_length(tlp.length);
+  gp->set_streaming_width(tlp.length);
+  gp->set_byte_enable_ptr(nullptr);
+  gp->set_data_ptr(data->data());
+  if (tlp.type == TlpType::kMWr) {
+    std::memcpy(data->data(), tlp.data.data(), tlp.length);
+    gp->set_command(tlm::TLM_WRITE_COMMAND);
+    sc_core::sc_time delay = ps(arrival - now);
+    bar0->b_transport(*gp, delay);  // posted: returns at once
+    return;
+  }
+  // A read waits for the register bus; its own process keeps the link running.
+  gp->set_command(tlm::TLM_READ_COMMAND);
+  sc_core::sc_spawn([this, gp, data, tlp, arrival] {
+    sc_core::sc_time delay = ps(arrival - now_ps());
+    bar0->b_transport(*gp, delay);
+    complete(tlp, *data, !gp->is_response_ok(), now_ps() + delay.value());
+  });
+}
+
+void DeviceFunction::on_arrival(const Tlp& tlp) {
+  if (tlp.type != TlpType::kCplD && tlp.type != TlpType::kCpl) return;
+  auto it = reads_.find(tlp.tag);
+  if (it == reads_.end()) return;
+  Read& r = it->second;
+  const uint64_t off = tlp.addr - r.base;
+  if (off + tlp.data.size() <= r.data.size())
+    std::memcpy(r.data.data() + off, tlp.data.data(), tlp.data.size());
+  r.remaining -= std::min<uint32_t>(r.remaining, tlp.length);
+  if (tlp.last) up_.return_np_credit();  // the request's tag is free again
+  if (r.remaining == 0) {
+    auto done = std::move(r.done);
+    auto data = std::move(r.data);
+    reads_.erase(it);
+    done(now_ps(), std::move(data));
+  }
+}
+
+void DeviceFunction::dma_read(uint64_t addr, uint32_t len, TlpSource src, uint64_t ready_ps,
+                              std::function<void(uint64_t, std::vector<uint8_t>)> done) {
+  const uint32_t mrrs = timing_.profile().mrrs;
+  // One bookkeeping entry per request tag; all share the destination buffer via `base`.
+  auto shared_done = std::make_shared<std::function<void(uint64_t, std::vector<uint8_t>)>>(std::move(done));
+  auto remaining = std::make_shared<uint32_t>(len);
+  auto buffer = std::make_shared<std::vector<uint8_t>>(len);
+  for (uint32_t off = 0; off < len; off += mrrs) {
+    const uint32_t n = std::min(mrrs, len - off);
+    Tlp t;
+    t.type = TlpType::kMRd;
+    t.addr = addr + off;
+    t.length = n;
+    t.tag = next_tag_++;
+    reads_[t.tag] = Read{n, std::vector<uint8_t>(n), t.addr,
+                         [shared_done, remaining, buffer, off, n](uint64_t at, std::vector<uint8_t> part) {
+                           std::memcpy(buffer->data() + off, part.data(), n);
+                           *remaining -= n;
+                           if (*remaining == 0) (*shared_done)(at, std::move(*buffer));
+                         }};
+    send(std::move(t), src, ready_ps);
+  }
+}
+
+void DeviceFunction::msi_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+  Tlp t;
+  t.type = TlpType::kMWr;
+  t.addr = gp.get_address();
+  t.length = gp.get_data_length();
+  t.data.assign(gp.get_data_ptr(), gp.get_data_ptr() + t.length);
+  const uint64_t ready = now_ps() + delay.value();
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);
+  if (bypass_) {
+    ++stats_.msi_bypassed;
+    t.key = {ready, static_cast<uint16_t>(TlpSource::kIrqCtrl), 0};
+    bypass_(t);
+    return;
+  }
+  send(std::move(t), TlpSource::kIrqCtrl, ready);
+}
+
+}  // namespace irqlab::pcie

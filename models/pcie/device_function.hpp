@@ -1,0 +1,113 @@
+// The GPU's PCIe function (endpoint side): type-0 config space with a sizable BAR0, the
+// Command/Status registers and an MSI-X capability; BAR decode of inbound requests; and
+// the upstream transmit path shared by the engines (DMA) and the controller (MSI-X).
+//
+// Inbound requests are handled when the link announces them, in link order, with effect
+// at their arrival time; so a config write that enables MSI-X reaches the controller at
+// the exact cycle it arrives. Bad inbound accesses (BAR miss, Memory Space off, wrong
+// size) get Unsupported Request: reads complete with all ones, writes are dropped,
+// both logged.
+#pragma once
+
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+
+#include "link_direction.hpp"
+
+namespace irqlab::pcie {
+
+/// Config-space layout of the function (PCI Local Bus spec, type-0 header).
+struct ConfigLayout {
+  static constexpr uint32_t kVendorDevice = 0x00;
+  static constexpr uint32_t kCommandStatus = 0x04;
+  static constexpr uint32_t kClassRevision = 0x08;
+  static constexpr uint32_t kHeaderType = 0x0C;
+  static constexpr uint32_t kBar0 = 0x10;
+  static constexpr uint32_t kCapPointer = 0x34;
+  static constexpr uint32_t kInterruptLinePin = 0x3C;
+  static constexpr uint32_t kMsiCap = 0x50;   ///< reserved for the MSI capability (#5)
+  static constexpr uint32_t kMsixCap = 0x70;  ///< ID 0x11, Message Control at +2
+  static constexpr uint8_t kMsixCapId = 0x11;
+  static constexpr uint32_t kVendorId = 0x1DEC;  ///< irqlab's own, not a registered vendor
+  static constexpr uint32_t kDeviceId = 0x0001;
+  static constexpr uint32_t kClassDisplayVga = 0x030000;
+};
+
+struct FunctionStats {
+  uint64_t unsupported_requests = 0;
+  uint64_t dropped_no_bus_master = 0;
+  uint64_t msi_bypassed = 0;
+};
+
+class DeviceFunction : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_initiator_socket<DeviceFunction> bar0;  ///< to the controller's registers
+  tlm_utils::simple_target_socket<DeviceFunction> msi_in;   ///< MSI-X writes from the controller
+
+  using ConfigListener =
+      std::function<void(uint64_t at_ps, bool msix_enable, bool func_mask, bool intx_disable)>;
+  using Bypass = std::function<void(const Tlp&)>;
+
+  DeviceFunction(sc_core::sc_module_name name, const LinkTiming& timing, LinkDirection& upstream,
+                 uint32_t bar0_bytes, unsigned msix_vectors);
+
+  /// Link announcer of the downstream direction (requests and config).
+  void on_announce(const Tlp& tlp, uint64_t arrival_ps);
+  /// Link receiver of the downstream direction (completions for the device's reads).
+  void on_arrival(const Tlp& tlp);
+
+  void set_config_listener(ConfigListener f) { config_listener_ = std::move(f); }
+  /// Debug knob: deliver MSI-X writes straight to the root complex, skipping the posted
+  /// queue and so the PCIe ordering rule. Only to prove the ordering test can fail.
+  void set_msi_bypass(Bypass f) { bypass_ = std::move(f); }
+  /// Interrupt Status for config reads of the Status register.
+  void set_intx_status_source(std::function<bool()> f) { intx_status_ = std::move(f); }
+
+  /// Queue a TLP from device source `src`, ready at `ready_ps` (not in the past).
+  void send(Tlp tlp, TlpSource src, uint64_t ready_ps);
+  /// Device DMA read: requests split at MRRS; `done` gets the time the last byte arrived.
+  void dma_read(uint64_t addr, uint32_t len, TlpSource src, uint64_t ready_ps,
+                std::function<void(uint64_t done_ps, std::vector<uint8_t> data)> done);
+
+  uint32_t config_read(uint32_t offset) const;
+  bool memory_space_enabled() const { return command() & 0x2; }
+  bool bus_master_enabled() const { return command() & 0x4; }
+  uint64_t bar0_base() const { return cfg_[ConfigLayout::kBar0 / 4] & ~0xFull; }
+  const FunctionStats& stats() const { return stats_; }
+  const LinkTiming& timing() const { return timing_; }
+
+ private:
+  struct Read {
+    uint32_t remaining;
+    std::vector<uint8_t> data;
+    uint64_t base;
+    std::function<void(uint64_t, std::vector<uint8_t>)> done;
+  };
+  uint16_t command() const { return static_cast<uint16_t>(cfg_[ConfigLayout::kCommandStatus / 4]); }
+  void config_write(uint32_t offset, uint32_t value, uint64_t at_ps);
+  void complete(const Tlp& req, std::vector<uint8_t> data, bool unsupported, uint64_t ready_ps);
+  void msi_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void unsupported(const Tlp& tlp, const char* why, uint64_t arrival_ps);
+
+  const LinkTiming& timing_;
+  LinkDirection& up_;
+  uint32_t bar0_bytes_;
+  std::array<uint32_t, 64> cfg_{};
+  std::array<uint32_t, 64> cfg_wmask_{};
+  std::map<uint16_t, uint64_t> seq_;
+  std::map<uint32_t, Read> reads_;
+  uint32_t next_tag_ = 0;
+  ConfigListener config_listener_;
+  Bypass bypass_;
+  std::function<bool()> intx_status_;
+  FunctionStats stats_;
+};
+
+}  // namespace irqlab::pcie

@@ -1,0 +1,31 @@
+// The host's PCI enumeration of the function behind the root port: read the IDs, size
+// BAR0 (write all ones, read back), assign it an address in the MMIO window, enable
+// Memory Space and Bus Master, and walk the capability list to the MSI-X capability.
+// Runs in a SystemC thread; every config access is a timed CfgRd/CfgWr over the link.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "root_complex.hpp"
+
+namespace irqlab::pcie {
+
+struct EnumeratedFunction {
+  bool present = false;
+  uint16_t vendor_id = 0, device_id = 0;
+  uint64_t bar0_base = 0, bar0_bytes = 0;
+  uint32_t msix_cap = 0;  ///< config offset, 0 if none
+  unsigned msix_table_size = 0;
+  unsigned table_bir = 0, pba_bir = 0;
+  uint32_t table_offset = 0, pba_offset = 0;
+};
+
+EnumeratedFunction enumerate(RootComplex& rc, uint64_t mmio_window_base);
+
+/// Set MSI-X Enable / Function Mask in Message Control (read-modify-write).
+void set_msix_control(RootComplex& rc, const EnumeratedFunction& f, bool enable, bool function_mask);
+/// Set or clear Command.Interrupt Disable.
+void set_intx_disable(RootComplex& rc, bool disable);
+
+}  // namespace irqlab::pcie

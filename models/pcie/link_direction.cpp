@@ -1,0 +1,100 @@
+#include "link_direction.hpp"
+
+#include <string>
+
+namespace irqlab::pcie {
+
+LinkDirection::LinkDirection(sc_core::sc_module_name name, const LinkTiming& timing, unsigned np_credits)
+    : sc_core::sc_module(name), timing_(timing), np_credits_(np_credits) {
+  SC_THREAD(transmit_thread);
+  SC_THREAD(deliver_thread);
+}
+
+void LinkDirection::send(Tlp tlp) {
+  if (tlp.key.ready_ps < now_ps()) {
+    SC_REPORT_FATAL(name(), ("TLP queued in the past: ready " + std::to_string(tlp.key.ready_ps) +
+                             " ps < now " + std::to_string(now_ps()) + " ps")
+                                .c_str());
+  }
+  auto& q = queues_[static_cast<int>(tlp_class(tlp.type))];
+  const OrderKey key = tlp.key;
+  if (!q.emplace(key, std::move(tlp)).second) SC_REPORT_FATAL(name(), "duplicate TLP order key");
+  size_t total = 0;
+  for (const auto& qq : queues_) total += qq.size();
+  if (total > stats_.max_queued) stats_.max_queued = total;
+  queued_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void LinkDirection::return_np_credit() {
+  ++np_credits_;
+  credit_.notify(sc_core::SC_ZERO_TIME);
+}
+
+// The next TLP allowed to start now, or null.
+LinkDirection::Queue* LinkDirection::choose(uint64_t now) {
+  Queue& p = queues_[static_cast<int>(TlpClass::kPosted)];
+  Queue& np = queues_[static_cast<int>(TlpClass::kNonPosted)];
+  Queue& c = queues_[static_cast<int>(TlpClass::kCompletion)];
+  auto ready = [now](const Queue& q) { return !q.empty() && q.begin()->first.ready_ps <= now; };
+  // NP and completions wait behind any earlier posted TLP, ready or not yet.
+  auto behind_posted = [&p](const Queue& q) { return !p.empty() && p.begin()->first < q.begin()->first; };
+
+  Queue* best = nullptr;
+  auto consider = [&best](Queue& q) {
+    if (!best || q.begin()->first < best->begin()->first) best = &q;
+  };
+  if (ready(p)) consider(p);
+  if (ready(np) && np_credits_ > 0 && !behind_posted(np)) consider(np);
+  if (ready(c) && !behind_posted(c)) consider(c);
+  if (best == &p && ready(np) && np.begin()->first < p.begin()->first) ++stats_.posted_passed_nonposted;
+  return best;
+}
+
+void LinkDirection::transmit_thread() {
+  for (;;) {
+    const uint64_t now = now_ps();
+    Queue* q = choose(now);
+    if (!q) {
+      uint64_t next = UINT64_MAX;
+      for (const auto& qq : queues_) {
+        if (!qq.empty() && qq.begin()->first.ready_ps > now)
+          next = std::min(next, qq.begin()->first.ready_ps);
+      }
+      if (next == UINT64_MAX) {
+        wait(queued_ | credit_);
+      } else {
+        wait(ps(next - now), queued_ | credit_);
+      }
+      continue;
+    }
+    Tlp tlp = std::move(q->begin()->second);
+    q->erase(q->begin());
+    if (tlp_class(tlp.type) == TlpClass::kNonPosted) --np_credits_;
+    const uint64_t ser = timing_.serialize_ps(tlp);
+    const uint64_t arrival = now + ser + timing_.profile().phy_latency_ps;
+    ++stats_.tlps[static_cast<int>(tlp_class(tlp.type))];
+    stats_.wire_ps_busy += ser;
+    if (tlp.type == TlpType::kMWr || tlp.type == TlpType::kCplD) stats_.payload_bytes += tlp.length;
+    if (announcer_) announcer_(tlp, arrival);
+    if (observer_) observer_(tlp, now, arrival);
+    const OrderKey key = tlp.key;
+    in_flight_.emplace(std::make_pair(arrival, key), std::move(tlp));
+    arrival_.notify(ps(in_flight_.begin()->first.first - now));
+    wait(ps(ser));  // the serializer is busy
+  }
+}
+
+void LinkDirection::deliver_thread() {
+  for (;;) {
+    wait(arrival_);
+    const uint64_t now = now_ps();
+    while (!in_flight_.empty() && in_flight_.begin()->first.first <= now) {
+      Tlp tlp = std::move(in_flight_.begin()->second);
+      in_flight_.erase(in_flight_.begin());
+      if (receiver_) receiver_(tlp);
+    }
+    if (!in_flight_.empty()) arrival_.notify(ps(in_flight_.begin()->first.first - now));
+  }
+}
+
+}  // namespace irqlab::pcie

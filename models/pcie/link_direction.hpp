@@ -1,0 +1,81 @@
+// One direction of a PCIe link: a transmitter with separate posted, non-posted and
+// completion queues, a serializer, and delivery at the far end after the hop latency.
+//
+// Ordering (PCIe 2.4.1, relaxed ordering off): a posted TLP never passes an earlier
+// posted TLP; a non-posted request or a completion never passes an earlier posted TLP.
+// Posted TLPs may pass non-posted ones blocked by flow control (non-posted credits), which
+// is what keeps the link deadlock-free. "Earlier" is by OrderKey, never by call order.
+//
+// The transmitter announces each TLP's arrival time when it starts serialization, so a
+// receiver that runs ahead of SystemC time (the Verilated controller) learns of inputs
+// at least LinkTiming::min_hop_ps() before they arrive.
+#pragma once
+
+#include <systemc>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+
+#include "link_timing.hpp"
+#include "tlp.hpp"
+
+namespace irqlab::pcie {
+
+struct LinkStats {
+  uint64_t tlps[3] = {0, 0, 0};  ///< by TlpClass
+  uint64_t wire_ps_busy = 0;
+  uint64_t payload_bytes = 0;
+  uint64_t posted_passed_nonposted = 0;
+  size_t max_queued = 0;
+};
+
+class LinkDirection : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(LinkDirection);
+  using Receiver = std::function<void(const Tlp&)>;
+  using Announcer = std::function<void(const Tlp&, uint64_t arrival_ps)>;
+  /// Observer of every transmission (for waveforms and tests): start, arrival.
+  using Observer = std::function<void(const Tlp&, uint64_t start_ps, uint64_t arrival_ps)>;
+
+  LinkDirection(sc_core::sc_module_name name, const LinkTiming& timing, unsigned np_credits);
+
+  void set_receiver(Receiver r) { receiver_ = std::move(r); }
+  void set_announcer(Announcer a) { announcer_ = std::move(a); }
+  void set_observer(Observer o) { observer_ = std::move(o); }
+
+  /// Queue a TLP; it may start once SystemC time reaches tlp.key.ready_ps, which must
+  /// not be in the past.
+  void send(Tlp tlp);
+  /// A completion for one of this direction's non-posted requests has fully arrived.
+  void return_np_credit();
+
+  const LinkStats& stats() const { return stats_; }
+  const LinkTiming& timing() const { return timing_; }
+
+ private:
+  using Queue = std::map<OrderKey, Tlp>;
+  void transmit_thread();
+  void deliver_thread();
+  Queue* choose(uint64_t now);
+
+  const LinkTiming& timing_;
+  unsigned np_credits_;
+  Queue queues_[3];
+  std::multimap<std::pair<uint64_t, OrderKey>, Tlp> in_flight_;
+  sc_core::sc_event queued_, arrival_, credit_;
+  Receiver receiver_;
+  Announcer announcer_;
+  Observer observer_;
+  LinkStats stats_;
+};
+
+/// Current SystemC time in ps (the simulation's resolution).
+inline uint64_t now_ps() {
+  return sc_core::sc_time_stamp().value();
+}
+inline sc_core::sc_time ps(uint64_t v) {
+  return sc_core::sc_time::from_value(v);
+}
+
+}  // namespace irqlab::pcie

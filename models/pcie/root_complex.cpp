@@ -1,0 +1,168 @@
+#include "root_complex.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+namespace irqlab::pcie {
+
+RootComplex::RootComplex(sc_core::sc_module_name name, const LinkTiming& timing, LinkDirection& downstream,
+                         host::HostMemory& memory, host::Lapic& lapic)
+    : sc_core::sc_module(name),
+      cpu_side("cpu_side"),
+      timing_(timing),
+      down_(downstream),
+      memory_(memory),
+      lapic_(lapic),
+      pipeline_("pipeline") {
+  cpu_side.register_b_transport(this, &RootComplex::b_transport);
+}
+
+void RootComplex::add_window(uint64_t base, uint64_t size) {
+  windows_.emplace_back(base, size);
+}
+
+Tlp RootComplex::request(TlpType type, uint64_t addr, uint32_t len) {
+  Tlp t;
+  t.type = type;
+  t.addr = addr;
+  t.length = len;
+  t.key = {now_ps() + timing_.profile().rc_latency_ps, static_cast<uint16_t>(TlpSource::kRootComplex),
+           seq_++};
+  t.tag = next_tag_++;
+  return t;
+}
+
+std::unique_ptr<RootComplex::Outstanding> RootComplex::wait_completion(Tlp tlp) {
+  auto o = std::make_unique<Outstanding>();
+  outstanding_[tlp.tag] = o.get();
+  down_.send(std::move(tlp));
+  wait(o->done);
+  return o;
+}
+
+void RootComplex::unsupported(tlm::tlm_generic_payload& gp, const char* why) {
+  ++stats_.unsupported_requests;
+  char msg[160];
+  std::snprintf(msg, sizeof msg, "Unsupported Request: %s %u bytes at 0x%llx: %s",
+                gp.is_read() ? "read" : "write", gp.get_data_length(),
+                static_cast<unsigned long long>(gp.get_address()), why);
+  SC_REPORT_WARNING(name(), msg);
+  if (gp.is_read()) std::memset(gp.get_data_ptr(), 0xFF, gp.get_data_length());
+  gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+}
+
+// CPU MMIO. The CPU is synchronized (delay is 0 on entry); the time spent here is the
+// modelled access: core to root complex, the link both ways for a read, and back.
+void RootComplex::b_transport(int /*cpu*/, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+  const PcieProfile& p = timing_.profile();
+  wait(delay + ps(p.cpu_mmio_latency_ps));
+  delay = sc_core::SC_ZERO_TIME;
+  const uint64_t addr = gp.get_address();
+  const unsigned size = gp.get_data_length();
+  const bool in_window = std::any_of(windows_.begin(), windows_.end(), [&](const auto& w) {
+    return addr >= w.first && addr + size <= w.first + w.second;
+  });
+  if (size != 4 && size != 8) return unsupported(gp, "size must be 4 or 8 bytes");
+  if (addr % size) return unsupported(gp, "unaligned");
+  if (!in_window) return unsupported(gp, "outside every BAR window");
+
+  if (gp.is_write()) {
+    Tlp t = request(TlpType::kMWr, addr, size);
+    t.data.assign(gp.get_data_ptr(), gp.get_data_ptr() + size);
+    down_.send(std::move(t));
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);  // posted: done once the RC has it
+    return;
+  }
+  auto done = wait_completion(request(TlpType::kMRd, addr, size));
+  wait(ps(p.rc_latency_ps + p.cpu_mmio_latency_ps));  // completion back to the core
+  if (done->unsupported) return unsupported(gp, "the device answered UR");
+  std::memcpy(gp.get_data_ptr(), done->data.data(), size);
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+uint32_t RootComplex::cfg_read(unsigned function, uint32_t offset) {
+  Tlp t = request(TlpType::kCfgRd, offset, 4);
+  t.function = function;
+  auto done = wait_completion(std::move(t));
+  wait(ps(timing_.profile().rc_latency_ps));
+  uint32_t v = 0xFFFFFFFFu;  // no such function: all ones, as enumeration expects
+  if (!done->unsupported && done->data.size() == 4) std::memcpy(&v, done->data.data(), 4);
+  return v;
+}
+
+void RootComplex::cfg_write(unsigned function, uint32_t offset, uint32_t value) {
+  Tlp t = request(TlpType::kCfgWr, offset, 4);
+  t.function = function;
+  t.data.resize(4);
+  std::memcpy(t.data.data(), &value, 4);
+  wait_completion(std::move(t));
+  wait(ps(timing_.profile().rc_latency_ps));
+}
+
+void RootComplex::on_upstream(const Tlp& tlp) {
+  const PcieProfile& p = timing_.profile();
+  const uint64_t now = now_ps();
+  switch (tlp.type) {
+    case TlpType::kMWr: {
+      const bool msi = (tlp.addr >> 20) == 0xFEE;
+      pipeline_.at(now + p.rc_latency_ps, [this, tlp, msi] {
+        if (msi) {
+          ++stats_.msis;
+          uint32_t data = 0;
+          std::memcpy(&data, tlp.data.data(), std::min<size_t>(4, tlp.data.size()));
+          lapic_.message(tlp.addr, data);
+        } else {
+          ++stats_.memory_writes;
+          memory_.write(tlp.addr, tlp.data.data(), tlp.length, now_ps());
+        }
+      });
+      break;
+    }
+    case TlpType::kMRd: {
+      // Completions at RCB-aligned boundaries (what root complexes commonly return).
+      const uint64_t ready = now + p.rc_latency_ps + p.mem_read_latency_ps;
+      pipeline_.at(ready, [this, tlp] {
+        ++stats_.memory_reads;
+        const uint32_t rcb = timing_.profile().rcb;
+        uint64_t a = tlp.addr;
+        uint32_t left = tlp.length;
+        while (left > 0) {
+          const uint32_t chunk = std::min<uint32_t>(left, rcb - static_cast<uint32_t>(a % rcb));
+          Tlp c;
+          c.type = TlpType::kCplD;
+          c.addr = a;
+          c.length = chunk;
+          c.data.resize(chunk);
+          memory_.read(a, c.data.data(), chunk);
+          c.tag = tlp.tag;
+          c.requester = tlp.requester;
+          left -= chunk;
+          a += chunk;
+          c.last = left == 0;
+          c.key = {now_ps(), static_cast<uint16_t>(TlpSource::kRootComplex), seq_++};
+          down_.send(std::move(c));
+        }
+      });
+      break;
+    }
+    case TlpType::kCplD:
+    case TlpType::kCpl: {
+      auto it = outstanding_.find(tlp.tag);
+      if (it == outstanding_.end()) {
+        SC_REPORT_WARNING(name(), "unexpected completion dropped");
+        return;
+      }
+      it->second->data.insert(it->second->data.end(), tlp.data.begin(), tlp.data.end());
+      it->second->unsupported |= tlp.unsupported;
+      if (tlp.last) {
+        it->second->done.notify(sc_core::SC_ZERO_TIME);
+        outstanding_.erase(it);
+      }
+      break;
+    }
+    default: SC_REPORT_WARNING(name(), "request type the root complex does not accept; dropped");
+  }
+}
+
+}  // namespace irqlab::pcie

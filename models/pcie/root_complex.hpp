@@ -1,0 +1,73 @@
+// The root complex: CPU MMIO and config requests go downstream as TLPs; upstream writes
+// to 0xFEE0_0000-0xFEEF_FFFF go to the LAPIC, other upstream traffic to host memory.
+// DMA reads are answered with completions split at the Read Completion Boundary.
+// A bad CPU access (wrong size, unaligned, outside the device's BAR windows) gets an
+// Unsupported Request: all-ones read data, an error response, a warning, and no crash.
+#pragma once
+
+#include <tlm_utils/multi_passthrough_target_socket.h>
+#include <systemc>
+#include <tlm>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "host_memory.hpp"
+#include "lapic.hpp"
+#include "link_direction.hpp"
+#include "timed_actions.hpp"
+
+namespace irqlab::pcie {
+
+struct RcStats {
+  uint64_t unsupported_requests = 0;
+  uint64_t msis = 0;
+  uint64_t memory_writes = 0;
+  uint64_t memory_reads = 0;
+};
+
+class RootComplex : public sc_core::sc_module {
+ public:
+  tlm_utils::multi_passthrough_target_socket<RootComplex> cpu_side;  ///< one binding per CPU
+
+  RootComplex(sc_core::sc_module_name name, const LinkTiming& timing, LinkDirection& downstream,
+              host::HostMemory& memory, host::Lapic& lapic);
+
+  /// Receiver of the upstream link direction.
+  void on_upstream(const Tlp& tlp);
+  /// Memory window forwarded to the device (one per BAR, set by enumeration).
+  void add_window(uint64_t base, uint64_t size);
+  void clear_windows() { windows_.clear(); }
+
+  /// Blocking type-0 config access to a function behind the port (boot-time enumeration).
+  uint32_t cfg_read(unsigned function, uint32_t offset);
+  void cfg_write(unsigned function, uint32_t offset, uint32_t value);
+
+  const RcStats& stats() const { return stats_; }
+
+ private:
+  struct Outstanding {
+    sc_core::sc_event done;
+    std::vector<uint8_t> data;
+    bool unsupported = false;
+  };
+  void b_transport(int cpu, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void unsupported(tlm::tlm_generic_payload& gp, const char* why);
+  Tlp request(TlpType type, uint64_t addr, uint32_t len);
+  std::unique_ptr<Outstanding> wait_completion(Tlp tlp);
+
+  const LinkTiming& timing_;
+  LinkDirection& down_;
+  host::HostMemory& memory_;
+  host::Lapic& lapic_;
+  TimedActions pipeline_;
+  std::vector<std::pair<uint64_t, uint64_t>> windows_;
+  std::map<uint32_t, Outstanding*> outstanding_;
+  uint32_t next_tag_ = 0;
+  uint64_t seq_ = 0;
+  RcStats stats_;
+};
+
+}  // namespace irqlab::pcie

@@ -1,0 +1,53 @@
+// A transaction-layer packet as the link model sees it.
+#pragma once
+
+#include <cstdint>
+#include <tuple>
+#include <vector>
+
+namespace irqlab::pcie {
+
+enum class TlpType { kMWr, kMRd, kCplD, kCpl, kCfgRd, kCfgWr };
+
+/// Ordering class of a TLP (PCIe 2.4.1).
+enum class TlpClass { kPosted, kNonPosted, kCompletion };
+
+inline TlpClass tlp_class(TlpType t) {
+  switch (t) {
+    case TlpType::kMWr: return TlpClass::kPosted;
+    case TlpType::kMRd:
+    case TlpType::kCfgRd:
+    case TlpType::kCfgWr: return TlpClass::kNonPosted;
+    default: return TlpClass::kCompletion;
+  }
+}
+
+/// Who created a TLP. Ties in time are broken by (source, per-source sequence), so the
+/// order never depends on which SystemC process happened to call first.
+enum class TlpSource : uint16_t { kRootComplex = 0, kIrqCtrl = 1, kEngine0 = 16 };
+
+struct OrderKey {
+  uint64_t ready_ps = 0;  ///< earliest time the TLP may start on the link
+  uint16_t source = 0;
+  uint64_t seq = 0;
+  bool operator<(const OrderKey& o) const {
+    return std::tie(ready_ps, source, seq) < std::tie(o.ready_ps, o.source, o.seq);
+  }
+};
+
+struct Tlp {
+  TlpType type = TlpType::kMWr;
+  OrderKey key;
+  uint64_t addr = 0;
+  uint32_t length = 0;        ///< payload bytes (MWr, CplD) or requested bytes (MRd)
+  std::vector<uint8_t> data;  ///< MWr/CplD payload
+  uint16_t requester = 0;     ///< requester ID (bus/dev/fn)
+  uint32_t tag = 0;           ///< matches completions to requests
+  bool unsupported = false;   ///< completion status UR
+  bool last = true;           ///< last completion of a split read
+  uint32_t function = 0;      ///< target function for config requests
+
+  bool addr64() const { return addr > 0xFFFF'FFFFull; }
+};
+
+}  // namespace irqlab::pcie

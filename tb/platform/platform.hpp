@@ -1,0 +1,76 @@
+// The assembled system: host (CPUs, LAPIC, memory), root complex, both link directions,
+// the GPU's PCIe function, the controller inside SystemC, and its engine nodes.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "device_function.hpp"
+#include "engine_node.hpp"
+#include "host_cpu.hpp"
+#include "host_memory.hpp"
+#include "irq_ctrl_bridge.hpp"
+#include "lapic.hpp"
+#include "link_direction.hpp"
+#include "root_complex.hpp"
+#include "rtl_model.hpp"
+#include "timed_actions.hpp"
+
+namespace irqlab::platform {
+
+struct PlatformOptions {
+  pcie::PcieProfile profile;
+  unsigned num_cpus = 4;
+  bool reference_model = false;  ///< the C++ reference model in the RTL's place
+  uint64_t quantum_cycles = 256;
+  bool idle_skip = true;
+  bool msi_bypass = false;  ///< debug knob: MSIs skip the posted queue (breaks ordering)
+  irqctrl::TraceOptions rtl_trace;
+};
+
+/// Addresses the platform's software uses.
+struct Layout {
+  static constexpr uint64_t kMmioWindow = 0xF000'0000;
+  static constexpr uint64_t kFenceBase = 0x1000'0000;   ///< 64-bit fence per node
+  static constexpr uint64_t kResultBase = 0x2000'0000;  ///< result buffers, 16 MiB per node
+  static constexpr uint64_t kResultStride = 0x100'0000;
+  static uint64_t fence_addr(unsigned node) { return kFenceBase + 64 * node; }
+};
+
+class Platform {
+ public:
+  explicit Platform(const PlatformOptions& opt);
+
+  PlatformOptions opt;
+  pcie::LinkTiming timing;
+  pcie::LinkDirection downstream;
+  pcie::LinkDirection upstream;
+  host::HostMemory memory;
+  host::Lapic lapic;
+  pcie::RootComplex rc;
+  std::vector<std::unique_ptr<host::HostCpu>> cpus;
+  pcie::DeviceFunction function;
+  bridge::IrqCtrlBridge controller;
+  std::vector<std::unique_ptr<gpu::EngineNode>> engines;
+  pcie::TimedActions bypass_path;
+
+  /// The minimum announcement lead the link guarantees: the controller's lookahead.
+  uint64_t lookahead_ps() const { return timing.min_hop_ps(); }
+  /// A pulse sink for engines and heads.
+  gpu::PulseSink pulse_sink();
+};
+
+/// Routing of the default bring-up: node n's three DMA sources -> vector n, head h ->
+/// vector NUM_NODES + h, page fault -> the next vector; vector v targets CPU v % cpus.
+struct VectorPlan {
+  static unsigned node_vector(unsigned node) { return node; }
+  static unsigned head_vector(unsigned nodes, unsigned head) { return nodes + head; }
+  static uint8_t apic_vector(unsigned v) { return static_cast<uint8_t>(0x40 + v); }
+};
+
+/// Enumerate the function, program and unmask the MSI-X table, route and enable every
+/// source, and enable MSI-X: what a driver's StartDevice does. Runs in a SystemC thread
+/// on `cpu`; returns BAR0's base address.
+uint64_t bring_up(Platform& p, host::HostCpu& cpu);
+
+}  // namespace irqlab::platform

@@ -1,0 +1,102 @@
+#include "system_run.hpp"
+
+#include <cstdlib>
+#include <random>
+#include <sstream>
+
+#include "enumeration.hpp"
+
+namespace irqlab::platform {
+
+namespace {
+
+pcie::PcieProfile pick_profile(const SystemRunOptions& opt) {
+  pcie::PcieProfile p = pcie::load_profile(pcie::default_profile_path(), opt.profile);
+  if (opt.random_profile) {
+    std::mt19937_64 rng(opt.seed ^ 0x5EED);
+    static constexpr unsigned kWidths[] = {1, 2, 4, 8, 16};
+    static constexpr uint32_t kSizes[] = {128, 256, 512, 1024};
+    p.gen = 1 + rng() % 5;
+    p.width = kWidths[rng() % 5];
+    p.mps = kSizes[rng() % 4];
+    p.mrrs = kSizes[rng() % 4];
+    p.name = "random-gen" + std::to_string(p.gen) + "x" + std::to_string(p.width);
+  }
+  return p;
+}
+
+class Host : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(Host);
+  Host(sc_core::sc_module_name n, Platform& p, RandomWorkload& w) : sc_core::sc_module(n), p_(p), w_(w) {
+    SC_THREAD(run);
+  }
+
+ private:
+  void run() {
+    bring_up(p_, *p_.cpus[0]);
+    w_.start();
+  }
+  Platform& p_;
+  RandomWorkload& w_;
+};
+
+}  // namespace
+
+SystemRunResult run_system(const SystemRunOptions& opt) {
+  SystemRunResult r;
+  r.profile = pick_profile(opt);
+  PlatformOptions po;
+  po.profile = r.profile;
+  po.quantum_cycles = opt.quantum_cycles;
+  po.idle_skip = opt.idle_skip;
+  po.reference_model = opt.reference_model;
+  po.msi_bypass = opt.msi_bypass;
+  Platform p(po);
+  WorkloadOptions wo;
+  wo.seed = opt.seed;
+  wo.until_ps = opt.sim_ps * 8 / 10;  // the last fifth drains
+  wo.head_hz = opt.head_hz;
+  RandomWorkload workload("workload", p, wo);
+  OrderChecker checker(p);
+  Host host("host", p, workload);
+  sc_core::sc_start(sc_core::sc_time::from_value(opt.sim_ps));
+
+  r.order = checker.check();
+  r.bridge = p.controller.stats();
+  r.events = p.controller.events();
+  r.submissions = workload.submissions();
+  r.sim_ps = opt.sim_ps;
+  for (const auto& cpu : p.cpus) {
+    for (const auto& d : cpu->deliveries()) {
+      r.deliveries.push_back(std::to_string(cpu->index()) + " " + std::to_string(d.vector) + " " +
+                             std::to_string(d.arrived_ps) + " " + std::to_string(d.delivered_ps));
+    }
+  }
+  return r;
+}
+
+SystemRunOptions options_from_environment() {
+  SystemRunOptions o;
+  auto env = [](const char* k) -> const char* { return std::getenv(k); };
+  if (const char* v = env("IRQLAB_SEED")) o.seed = std::strtoull(v, nullptr, 10);
+  if (const char* v = env("IRQLAB_PROFILE")) o.profile = v;
+  if (const char* v = env("IRQLAB_RANDOM_PROFILE")) o.random_profile = std::string(v) == "1";
+  if (const char* v = env("IRQLAB_BYPASS")) o.msi_bypass = std::string(v) == "1";
+  if (const char* v = env("IRQLAB_QUANTUM")) o.quantum_cycles = std::strtoull(v, nullptr, 10);
+  if (const char* v = env("IRQLAB_NO_SKIP")) o.idle_skip = std::string(v) != "1";
+  if (const char* v = env("IRQLAB_SIM_US")) o.sim_ps = std::strtoull(v, nullptr, 10) * 1'000'000;
+  return o;
+}
+
+std::string format_events(const SystemRunResult& r) {
+  static const char* kNames[] = {"pulse", "msi", "mmio_read", "mmio_write", "intx"};
+  std::ostringstream os;
+  for (const auto& e : r.events) {
+    os << e.cycle << " " << kNames[e.kind] << " " << e.a << " " << e.b << " " << e.c << "\n";
+  }
+  for (const auto& d : r.deliveries) os << "deliver " << d << "\n";
+  return os.str();
+}
+
+}  // namespace irqlab::platform
