@@ -1,0 +1,87 @@
+// Enumeration, BAR decode and the spec's answers to bad accesses, on the full platform.
+#include <gtest/gtest.h>
+
+#include "enumeration.hpp"
+#include "platform.hpp"
+
+namespace irqlab::platform {
+namespace {
+
+namespace regs = irqlab::regs::irq_ctrl;
+using pcie::ConfigLayout;
+
+struct Observed {
+  pcie::EnumeratedFunction fn;
+  uint32_t id = 0;
+  bool id_ok = false;
+  uint32_t unaligned = 0, wrong_size = 0, outside = 0, mem_off = 0, id_after = 0;
+  bool unaligned_ok = true, outside_ok = true, mem_off_ok = true;
+  uint64_t read_ps = 0;
+};
+
+class Probe : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(Probe);
+  Probe(sc_core::sc_module_name n, Platform& p, Observed& o) : sc_core::sc_module(n), p_(p), o_(o) { SC_THREAD(run); }
+
+ private:
+  void run() {
+    host::HostCpu& cpu = *p_.cpus[0];
+    o_.fn = pcie::enumerate(p_.rc, Layout::kMmioWindow);
+    const uint64_t bar = o_.fn.bar0_base;
+    const uint64_t t0 = pcie::now_ps();
+    o_.id_ok = cpu.read(bar + regs::ID::kOffset, &o_.id, 4);
+    o_.read_ps = pcie::now_ps() - t0;
+    o_.unaligned_ok = cpu.read(bar + 2, &o_.unaligned, 4);
+    uint16_t narrow = 0;
+    cpu.read(bar, &narrow, 2);
+    o_.wrong_size = narrow;
+    o_.outside_ok = cpu.read(bar + o_.fn.bar0_bytes, &o_.outside, 4);
+    // Memory Space off: the device itself answers Unsupported Request.
+    const uint32_t cmd = p_.rc.cfg_read(0, ConfigLayout::kCommandStatus) & 0xFFFF;
+    p_.rc.cfg_write(0, ConfigLayout::kCommandStatus, cmd & ~regs::pcie_cfg::COMMAND::MEMORY_SPACE.mask());
+    o_.mem_off_ok = cpu.read(bar + regs::ID::kOffset, &o_.mem_off, 4);
+    p_.rc.cfg_write(0, ConfigLayout::kCommandStatus, cmd);
+    cpu.read(bar + regs::ID::kOffset, &o_.id_after, 4);
+    sc_core::sc_stop();
+  }
+  Platform& p_;
+  Observed& o_;
+};
+
+TEST(Pcie, EnumerationMmioAndUnsupportedRequests) {
+  PlatformOptions po;
+  po.profile = pcie::load_profile(pcie::default_profile_path(), "gen4x16");
+  Platform p(po);
+  Observed o;
+  Probe probe("probe", p, o);
+  sc_core::sc_start();
+
+  ASSERT_TRUE(o.fn.present);
+  EXPECT_EQ(o.fn.vendor_id, ConfigLayout::kVendorId);
+  EXPECT_EQ(o.fn.bar0_bytes, regs::kBarBytes) << "BAR sizing";
+  EXPECT_EQ(o.fn.bar0_base % o.fn.bar0_bytes, 0u) << "naturally aligned";
+  EXPECT_EQ(o.fn.msix_cap, ConfigLayout::kMsixCap);
+  EXPECT_EQ(o.fn.msix_table_size, regs::kNumVectorsDefault);
+  EXPECT_EQ(o.fn.table_offset, regs::msix::kTableOffset);
+  EXPECT_EQ(o.fn.pba_offset, regs::msix::kPbaOffset);
+  EXPECT_EQ(o.fn.table_bir, regs::msix::kTableBir);
+
+  EXPECT_TRUE(o.id_ok);
+  EXPECT_EQ(o.id, regs::ID::kReset) << "MMIO reaches the RTL's ID register";
+  EXPECT_GT(o.read_ps, 2 * p.timing.min_hop_ps()) << "a read crosses the link twice";
+
+  EXPECT_FALSE(o.unaligned_ok);
+  EXPECT_EQ(o.unaligned, 0xFFFFFFFFu);
+  EXPECT_EQ(o.wrong_size, 0xFFFFu);
+  EXPECT_FALSE(o.outside_ok);
+  EXPECT_EQ(o.outside, 0xFFFFFFFFu);
+  EXPECT_FALSE(o.mem_off_ok);
+  EXPECT_EQ(o.mem_off, 0xFFFFFFFFu);
+  EXPECT_EQ(p.rc.stats().unsupported_requests, 4u);
+  EXPECT_EQ(p.function.stats().unsupported_requests, 1u);
+  EXPECT_EQ(o.id_after, regs::ID::kReset) << "the device works again once re-enabled";
+}
+
+}  // namespace
+}  // namespace irqlab::platform
