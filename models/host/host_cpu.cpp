@@ -41,7 +41,7 @@ void HostCpu::deliver(const MsiMessage& m, uint64_t arrived_ps) {
   log_.push_back({m.vector, arrived_ps, sc_core::sc_time_stamp().value()});
   irq_pending.write(true);
   interrupt_.notify(sc_core::SC_ZERO_TIME);
-  if (on_interrupt_) on_interrupt_(log_.back());
+  for (const auto& f : listeners_) f(log_.back());
 }
 
 bool HostCpu::take(MsiMessage& out) {

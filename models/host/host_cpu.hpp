@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <vector>
 
 #include "lapic.hpp"
 
@@ -42,7 +43,8 @@ class HostCpu : public sc_core::sc_module {
     uint64_t delivered_ps;  ///< interrupt asserted at this CPU
   };
   const std::deque<Delivery>& deliveries() const { return log_; }
-  void set_on_interrupt(std::function<void(const Delivery&)> f) { on_interrupt_ = std::move(f); }
+  /// Every listener is called at each delivery (checkers, waveforms, #4's kernel).
+  void add_interrupt_listener(std::function<void(const Delivery&)> f) { listeners_.push_back(std::move(f)); }
   unsigned index() const { return index_; }
   sc_core::sc_event& interrupt_event() { return interrupt_; }
 
@@ -53,7 +55,7 @@ class HostCpu : public sc_core::sc_module {
   std::deque<MsiMessage> pending_;
   std::deque<Delivery> log_;
   sc_core::sc_event interrupt_;
-  std::function<void(const Delivery&)> on_interrupt_;
+  std::vector<std::function<void(const Delivery&)>> listeners_;
 };
 
 }  // namespace irqlab::host

@@ -16,9 +16,11 @@ void LinkDirection::send(Tlp tlp) {
                              " ps < now " + std::to_string(now_ps()) + " ps")
                                 .c_str());
   }
-  auto& q = queues_[static_cast<int>(tlp_class(tlp.type))];
+  const TlpClass cls = tlp_class(tlp.type);
+  auto& q = queues_[static_cast<int>(cls)];
   const OrderKey key = tlp.key;
   if (!q.emplace(key, std::move(tlp)).second) SC_REPORT_FATAL(name(), "duplicate TLP order key");
+  if (depth_observer_) depth_observer_(cls, q.size(), now_ps());
   size_t total = 0;
   for (const auto& qq : queues_) total += qq.size();
   if (total > stats_.max_queued) stats_.max_queued = total;
@@ -69,6 +71,7 @@ void LinkDirection::transmit_thread() {
     }
     Tlp tlp = std::move(q->begin()->second);
     q->erase(q->begin());
+    if (depth_observer_) depth_observer_(tlp_class(tlp.type), q->size(), now);
     if (tlp_class(tlp.type) == TlpClass::kNonPosted) --np_credits_;
     const uint64_t ser = timing_.serialize_ps(tlp);
     const uint64_t arrival = now + ser + timing_.profile().phy_latency_ps;

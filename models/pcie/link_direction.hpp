@@ -43,6 +43,10 @@ class LinkDirection : public sc_core::sc_module {
   void set_receiver(Receiver r) { receiver_ = std::move(r); }
   void set_announcer(Announcer a) { announcer_ = std::move(a); }
   void set_observer(Observer o) { observer_ = std::move(o); }
+  /// Called whenever a queue's depth changes: class, new depth, time (for waveforms).
+  void set_depth_observer(std::function<void(TlpClass, size_t, uint64_t)> o) {
+    depth_observer_ = std::move(o);
+  }
 
   /// Queue a TLP; it may start once SystemC time reaches tlp.key.ready_ps, which must
   /// not be in the past.
@@ -67,6 +71,7 @@ class LinkDirection : public sc_core::sc_module {
   Receiver receiver_;
   Announcer announcer_;
   Observer observer_;
+  std::function<void(TlpClass, size_t, uint64_t)> depth_observer_;
   LinkStats stats_;
 };
 

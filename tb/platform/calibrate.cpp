@@ -16,7 +16,8 @@ namespace {
 class Calibrator : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(Calibrator);
-  Calibrator(sc_core::sc_module_name n, Platform& p, CalibrationResult& r) : sc_core::sc_module(n), p_(p), r_(r) {
+  Calibrator(sc_core::sc_module_name n, Platform& p, CalibrationResult& r)
+      : sc_core::sc_module(n), p_(p), r_(r) {
     SC_THREAD(run);
   }
 

@@ -3,6 +3,7 @@
 // full event log. Exit 1 if a fence was overtaken by its MSI (unless --bypass, which
 // expects it), 2 on bad arguments or configuration.
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -24,7 +25,22 @@ int sc_main(int argc, char** argv) {
   app.add_flag("--ref", o.reference_model, "the C++ reference model in the RTL's place");
   app.add_flag("--bypass", o.msi_bypass, "debug: MSIs skip the posted queue");
   app.add_option("--events", events_path, "write the event log to this file");
+  std::string waves = "none";
+  double waves_start_us = 0, waves_end_us = -1;
+  app.add_option("--waves", waves, "waveform of the whole platform: fst, vcd or none")
+      ->check(CLI::IsMember({"fst", "vcd", "none"}));
+  app.add_option("--waves-file", o.waves.path, "waveform path (default out/platform.fst or .vcd)");
+  app.add_option("--waves-start-us", waves_start_us, "record from this time")->check(CLI::NonNegativeNumber);
+  app.add_option("--waves-end-us", waves_end_us, "record until this time");
   CLI11_PARSE(app, argc, argv);
+  o.waves.format = irqlab::waves::parse_format(waves);
+  if (o.waves.path.empty()) o.waves.path = "out/platform." + waves;
+  o.waves.start_ps = static_cast<uint64_t>(waves_start_us * 1e6);
+  if (waves_end_us >= 0) o.waves.end_ps = static_cast<uint64_t>(waves_end_us * 1e6);
+  if (o.waves.format != irqlab::waves::Format::kNone) {
+    const auto dir = std::filesystem::path(o.waves.path).parent_path();
+    if (!dir.empty()) std::filesystem::create_directories(dir);
+  }
   o.idle_skip = !no_skip;
   o.sim_ps = static_cast<uint64_t>(sim_us * 1e6);
   irqlab::platform::SystemRunResult r;

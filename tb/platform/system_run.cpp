@@ -60,7 +60,9 @@ SystemRunResult run_system(const SystemRunOptions& opt) {
   RandomWorkload workload("workload", p, wo);
   OrderChecker checker(p);
   Host host("host", p, workload);
+  PlatformTrace trace("trace", p, opt.waves);
   sc_core::sc_start(sc_core::sc_time::from_value(opt.sim_ps));
+  trace.close();
 
   r.order = checker.check();
   r.bridge = p.controller.stats();

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "platform_trace.hpp"
 #include "system_workload.hpp"
 
 namespace irqlab::platform {
@@ -19,6 +20,7 @@ struct SystemRunOptions {
   bool reference_model = false;
   bool msi_bypass = false;
   std::vector<double> head_hz = {60.0, 144.0};
+  TraceRequest waves;
 };
 
 struct SystemRunResult {

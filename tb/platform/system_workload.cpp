@@ -54,7 +54,7 @@ OrderChecker::OrderChecker(Platform& p) : p_(p) {
     }
   });
   for (auto& cpu : p.cpus) {
-    cpu->set_on_interrupt([this](const host::HostCpu::Delivery& d) {
+    cpu->add_interrupt_listener([this](const host::HostCpu::Delivery& d) {
       deliveries_.push_back({static_cast<unsigned>(d.vector - VectorPlan::apic_vector(0)), d.delivered_ps});
     });
   }

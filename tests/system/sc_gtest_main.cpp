@@ -12,10 +12,14 @@ int sc_main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const bool has_value = i + 1 < argc;
-    if (a == "--seed" && has_value) setenv("IRQLAB_SEED", argv[++i], 1);
-    else if (a == "--profile" && has_value) setenv("IRQLAB_PROFILE", argv[++i], 1);
-    else if (a == "--random-profile") setenv("IRQLAB_RANDOM_PROFILE", "1", 1);
-    else if (a == "--bypass") setenv("IRQLAB_BYPASS", "1", 1);
+    if (a == "--seed" && has_value)
+      setenv("IRQLAB_SEED", argv[++i], 1);
+    else if (a == "--profile" && has_value)
+      setenv("IRQLAB_PROFILE", argv[++i], 1);
+    else if (a == "--random-profile")
+      setenv("IRQLAB_RANDOM_PROFILE", "1", 1);
+    else if (a == "--bypass")
+      setenv("IRQLAB_BYPASS", "1", 1);
     else {
       std::fprintf(stderr, "unknown argument %s\n", a.c_str());
       return 2;

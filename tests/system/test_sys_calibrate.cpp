@@ -22,7 +22,8 @@ nlohmann::json calibrate(const std::string& profile) {
 
 TEST(Calibrate, JsonShapeAndPhysicalTrends) {
   const auto g3 = calibrate("gen3x8");
-  for (const char* k : {"profile", "gen", "width", "mps", "mrrs", "mmio_read_ns", "dma_read_ns", "dma_write_gbps"}) {
+  for (const char* k :
+       {"profile", "gen", "width", "mps", "mrrs", "mmio_read_ns", "dma_read_ns", "dma_write_gbps"}) {
     EXPECT_TRUE(g3.contains(k)) << k;
   }
   EXPECT_EQ(g3["profile"], "gen3x8");

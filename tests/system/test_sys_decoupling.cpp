@@ -18,8 +18,8 @@ struct SysRun {
 
 SysRun sysrun(const std::string& args, const std::string& tag) {
   const std::string events = std::string(IRQLAB_TEST_OUT) + "/decoupling_" + tag + ".txt";
-  const std::string cmd = std::string(IRQLAB_SYSRUN) + " --sim-us 1500 --seed 21 " + args + " --events " + events +
-                          " 2>/dev/null";
+  const std::string cmd = std::string(IRQLAB_SYSRUN) + " --sim-us 1500 --seed 21 " + args + " --events " +
+                          events + " 2>/dev/null";
   FILE* f = popen(cmd.c_str(), "r");
   EXPECT_NE(f, nullptr);
   std::string out;
@@ -50,7 +50,8 @@ TEST(Decoupling, SkippingAndQuantaGiveIdenticalCycleStamps) {
   EXPECT_GT(noskip.stepped, base.stepped);
   EXPECT_EQ(noskip.events, base.events);
   for (const char* q : {"1", "7", "64", "100000"}) {
-    EXPECT_EQ(sysrun(std::string("--quantum ") + q, std::string("q") + q).events, base.events) << "quantum " << q;
+    EXPECT_EQ(sysrun(std::string("--quantum ") + q, std::string("q") + q).events, base.events)
+        << "quantum " << q;
   }
   EXPECT_EQ(sysrun("--no-skip --quantum 3", "noskip_q3").events, base.events);
   EXPECT_EQ(sysrun("--ref", "ref").events, base.events) << "reference model in the RTL's place";

@@ -22,7 +22,9 @@ struct Observed {
 class Probe : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(Probe);
-  Probe(sc_core::sc_module_name n, Platform& p, Observed& o) : sc_core::sc_module(n), p_(p), o_(o) { SC_THREAD(run); }
+  Probe(sc_core::sc_module_name n, Platform& p, Observed& o) : sc_core::sc_module(n), p_(p), o_(o) {
+    SC_THREAD(run);
+  }
 
  private:
   void run() {

@@ -21,6 +21,7 @@ def vcd_signals(path):
             elif tok[0] == "$var":
                 ref = tok[4] + (tok[5] if len(tok) > 6 and tok[5].startswith("[") else "")
                 names.add(".".join(scopes + [ref]))
+                names.add(".".join(scopes + [tok[4]]))
             elif tok[0] == "$enddefinitions":
                 break
     return names

@@ -15,9 +15,9 @@ PcieProfile profile(unsigned gen, unsigned width) {
 }
 
 TEST(LinkTiming, RatesFollowGenerationEncodingAndWidth) {
-  EXPECT_DOUBLE_EQ(LinkTiming(profile(1, 1)).raw_gbps(), 2.0);          // 2.5 GT/s, 8b/10b
-  EXPECT_DOUBLE_EQ(LinkTiming(profile(2, 4)).raw_gbps(), 16.0);         // 5 GT/s x4
-  EXPECT_NEAR(LinkTiming(profile(3, 8)).raw_gbps(), 63.015, 0.001);     // 8 GT/s 128b/130b x8
+  EXPECT_DOUBLE_EQ(LinkTiming(profile(1, 1)).raw_gbps(), 2.0);       // 2.5 GT/s, 8b/10b
+  EXPECT_DOUBLE_EQ(LinkTiming(profile(2, 4)).raw_gbps(), 16.0);      // 5 GT/s x4
+  EXPECT_NEAR(LinkTiming(profile(3, 8)).raw_gbps(), 63.015, 0.001);  // 8 GT/s 128b/130b x8
   EXPECT_NEAR(LinkTiming(profile(5, 16)).raw_gbps(), 504.123, 0.001);
 }
 

@@ -1,0 +1,135 @@
+#include "platform_trace.hpp"
+
+#include <cstring>
+
+namespace irqlab::platform {
+
+using pcie::TlpType;
+
+PlatformTrace::PlatformTrace(sc_core::sc_module_name name, Platform& p, const TraceRequest& req)
+    : sc_core::sc_module(name), p_(p) {
+  if (req.format == waves::Format::kNone) return;
+  w_ = std::make_unique<waves::WaveWriter>(req.path, req.format, req.start_ps, req.end_ps);
+  auto& w = *w_;
+  const std::string c = "platform.irq_ctrl";
+  cycle_ = w.add_var(c, "gpu_cycle", 64);
+  static const char* kIn[] = {"dma_completed_i",
+                              "dma_preempted_i",
+                              "dma_faulted_i",
+                              "vsync_i",
+                              "pf_i",
+                              "cfg_msix_enable_i",
+                              "cfg_msix_func_mask_i",
+                              "cfg_intx_disable_i",
+                              "awvalid_i",
+                              "awaddr_i",
+                              "wvalid_i",
+                              "wdata_i",
+                              "wstrb_i",
+                              "arvalid_i"};
+  static const unsigned kInW[] = {8, 8, 8, 4, 1, 1, 1, 1, 1, 17, 1, 64, 8, 1};
+  for (int i = 0; i < 14; ++i) in_[i] = w.add_var(c, kIn[i], kInW[i]);
+  static const char* kOut[] = {"araddr_i",   "awready_o",    "wready_o", "bvalid_o",    "bresp_o",
+                               "arready_o",  "rvalid_o",     "rdata_o",  "msg_valid_o", "msg_addr_o",
+                               "msg_data_o", "msg_vector_o", "intx_o",   "idle_o"};
+  static const unsigned kOutW[] = {17, 1, 1, 1, 2, 1, 1, 64, 1, 64, 32, 11, 1, 1};
+  for (int i = 0; i < 14; ++i) out_[i] = w.add_var(c, kOut[i], kOutW[i]);
+  const LinkVars down = add_link("platform.link.downstream");
+  const LinkVars up = add_link("platform.link.upstream");
+  msi_[0] = w.add_var("platform.root_complex", "msi_addr", 64);
+  msi_[1] = w.add_var("platform.root_complex", "msi_data", 32);
+  msi_[2] = w.add_var("platform.root_complex", "msi_count", 32);
+  for (const auto& cpu : p.cpus) {
+    const std::string s = "platform.cpu" + std::to_string(cpu->index());
+    cpu_.emplace_back(w.add_var(s, "irq_pending", 1), w.add_var(s, "vector", 8));
+  }
+
+  const uint64_t period = p.controller.period_ps();
+  p.controller.set_cycle_observer([this, period](uint64_t cyc, const irqctrl::Inputs& i,
+                                                 const irqctrl::Outputs& o) {
+    auto& w = *w_;
+    const uint64_t t = cyc * period, te = t + period;
+    w.change(t, cycle_, cyc);
+    const uint64_t iv[] = {i.dma_completed,
+                           i.dma_preempted,
+                           i.dma_faulted,
+                           i.vsync,
+                           i.pf,
+                           i.cfg_msix_enable,
+                           i.cfg_msix_func_mask,
+                           i.cfg_intx_disable,
+                           i.awvalid,
+                           i.awaddr,
+                           i.wvalid,
+                           i.wdata,
+                           i.wstrb,
+                           i.arvalid};
+    for (int k = 0; k < 14; ++k) w.change(t, in_[k], iv[k]);
+    w.change(t, out_[0], i.araddr);
+    const uint64_t ov[] = {o.awready,   o.wready,   o.bvalid,   o.bresp,      o.arready, o.rvalid, o.rdata,
+                           o.msg_valid, o.msg_addr, o.msg_data, o.msg_vector, o.intx,    o.idle};
+    for (int k = 0; k < 13; ++k) w.change(te, out_[k + 1], ov[k]);
+  });
+  hook_link(p.downstream, down);
+  hook_link(p.upstream, up);
+  for (const auto& cpu : p.cpus) {
+    const auto vars = cpu_[cpu->index()];
+    cpu->add_interrupt_listener([this, vars](const host::HostCpu::Delivery& d) {
+      w_->change(d.delivered_ps, vars.first, 1);
+      w_->change(d.delivered_ps, vars.second, d.vector);
+    });
+  }
+  SC_THREAD(flush_thread);
+}
+
+PlatformTrace::LinkVars PlatformTrace::add_link(const std::string& scope) {
+  LinkVars v;
+  v.q[0] = w_->add_var(scope, "posted_queued", 16);
+  v.q[1] = w_->add_var(scope, "nonposted_queued", 16);
+  v.q[2] = w_->add_var(scope, "completion_queued", 16);
+  v.type = w_->add_var(scope, "tlp_on_wire", 3);  // 0 idle, 1 MWr, 2 MRd, 3 CplD, 4 Cpl, 5 CfgRd, 6 CfgWr
+  v.addr = w_->add_var(scope, "tlp_addr", 64);
+  v.len = w_->add_var(scope, "tlp_len", 16);
+  return v;
+}
+
+void PlatformTrace::hook_link(pcie::LinkDirection& l, const LinkVars& v) {
+  l.set_depth_observer([this, v](pcie::TlpClass c, size_t depth, uint64_t t) {
+    w_->change(t, v.q[static_cast<int>(c)], depth);
+  });
+  const bool upstream = &l == &p_.upstream;
+  l.set_observer([this, v, &l, upstream](const pcie::Tlp& tlp, uint64_t start, uint64_t arrival) {
+    const uint64_t end = start + l.timing().serialize_ps(tlp);
+    w_->change(start, v.type, static_cast<uint64_t>(tlp.type) + 1);
+    w_->change(start, v.addr, tlp.addr);
+    w_->change(start, v.len, tlp.length);
+    w_->change(end, v.type, 0);
+    if (upstream && tlp.type == TlpType::kMWr && (tlp.addr >> 20) == 0xFEE) {
+      uint32_t data = 0;
+      std::memcpy(&data, tlp.data.data(), std::min<size_t>(4, tlp.data.size()));
+      w_->change(arrival, msi_[0], tlp.addr);
+      w_->change(arrival, msi_[1], data);
+      w_->change(arrival, msi_[2], ++msis_);
+    }
+  });
+}
+
+void PlatformTrace::flush_thread() {
+  const uint64_t period = p_.controller.period_ps();
+  for (;;) {
+    wait(sc_core::sc_time(20, sc_core::SC_US));
+    const uint64_t now = pcie::now_ps();
+    // The controller never reports a cycle earlier than the one containing `now`.
+    if (now > period) w_->flush_before(now - period);
+  }
+}
+
+void PlatformTrace::close() {
+  if (w_) w_->close();
+}
+
+PlatformTrace::~PlatformTrace() {
+  close();
+}
+
+}  // namespace irqlab::platform

@@ -1,0 +1,62 @@
+// A waveform file (FST through GTKWave's fstapi, or VCD) written from value changes that
+// may arrive out of time order: the controller runs ahead of SystemC time, the link
+// reports at SystemC time. Changes are buffered and written in time order up to a time
+// before which nothing new can arrive; a window limits what is recorded.
+#pragma once
+
+#include <cstdint>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace irqlab::waves {
+
+enum class Format { kNone, kFst, kVcd };
+
+/// "fst", "vcd" or "none"; throws std::invalid_argument otherwise.
+Format parse_format(const std::string& s);
+
+class WaveWriter {
+ public:
+  WaveWriter(const std::string& path, Format format, uint64_t start_ps = 0, uint64_t end_ps = UINT64_MAX);
+  ~WaveWriter();
+  WaveWriter(const WaveWriter&) = delete;
+  WaveWriter& operator=(const WaveWriter&) = delete;
+
+  /// Declare a variable (all before the first change). Scope is dot-separated.
+  int add_var(const std::string& scope, const std::string& name, unsigned width);
+  /// Record a value at a time; repeated equal values are dropped.
+  void change(uint64_t t_ps, int var, uint64_t value);
+  /// Write everything before `t_ps`; later changes must not be earlier than it.
+  void flush_before(uint64_t t_ps);
+  /// Flush all and close the file (also done by the destructor).
+  void close();
+  const std::string& path() const { return path_; }
+
+ private:
+  struct Var {
+    std::string scope, name;
+    unsigned width;
+    uint32_t fst_handle = 0;
+    std::string vcd_id;
+    uint64_t last = ~0ull;
+    bool written = false;
+  };
+  void declare();
+  void emit_time(uint64_t t);
+  void emit(Var& v, uint64_t value);
+
+  std::string path_;
+  Format format_;
+  uint64_t start_ps_, end_ps_;
+  std::vector<Var> vars_;
+  std::multimap<uint64_t, std::pair<int, uint64_t>> pending_;
+  bool declared_ = false, closed_ = false, window_open_ = false;
+  uint64_t flushed_until_ = 0;
+  uint64_t last_time_ = ~0ull;
+  void* fst_ = nullptr;
+  std::ofstream vcd_;
+};
+
+}  // namespace irqlab::waves
