@@ -52,6 +52,7 @@ SystemRunResult run_system(const SystemRunOptions& opt) {
   po.idle_skip = opt.idle_skip;
   po.reference_model = opt.reference_model;
   po.msi_bypass = opt.msi_bypass;
+  po.num_cpus = opt.num_cpus;
   Platform p(po);
   WorkloadOptions wo;
   wo.seed = opt.seed;

@@ -20,6 +20,7 @@ struct SystemRunOptions {
   bool reference_model = false;
   bool msi_bypass = false;
   std::vector<double> head_hz = {60.0, 144.0};
+  unsigned num_cpus = 4;
   TraceRequest waves;
 };
 
