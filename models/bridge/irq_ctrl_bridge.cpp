@@ -1,5 +1,7 @@
 #include "irq_ctrl_bridge.hpp"
 
+#include "tlm_payload.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -215,13 +217,7 @@ void IrqCtrlBridge::emit_msi(const Outputs& o) {
   log({BridgeEvent::kMsi, cycle_, o.msg_vector, o.msg_addr, o.msg_data});
   uint32_t data = o.msg_data;
   tlm::tlm_generic_payload gp;
-  gp.set_command(tlm::TLM_WRITE_COMMAND);
-  gp.set_address(o.msg_addr);
-  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&data));
-  gp.set_data_length(4);
-  gp.set_streaming_width(4);
-  gp.set_byte_enable_ptr(nullptr);
-  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  pcie::prepare_payload(gp, tlm::TLM_WRITE_COMMAND, o.msg_addr, &data, 4);
   const uint64_t leaves = (cycle_ + 1) * opt_.gpu_period_ps;  // accepted at the edge ending cycle_
   sc_core::sc_time delay = ps(leaves - now_ps());
   msi->b_transport(gp, delay);

@@ -1,5 +1,7 @@
 #include "host_cpu.hpp"
 
+#include "tlm_payload.hpp"
+
 namespace irqlab::host {
 
 HostCpu::HostCpu(sc_core::sc_module_name name, unsigned index)
@@ -7,14 +9,7 @@ HostCpu::HostCpu(sc_core::sc_module_name name, unsigned index)
 
 bool HostCpu::transport(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned size) {
   tlm::tlm_generic_payload gp;
-  gp.set_command(cmd);
-  gp.set_address(addr);
-  gp.set_data_ptr(static_cast<unsigned char*>(data));
-  gp.set_data_length(size);
-  gp.set_streaming_width(size);
-  gp.set_byte_enable_ptr(nullptr);
-  gp.set_dmi_allowed(false);
-  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  pcie::prepare_payload(gp, cmd, addr, data, size);
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
   mmio->b_transport(gp, delay);
   wait(delay);  // the CPU is stalled for the whole modelled access

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "irq_ctrl_regs.hpp"
+#include "tlm_payload.hpp"
 
 namespace irqlab::pcie {
 
@@ -125,20 +126,16 @@ void DeviceFunction::on_announce(const Tlp& tlp, uint64_t arrival) {
 
   auto gp = std::make_shared<tlm::tlm_generic_payload>();
   auto data = std::make_shared<std::vector<uint8_t>>(tlp.length);
-  gp->set_address(tlp.addr - base);
-  gp->set_data_length(tlp.length);
-  gp->set_streaming_width(tlp.length);
-  gp->set_byte_enable_ptr(nullptr);
-  gp->set_data_ptr(data->data());
-  if (tlp.type == TlpType::kMWr) {
+  const bool write = tlp.type == TlpType::kMWr;
+  prepare_payload(*gp, write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, tlp.addr - base, data->data(),
+                  tlp.length);
+  if (write) {
     std::memcpy(data->data(), tlp.data.data(), tlp.length);
-    gp->set_command(tlm::TLM_WRITE_COMMAND);
     sc_core::sc_time delay = ps(arrival - now);
     bar0->b_transport(*gp, delay);  // posted: returns at once
     return;
   }
   // A read waits for the register bus; its own process keeps the link running.
-  gp->set_command(tlm::TLM_READ_COMMAND);
   sc_core::sc_spawn([this, gp, data, tlp, arrival] {
     sc_core::sc_time delay = ps(arrival - now_ps());
     bar0->b_transport(*gp, delay);

@@ -13,6 +13,7 @@
 #include "bench_schedule.hpp"
 #include "irq_ctrl_bridge.hpp"
 #include "rtl_model.hpp"
+#include "tlm_payload.hpp"
 
 namespace {
 
@@ -50,12 +51,7 @@ class Feeder : public sc_core::sc_module {
       } else {
         uint32_t v = e.value;
         tlm::tlm_generic_payload gp;
-        gp.set_command(tlm::TLM_WRITE_COMMAND);
-        gp.set_address(e.addr);
-        gp.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
-        gp.set_data_length(4);
-        gp.set_streaming_width(4);
-        gp.set_byte_enable_ptr(nullptr);
+        pcie::prepare_payload(gp, tlm::TLM_WRITE_COMMAND, e.addr, &v, 4);
         sc_core::sc_time delay = sc_core::sc_time::from_value(at - sc_core::sc_time_stamp().value());
         mmio->b_transport(gp, delay);
       }

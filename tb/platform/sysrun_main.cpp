@@ -25,7 +25,8 @@ int sc_main(int argc, char** argv) {
   app.add_flag("--ref", o.reference_model, "the C++ reference model in the RTL's place");
   app.add_flag("--bypass", o.msi_bypass, "debug: MSIs skip the posted queue");
   app.add_option("--events", events_path, "write the event log to this file");
-  app.add_option("--cpus", o.num_cpus, "host CPUs (MSI-X vector v targets CPU v % cpus)")->check(CLI::Range(1u, 256u));
+  app.add_option("--cpus", o.num_cpus, "host CPUs (MSI-X vector v targets CPU v % cpus)")
+      ->check(CLI::Range(1u, 256u));
   app.add_option("--head-hz", o.head_hz, "refresh rate of each display head (the RTL build has 2 heads)")
       ->check(CLI::Range(1.0, 1000.0))
       ->expected(1, static_cast<int>(irqlab::regs::irq_ctrl::kNumHeadsDefault));
