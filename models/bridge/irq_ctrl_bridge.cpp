@@ -206,10 +206,20 @@ void IrqCtrlBridge::observe() {
     log({BridgeEvent::kMmioWrite, cycle_, bus_op_->offset, bus_op_->wdata, out_.bresp});
     bus_op_.reset();
   }
+  if (intx_status_history_.empty() || intx_status_history_.rbegin()->second != out_.intx_status) {
+    intx_status_history_[cycle_] = out_.intx_status;
+  }
   if (out_.intx != last_intx_) {
     last_intx_ = out_.intx;
     log({BridgeEvent::kIntx, cycle_, out_.intx, 0, 0});
   }
+}
+
+bool IrqCtrlBridge::intx_status_at(uint64_t t_ps) const {
+  const uint64_t c = t_ps / opt_.gpu_period_ps;
+  auto it = intx_status_history_.upper_bound(c);
+  if (it == intx_status_history_.begin()) return false;  // reset value
+  return std::prev(it)->second;
 }
 
 void IrqCtrlBridge::emit_msi(const Outputs& o) {

@@ -82,6 +82,9 @@ class IrqCtrlBridge : public sc_core::sc_module {
   void post_config(uint64_t at_ps, bool msix_enable, bool func_mask, bool intx_disable);
 
   uint64_t cycle() const { return cycle_; }
+  /// intx_status_o during the cycle containing `t_ps`. Valid for any time up to SystemC's
+  /// now: the model is either past it (history) or idle since (its state holds).
+  bool intx_status_at(uint64_t t_ps) const;
   uint64_t period_ps() const { return opt_.gpu_period_ps; }
   const std::vector<BridgeEvent>& events() const { return events_; }
   const BridgeStats& stats() const { return stats_; }
@@ -132,6 +135,7 @@ class IrqCtrlBridge : public sc_core::sc_module {
   Outputs out_;
   bool inputs_changed_ = true;
   bool last_intx_ = false;
+  std::map<uint64_t, bool> intx_status_history_;  ///< cycle -> value from that cycle on
   sc_core::sc_event announced_;
   std::vector<BridgeEvent> events_;
   BridgeStats stats_;

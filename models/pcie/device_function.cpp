@@ -45,7 +45,7 @@ DeviceFunction::DeviceFunction(sc_core::sc_module_name name, const LinkTiming& t
 uint32_t DeviceFunction::config_read(uint32_t offset) const {
   if (offset / 4 >= cfg_.size()) return 0;
   uint32_t v = cfg_[offset / 4];
-  if (offset / 4 == L::kCommandStatus / 4 && intx_status_ && intx_status_()) {
+  if (offset / 4 == L::kCommandStatus / 4 && intx_status_ && intx_status_(now_ps())) {
     v |= uint32_t{regs::pcie_cfg::STATUS::INTX_STATUS.mask()} << 16;
   }
   return v;
@@ -99,13 +99,7 @@ void DeviceFunction::unsupported(const Tlp& tlp, const char* why, uint64_t arriv
 void DeviceFunction::on_announce(const Tlp& tlp, uint64_t arrival) {
   const uint64_t now = now_ps();
   switch (tlp.type) {
-    case TlpType::kCfgRd: {
-      const uint32_t v = config_read(static_cast<uint32_t>(tlp.addr));
-      std::vector<uint8_t> d(4);
-      std::memcpy(d.data(), &v, 4);
-      complete(tlp, std::move(d), tlp.function != 0, arrival);  // only function 0 exists here
-      return;
-    }
+    case TlpType::kCfgRd: return;  // answered on arrival
     case TlpType::kCfgWr: {
       uint32_t v = 0;
       std::memcpy(&v, tlp.data.data(), 4);
@@ -144,6 +138,13 @@ void DeviceFunction::on_announce(const Tlp& tlp, uint64_t arrival) {
 }
 
 void DeviceFunction::on_arrival(const Tlp& tlp) {
+  if (tlp.type == TlpType::kCfgRd) {
+    const uint32_t v = config_read(static_cast<uint32_t>(tlp.addr));
+    std::vector<uint8_t> d(4);
+    std::memcpy(d.data(), &v, 4);
+    complete(tlp, std::move(d), tlp.function != 0, now_ps());  // only function 0 exists here
+    return;
+  }
   if (tlp.type != TlpType::kCplD && tlp.type != TlpType::kCpl) return;
   auto it = reads_.find(tlp.tag);
   if (it == reads_.end()) return;

@@ -67,8 +67,8 @@ class DeviceFunction : public sc_core::sc_module {
   /// Debug knob: deliver MSI-X writes straight to the root complex, skipping the posted
   /// queue and so the PCIe ordering rule. Only to prove the ordering test can fail.
   void set_msi_bypass(Bypass f) { bypass_ = std::move(f); }
-  /// Interrupt Status for config reads of the Status register.
-  void set_intx_status_source(std::function<bool()> f) { intx_status_ = std::move(f); }
+  /// Interrupt Status at a given time, for config reads of the Status register.
+  void set_intx_status_source(std::function<bool(uint64_t t_ps)> f) { intx_status_ = std::move(f); }
 
   /// Queue a TLP from device source `src`, ready at `ready_ps` (not in the past).
   void send(Tlp tlp, TlpSource src, uint64_t ready_ps);
@@ -76,6 +76,7 @@ class DeviceFunction : public sc_core::sc_module {
   void dma_read(uint64_t addr, uint32_t len, TlpSource src, uint64_t ready_ps,
                 std::function<void(uint64_t done_ps, std::vector<uint8_t> data)> done);
 
+  /// Config dword as a read arriving now sees it.
   uint32_t config_read(uint32_t offset) const;
   bool memory_space_enabled() const { return command() & 0x2; }
   bool bus_master_enabled() const { return command() & 0x4; }
@@ -106,7 +107,7 @@ class DeviceFunction : public sc_core::sc_module {
   uint32_t next_tag_ = 0;
   ConfigListener config_listener_;
   Bypass bypass_;
-  std::function<bool()> intx_status_;
+  std::function<bool(uint64_t)> intx_status_;
   FunctionStats stats_;
 };
 

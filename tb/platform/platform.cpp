@@ -43,6 +43,7 @@ Platform::Platform(const PlatformOptions& o)
   downstream.set_receiver([this](const pcie::Tlp& t) { function.on_arrival(t); });
   function.bar0.bind(controller.mmio);
   controller.msi.bind(function.msi_in);
+  function.set_intx_status_source([this](uint64_t t) { return controller.intx_status_at(t); });
   function.set_config_listener(
       [this](uint64_t at, bool en, bool fm, bool dis) { controller.post_config(at, en, fm, dis); });
   if (o.msi_bypass) {

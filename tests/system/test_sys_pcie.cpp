@@ -17,6 +17,7 @@ struct Observed {
   uint32_t unaligned = 0, wrong_size = 0, outside = 0, mem_off = 0, id_after = 0;
   bool unaligned_ok = true, outside_ok = true, mem_off_ok = true;
   uint64_t read_ps = 0;
+  uint32_t status_idle = 0, status_pending = 0, status_cleared = 0;
 };
 
 class Probe : public sc_core::sc_module {
@@ -45,6 +46,20 @@ class Probe : public sc_core::sc_module {
     o_.mem_off_ok = cpu.read(bar + regs::ID::kOffset, &o_.mem_off, 4);
     p_.rc.cfg_write(0, ConfigLayout::kCommandStatus, cmd);
     cpu.read(bar + regs::ID::kOffset, &o_.id_after, 4);
+
+    // Interrupt Status (config Status bit 3) follows the controller's INTx condition.
+    const uint32_t src = regs::sources::DMA_COMPLETED.lsb;
+    cpu.write32(bar + regs::INTR_ENABLE::kOffset, 1u << src);
+    cpu.write32(bar + regs::INTR_MASTER::kOffset, 1);
+    o_.status_idle = p_.rc.cfg_read(0, ConfigLayout::kCommandStatus) >> 16;
+    bridge::SourcePulse pulse;
+    pulse.fence = 9;
+    p_.controller.post_pulse(pcie::now_ps() + p_.lookahead_ps(), pulse);
+    wait(sc_core::sc_time(1, sc_core::SC_US));
+    o_.status_pending = p_.rc.cfg_read(0, ConfigLayout::kCommandStatus) >> 16;
+    cpu.write32(bar + regs::INTR_STATUS::kOffset, 1u << src);
+    wait(sc_core::sc_time(1, sc_core::SC_US));
+    o_.status_cleared = p_.rc.cfg_read(0, ConfigLayout::kCommandStatus) >> 16;
     sc_core::sc_stop();
   }
   Platform& p_;
@@ -83,6 +98,12 @@ TEST(Pcie, EnumerationMmioAndUnsupportedRequests) {
   EXPECT_EQ(p.rc.stats().unsupported_requests, 4u);
   EXPECT_EQ(p.function.stats().unsupported_requests, 1u);
   EXPECT_EQ(o.id_after, regs::ID::kReset) << "the device works again once re-enabled";
+
+  const uint32_t intx_status = regs::pcie_cfg::STATUS::INTX_STATUS.mask();
+  EXPECT_EQ(o.status_idle & intx_status, 0u);
+  EXPECT_EQ(o.status_pending & intx_status, intx_status) << "pending enabled source, MSI-X off";
+  EXPECT_EQ(o.status_cleared & intx_status, 0u) << "after the W1C";
+  EXPECT_TRUE(o.status_idle & regs::pcie_cfg::STATUS::CAP_LIST.mask());
 }
 
 }  // namespace
