@@ -1,0 +1,272 @@
+#include "dxgkrnl.hpp"
+
+#include <cmath>
+
+namespace irqlab::dxgkrnl {
+
+namespace {
+uint64_t now_ps() {
+  return sc_core::sc_time_stamp().value();
+}
+Dxgkrnl* self(HANDLE h) {
+  return static_cast<Dxgkrnl*>(h);
+}
+}  // namespace
+
+Dxgkrnl::Dxgkrnl(kernel::Kernel& k, GpuSubmission& gpu, unsigned num_nodes)
+    : k_(k),
+      gpu_(gpu),
+      num_nodes_(num_nodes),
+      next_fence_(num_nodes, 1),
+      outstanding_(num_nodes),
+      last_completed_(num_nodes, 0) {
+  for (unsigned n = 0; n < num_nodes; ++n) node_progress_.push_back(std::make_unique<sc_core::sc_event>());
+  iface_.DeviceHandle = this;
+  iface_.DxgkCbNotifyInterrupt = &Dxgkrnl::cb_notify_interrupt;
+  iface_.DxgkCbNotifyDpc = &Dxgkrnl::cb_notify_dpc;
+  iface_.DxgkCbQueueDpc = &Dxgkrnl::cb_queue_dpc;
+  iface_.DxgkCbSynchronizeExecution = &Dxgkrnl::cb_synchronize;
+  k_.add_observer(this);
+}
+
+void Dxgkrnl::set_dpc(std::function<void()> routine, unsigned target_cpu) {
+  dpc_.name = "dxgk_adapter_dpc";
+  dpc_.routine = std::move(routine);
+  dpc_.target_cpu = target_cpu;
+}
+
+void Dxgkrnl::violate(const std::string& rule, const std::string& detail) {
+  kernel::KernelCpu* c = k_.current_cpu();
+  violations_.push_back({now_ps(), c ? static_cast<int>(c->index()) : -1, rule, detail});
+}
+
+Dxgkrnl::Activation* Dxgkrnl::current_activation() {
+  kernel::KernelCpu* c = k_.current_cpu();
+  if (!c) return nullptr;
+  auto it = active_.find(c->index());
+  if (it == active_.end() || it->second.empty()) return nullptr;
+  return &it->second.back();
+}
+
+// ---- kernel events ------------------------------------------------------------------------
+
+void Dxgkrnl::isr_enter(unsigned cpu, const kernel::InterruptObject& io, uint64_t) {
+  if (!adapter_ios_.count(&io)) return;
+  active_[cpu].push_back({++isr_seq_, &io, now_ps()});
+}
+
+void Dxgkrnl::isr_exit(unsigned cpu, const kernel::InterruptObject& io, bool claimed) {
+  if (!adapter_ios_.count(&io)) return;
+  Activation a = active_[cpu].back();
+  active_[cpu].pop_back();
+  if (a.notified && !a.queued)
+    violate("notify-without-queue-dpc",
+            "the ISR returned without DxgkCbQueueDpc after DxgkCbNotifyInterrupt");
+  if (claimed && !a.dismissed)
+    violate("isr-true-without-dismiss", "the ISR returned TRUE without clearing INTR_STATUS");
+  if (now_ps() - a.enter_ps > 25'000'000) ++isr_long_;
+}
+
+void Dxgkrnl::dpc_enter(unsigned, const kernel::Kdpc& d) {
+  if (&d != &dpc_) return;
+  in_adapter_dpc_ = true;
+  notify_dpc_called_ = false;
+  dpc_enter_ps_ = now_ps();
+  ++dpc_runs_;
+}
+
+void Dxgkrnl::dpc_exit(unsigned, const kernel::Kdpc& d) {
+  if (&d != &dpc_) return;
+  if (!notify_dpc_called_) violate("dpc-missing-notify-dpc", "the DPC returned without DxgkCbNotifyDpc");
+  if (now_ps() - dpc_enter_ps_ > 100'000'000) ++dpc_long_;
+  in_adapter_dpc_ = false;
+}
+
+void Dxgkrnl::device_dismissed(unsigned cpu) {
+  auto it = active_.find(cpu);
+  if (it != active_.end() && !it->second.empty()) it->second.back().dismissed = true;
+}
+
+// ---- callbacks ----------------------------------------------------------------------------
+
+void Dxgkrnl::cb_notify_interrupt(HANDLE h, const DXGKARGCB_NOTIFY_INTERRUPT_DATA* d) {
+  self(h)->notify_interrupt(*d);
+}
+void Dxgkrnl::cb_notify_dpc(HANDLE h) {
+  self(h)->notify_dpc();
+}
+BOOLEAN Dxgkrnl::cb_queue_dpc(HANDLE h) {
+  return self(h)->queue_dpc();
+}
+NTSTATUS Dxgkrnl::cb_synchronize(HANDLE h, PKSYNCHRONIZE_ROUTINE r, PVOID ctx, ULONG, BOOLEAN* ret) {
+  return self(h)->synchronize(r, ctx, ret);
+}
+
+void Dxgkrnl::notify_interrupt(const DXGKARGCB_NOTIFY_INTERRUPT_DATA& d) {
+  Activation* a = current_activation();
+  kernel::KernelCpu* cpu = k_.current_cpu();
+  if (!a) {
+    violate("notify-outside-isr", "DxgkCbNotifyInterrupt outside the adapter's ISR");
+    return;
+  }
+  if (a->io->message_number != caps_.InterruptMessageNumber) {
+    violate("notify-wrong-message",
+            "DxgkCbNotifyInterrupt from message " + std::to_string(a->io->message_number) +
+                ", DRIVERCAPS.InterruptMessageNumber is " + std::to_string(caps_.InterruptMessageNumber));
+  }
+  for (const auto& [c, stack] : active_) {
+    for (const auto& other : stack) {
+      if (&other != a && other.notified) {
+        violate("notify-reentrant", "DxgkCbNotifyInterrupt while ISR activation " +
+                                        std::to_string(other.seq) + " on CPU " + std::to_string(c) +
+                                        " is inside its notifications");
+      }
+    }
+  }
+  const bool crtc = is_crtc_type(d.InterruptType);
+  if (!crtc && a->crtc_seen)
+    violate("crtc-before-dma", "a DMA-type interrupt was reported after a CRTC-type one");
+  a->crtc_seen |= crtc;
+  a->notified = true;
+  a->queued = false;  // a QueueDpc must follow this notification
+
+  NotifyRecord r{now_ps(), cpu ? cpu->index() : 0, a->seq, d.InterruptType, 0, 0};
+  switch (d.InterruptType) {
+    case DXGK_INTERRUPT_DMA_COMPLETED:
+      r.index = d.DmaCompleted.NodeOrdinal;
+      r.fence = d.DmaCompleted.SubmissionFenceId;
+      break;
+    case DXGK_INTERRUPT_DMA_PREEMPTED:
+      r.index = d.DmaPreempted.NodeOrdinal;
+      r.fence = d.DmaPreempted.PreemptionFenceId;
+      break;
+    case DXGK_INTERRUPT_DMA_FAULTED:
+      r.index = d.DmaFaulted.NodeOrdinal;
+      r.fence = d.DmaFaulted.FaultedFenceId;
+      break;
+    case DXGK_INTERRUPT_DMA_PAGE_FAULTED:
+      r.index = d.DmaPageFaulted.NodeOrdinal;
+      r.fence = d.DmaPageFaulted.FaultedFenceId;
+      break;
+    case DXGK_INTERRUPT_CRTC_VSYNC: r.index = d.CrtcVsync.VidPnTargetId; break;
+    default: break;
+  }
+  if (d.InterruptType == DXGK_INTERRUPT_DMA_COMPLETED || d.InterruptType == DXGK_INTERRUPT_DMA_PREEMPTED ||
+      d.InterruptType == DXGK_INTERRUPT_DMA_FAULTED) {
+    fence_reported(d.InterruptType, r.index, r.fence);
+  }
+  notifies_.push_back(r);
+  if (on_callback_)
+    on_callback_("notify_interrupt", static_cast<int>(r.cpu), r.t_ps, &notifies_.back(), false);
+}
+
+// WDDM fence semantics: a completed fence completes every earlier one of its node; a
+// preempted or faulted buffer is reported by its own fence.
+void Dxgkrnl::fence_reported(DXGK_INTERRUPT_TYPE type, unsigned node, uint32_t fence) {
+  if (node >= num_nodes_) {
+    violate("fence-never-submitted", "node " + std::to_string(node) + " does not exist");
+    return;
+  }
+  auto& out = outstanding_[node];
+  const std::string what = "node " + std::to_string(node) + " fence " + std::to_string(fence);
+  if (fence >= next_fence_[node]) {
+    violate("fence-never-submitted", what + " was never submitted");
+    return;
+  }
+  if (!out.count(fence)) {
+    violate("fence-twice-or-out-of-order", what + " was already reported (or an earlier report covered it)");
+    return;
+  }
+  if (type == DXGK_INTERRUPT_DMA_COMPLETED) {
+    out.erase(out.begin(), out.upper_bound(fence));
+    last_completed_[node] = fence;
+  } else {
+    out.erase(fence);
+  }
+  node_progress_[node]->notify(sc_core::SC_ZERO_TIME);
+}
+
+void Dxgkrnl::notify_dpc() {
+  if (!in_adapter_dpc_) violate("notify-dpc-outside-dpc", "DxgkCbNotifyDpc outside the adapter's DPC");
+  if (current_activation()) violate("isr-forbidden-callback", "DxgkCbNotifyDpc called from the ISR");
+  notify_dpc_called_ = true;
+  kernel::KernelCpu* c = k_.current_cpu();
+  if (on_callback_)
+    on_callback_("notify_dpc", c ? static_cast<int>(c->index()) : -1, now_ps(), nullptr, false);
+}
+
+BOOLEAN Dxgkrnl::queue_dpc() {
+  Activation* a = current_activation();
+  if (a) a->queued = true;
+  const bool queued = k_.insert_queue_dpc(dpc_);
+  kernel::KernelCpu* c = k_.current_cpu();
+  if (on_callback_)
+    on_callback_("queue_dpc", c ? static_cast<int>(c->index()) : -1, now_ps(), nullptr, queued);
+  return queued ? TRUE : FALSE;
+}
+
+NTSTATUS Dxgkrnl::synchronize(PKSYNCHRONIZE_ROUTINE r, PVOID ctx, BOOLEAN* ret) {
+  if (current_activation()) {
+    violate("isr-forbidden-callback", "DxgkCbSynchronizeExecution called from the ISR");
+    return STATUS_UNSUCCESSFUL;
+  }
+  kernel::KernelCpu* c = k_.current_cpu();
+  if (adapter_ios_.empty() || !c) return STATUS_UNSUCCESSFUL;  // interrupt not connected
+  auto* io = const_cast<kernel::InterruptObject*>(*adapter_ios_.begin());
+  const bool v = c->synchronize(*io, [&] { return r ? r(ctx) != FALSE : true; });
+  if (ret) *ret = v ? TRUE : FALSE;
+  return STATUS_SUCCESS;
+}
+
+// ---- scheduler ----------------------------------------------------------------------------
+
+void Dxgkrnl::start_scheduler(const std::vector<NodeLoad>& load, uint64_t seed, uint64_t until_ps) {
+  for (unsigned n = 0; n < num_nodes_ && n < load.size(); ++n) {
+    sc_core::sc_spawn([this, n, l = load[n], seed, until_ps] { node_thread(n, l, seed, until_ps); },
+                      ("dxgk_node" + std::to_string(n)).c_str());
+  }
+}
+
+void Dxgkrnl::node_thread(unsigned node, NodeLoad load, uint64_t seed, uint64_t until_ps) {
+  std::mt19937_64 rng(seed * 7919 + node);
+  std::exponential_distribution<double> gap(1.0 / load.mean_gap_us);
+  std::uniform_real_distribution<double> dur(load.min_duration_us, load.max_duration_us);
+  std::uniform_real_distribution<double> u01(0, 1);
+  for (;;) {
+    wait(sc_core::sc_time::from_value(static_cast<uint64_t>(gap(rng) * 1e6)));
+    while (outstanding_[node].size() >= load.max_in_flight && now_ps() < until_ps)
+      wait(*node_progress_[node]);
+    if (now_ps() >= until_ps) return;
+    const uint32_t fence = next_fence_[node]++;
+    outstanding_[node].insert(fence);
+    const double roll = u01(rng);
+    const auto outcome = roll < load.fault_probability ? GpuSubmission::Outcome::kFault
+                         : roll < load.fault_probability + load.preempt_probability
+                             ? GpuSubmission::Outcome::kPreempt
+                             : GpuSubmission::Outcome::kComplete;
+    const uint64_t duration = static_cast<uint64_t>(dur(rng) * 1e6);
+    const uint32_t bytes = static_cast<uint32_t>(rng() % (uint64_t{load.max_result_bytes} + 1));
+    ++submitted_;
+    if (on_submit_) on_submit_(node, fence, now_ps());
+    gpu_.submit(node, fence, duration, bytes, outcome);
+  }
+}
+
+bool Dxgkrnl::idle() const {
+  for (const auto& o : outstanding_) {
+    if (!o.empty()) return false;
+  }
+  return true;
+}
+
+void Dxgkrnl::finish() {
+  for (unsigned n = 0; n < num_nodes_; ++n) {
+    for (uint32_t f : outstanding_[n]) {
+      violations_.push_back(
+          {now_ps(), -1, "fence-never-reported",
+           "node " + std::to_string(n) + " fence " + std::to_string(f) + " was never reported"});
+    }
+  }
+}
+
+}  // namespace irqlab::dxgkrnl

@@ -1,0 +1,139 @@
+// The parts of dxgkrnl the interrupt path meets: the DxgkCb* callbacks, a GPU scheduler
+// that submits DMA buffers with increasing fence IDs per node, fence bookkeeping with WDDM
+// semantics (a completed fence completes every earlier fence of its node), and the
+// verifier that checks the miniport against the rules of the seed documents.
+#pragma once
+
+#include <systemc>
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "kernel.hpp"
+#include "miniport_env.hpp"
+#include "wddm_ddi.hpp"
+
+namespace irqlab::dxgkrnl {
+
+using namespace irqlab::wddm;
+
+struct Violation {
+  uint64_t t_ps;
+  int cpu;  ///< -1 when not on a CPU
+  std::string rule;
+  std::string detail;
+};
+
+/// One DxgkCbNotifyInterrupt call, for the latency attribution.
+struct NotifyRecord {
+  uint64_t t_ps;
+  unsigned cpu;
+  uint64_t isr;  ///< ISR activation number
+  DXGK_INTERRUPT_TYPE type;
+  unsigned index;  ///< node, or head for CRTC
+  uint32_t fence;
+};
+
+/// Per-node submission load.
+struct NodeLoad {
+  double mean_gap_us = 20;
+  double min_duration_us = 2, max_duration_us = 40;
+  uint32_t max_result_bytes = 8192;
+  double preempt_probability = 0.02;
+  double fault_probability = 0.01;
+  unsigned max_in_flight = 2;  ///< buffers submitted and not yet reported (hardware queue depth)
+};
+
+class Dxgkrnl : public kernel::KernelObserver {
+ public:
+  Dxgkrnl(kernel::Kernel& k, GpuSubmission& gpu, unsigned num_nodes);
+
+  /// The interface handed to DxgkDdiStartDevice.
+  const DXGKRNL_INTERFACE& interface() const { return iface_; }
+  void set_driver_caps(const DXGK_DRIVERCAPS& caps) { caps_ = caps; }
+  /// The adapter's DPC (calls DxgkDdiDpcRoutine) and the CPU it targets.
+  void set_dpc(std::function<void()> routine, unsigned target_cpu);
+  /// The interrupt objects of this adapter (so ISRs of other devices are told apart).
+  void add_adapter_interrupt(const kernel::InterruptObject* io) { adapter_ios_.insert(io); }
+  /// The driver wrote INTR_STATUS (dismissed) on this CPU: reported by its register access.
+  void device_dismissed(unsigned cpu);
+
+  /// Start the scheduler: random submissions per node until `until_ps`.
+  void start_scheduler(const std::vector<NodeLoad>& load, uint64_t seed, uint64_t until_ps);
+  /// Every submitted buffer has been reported.
+  bool idle() const;
+  /// End-of-run checks (call after the drain).
+  void finish();
+
+  const std::vector<Violation>& violations() const { return violations_; }
+  const std::vector<NotifyRecord>& notifies() const { return notifies_; }
+  uint64_t submitted() const { return submitted_; }
+  uint64_t isr_over_25us() const { return isr_long_; }
+  uint64_t dpc_over_100us() const { return dpc_long_; }
+  uint64_t isr_activations() const { return isr_seq_; }
+  uint64_t dpc_runs() const { return dpc_runs_; }
+  /// Observer of submissions (node, fence, time) for the event log.
+  void set_submit_observer(std::function<void(unsigned, uint32_t, uint64_t)> f) { on_submit_ = std::move(f); }
+  /// Observer of every callback the miniport makes (name, cpu or -1, time, detail).
+  void set_callback_observer(
+      std::function<void(const std::string&, int, uint64_t, const NotifyRecord*, bool)> f) {
+    on_callback_ = std::move(f);
+  }
+
+  // KernelObserver
+  void isr_enter(unsigned cpu, const kernel::InterruptObject& io, uint64_t delivered_ps) override;
+  void isr_exit(unsigned cpu, const kernel::InterruptObject& io, bool claimed) override;
+  void dpc_enter(unsigned cpu, const kernel::Kdpc& d) override;
+  void dpc_exit(unsigned cpu, const kernel::Kdpc& d) override;
+
+ private:
+  struct Activation {
+    uint64_t seq;
+    const kernel::InterruptObject* io;
+    uint64_t enter_ps;
+    bool notified = false, queued = false, crtc_seen = false, dismissed = false;
+  };
+  static void cb_notify_interrupt(HANDLE h, const DXGKARGCB_NOTIFY_INTERRUPT_DATA* d);
+  static void cb_notify_dpc(HANDLE h);
+  static BOOLEAN cb_queue_dpc(HANDLE h);
+  static NTSTATUS cb_synchronize(HANDLE h, PKSYNCHRONIZE_ROUTINE r, PVOID ctx, ULONG msg, BOOLEAN* ret);
+
+  void notify_interrupt(const DXGKARGCB_NOTIFY_INTERRUPT_DATA& d);
+  void notify_dpc();
+  BOOLEAN queue_dpc();
+  NTSTATUS synchronize(PKSYNCHRONIZE_ROUTINE r, PVOID ctx, BOOLEAN* ret);
+  void violate(const std::string& rule, const std::string& detail);
+  Activation* current_activation();
+  void fence_reported(DXGK_INTERRUPT_TYPE type, unsigned node, uint32_t fence);
+  void node_thread(unsigned node, NodeLoad load, uint64_t seed, uint64_t until_ps);
+
+  kernel::Kernel& k_;
+  GpuSubmission& gpu_;
+  unsigned num_nodes_;
+  DXGKRNL_INTERFACE iface_{};
+  DXGK_DRIVERCAPS caps_{};
+  std::set<const kernel::InterruptObject*> adapter_ios_;
+  kernel::Kdpc dpc_;
+  std::map<unsigned, std::vector<Activation>> active_;  ///< per CPU, innermost last
+  bool in_adapter_dpc_ = false;
+  bool notify_dpc_called_ = false;
+  uint64_t dpc_enter_ps_ = 0;
+  std::vector<uint32_t> next_fence_;             ///< per node
+  std::vector<std::set<uint32_t>> outstanding_;  ///< per node: submitted, not yet reported
+  std::vector<uint32_t> last_completed_;
+  std::vector<std::unique_ptr<sc_core::sc_event>> node_progress_;  ///< a fence of the node was reported
+  std::vector<Violation> violations_;
+  std::vector<NotifyRecord> notifies_;
+  uint64_t isr_seq_ = 0, submitted_ = 0, isr_long_ = 0, dpc_long_ = 0, dpc_runs_ = 0;
+  std::function<void(unsigned, uint32_t, uint64_t)> on_submit_;
+  std::function<void(const std::string&, int, uint64_t, const NotifyRecord*, bool)> on_callback_;
+};
+
+}  // namespace irqlab::dxgkrnl

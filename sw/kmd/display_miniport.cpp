@@ -1,0 +1,193 @@
+#include "display_miniport.hpp"
+
+namespace irqlab::kmd {
+
+namespace regs = irqlab::regs::irq_ctrl;
+namespace src = regs::sources;
+
+DisplayMiniport::DisplayMiniport(MiniportEnvironment& env, const DriverCosts& costs, DriverFault fault)
+    : env_(env), costs_(costs), fault_(fault) {}
+
+NTSTATUS DisplayMiniport::DxgkDdiAddDevice() {
+  return STATUS_SUCCESS;
+}
+
+// Program message 0 with the APIC address/data the OS assigned, route every source to it,
+// unmask, enable DMA sources and the master. Vsync stays off until ControlInterrupt.
+NTSTATUS DisplayMiniport::DxgkDdiStartDevice(const StartInfo& info, const DXGKRNL_INTERFACE& dxgkrnl,
+                                             ULONG* NumberOfVideoPresentSources) {
+  namespace x = regs::msix;
+  info_ = info;
+  cb_ = dxgkrnl;
+  const unsigned messages = vsync_on_message1() ? 2 : 1;
+  for (unsigned m = 0; m < messages; ++m) {
+    const uint32_t e = info.msix_table + m * x::kEntryBytes;
+    wr(e + x::MSG_ADDR_LO::kOffset, static_cast<uint32_t>(info.message_address[m]));
+    wr(e + x::MSG_ADDR_HI::kOffset, static_cast<uint32_t>(info.message_address[m] >> 32));
+    wr(e + x::MSG_DATA::kOffset, info.message_data[m]);
+  }
+  for (unsigned s = 0; s < src::kWidth; ++s) {
+    const bool vsync = s >= src::CRTC_VSYNC.lsb && s < src::CRTC_VSYNC.lsb + src::CRTC_VSYNC.width;
+    wr(regs::ROUTE::offset(s), vsync && vsync_on_message1() ? 1 : kNotifyMessage);
+  }
+  for (unsigned m = 0; m < messages; ++m)
+    wr(info.msix_table + m * x::kEntryBytes + x::VECTOR_CTRL::kOffset, 0);
+  uint32_t dma = 0;
+  for (unsigned n = 0; n < info.num_nodes; ++n) {
+    dma |= src::DMA_COMPLETED.bit(n) | src::DMA_PREEMPTED.bit(n) | src::DMA_FAULTED.bit(n);
+  }
+  enabled_sources_ = dma | src::PAGE_FAULT.bit(0);
+  wr(regs::INTR_ENABLE::kOffset, enabled_sources_);
+  wr(regs::INTR_MASTER::kOffset, regs::INTR_MASTER::ENABLE.put(1));
+  if (NumberOfVideoPresentSources) *NumberOfVideoPresentSources = info.num_heads;
+  started_ = true;
+  return STATUS_SUCCESS;
+}
+
+NTSTATUS DisplayMiniport::DxgkDdiQueryAdapterInfo(const DXGKARG_QUERYADAPTERINFO* q) {
+  if (!q || q->Type != DXGKQAITYPE_DRIVERCAPS || q->OutputDataSize < sizeof(DXGK_DRIVERCAPS)) {
+    return STATUS_INVALID_PARAMETER;
+  }
+  auto* caps = static_cast<DXGK_DRIVERCAPS*>(q->pOutputData);
+  *caps = {};
+  caps->InterruptMessageNumber = kNotifyMessage;
+  caps->MaxQueuedFlipOnVSync = 1;
+  return STATUS_SUCCESS;
+}
+
+NTSTATUS DisplayMiniport::DxgkDdiControlInterrupt(DXGK_INTERRUPT_TYPE type, BOOLEAN enable) {
+  if (type != DXGK_INTERRUPT_CRTC_VSYNC) return STATUS_NOT_SUPPORTED;
+  uint32_t vsync = 0;
+  for (unsigned h = 0; h < info_.num_heads; ++h) vsync |= src::CRTC_VSYNC.bit(h);
+  enabled_sources_ = enable ? (enabled_sources_ | vsync) : (enabled_sources_ & ~vsync);
+  wr(regs::INTR_ENABLE::kOffset, enabled_sources_);
+  return STATUS_SUCCESS;
+}
+
+// Mask the vector and all sources, then drain: whatever is pending is cleared.
+NTSTATUS DisplayMiniport::DxgkDdiStopDevice() {
+  namespace x = regs::msix;
+  wr(info_.msix_table + kNotifyMessage * x::kEntryBytes + x::VECTOR_CTRL::kOffset, 1);
+  wr(regs::INTR_ENABLE::kOffset, 0);
+  wr(regs::INTR_MASTER::kOffset, 0);
+  wr(regs::INTR_STATUS::kOffset, rd(regs::INTR_STATUS::kOffset));
+  started_ = false;
+  return STATUS_SUCCESS;
+}
+
+void DisplayMiniport::notify(const DXGKARGCB_NOTIFY_INTERRUPT_DATA& d) {
+  cb_.DxgkCbNotifyInterrupt(cb_.DeviceHandle, &d);
+}
+
+// Per node: faulted and preempted buffers first, then the completion fence, which by WDDM
+// semantics also completes every earlier fence of the node.
+void DisplayMiniport::report_dma(uint32_t pending) {
+  for (unsigned n = 0; n < info_.num_nodes; ++n) {
+    if (pending & src::DMA_FAULTED.bit(n)) {
+      env_.cost(costs_.isr_per_source);
+      const uint32_t fence = rd(regs::NODE_FAULTED_FENCE::offset(n));
+      if (fence != last_faulted_[n]) {
+        DXGKARGCB_NOTIFY_INTERRUPT_DATA d{};
+        d.InterruptType = DXGK_INTERRUPT_DMA_FAULTED;
+        d.DmaFaulted.FaultedFenceId = fence;
+        d.DmaFaulted.Status = STATUS_UNSUCCESSFUL;
+        d.DmaFaulted.NodeOrdinal = n;
+        notify(d);
+        last_faulted_[n] = fence;
+      }
+    }
+    if (pending & src::DMA_PREEMPTED.bit(n)) {
+      env_.cost(costs_.isr_per_source);
+      const uint32_t fence = rd(regs::NODE_PREEMPTED_FENCE::offset(n));
+      if (fence != last_preempted_[n]) {
+        DXGKARGCB_NOTIFY_INTERRUPT_DATA d{};
+        d.InterruptType = DXGK_INTERRUPT_DMA_PREEMPTED;
+        d.DmaPreempted.PreemptionFenceId = fence;
+        d.DmaPreempted.LastCompletedFenceId = rd(regs::NODE_COMPLETED_FENCE::offset(n));
+        d.DmaPreempted.NodeOrdinal = n;
+        notify(d);
+        last_preempted_[n] = fence;
+      }
+    }
+    if (pending & src::DMA_COMPLETED.bit(n)) {
+      env_.cost(costs_.isr_per_source);
+      uint32_t fence = rd(regs::NODE_COMPLETED_FENCE::offset(n));
+      if (fault_ == DriverFault::kReportUnsubmittedFence && isr_count_ == 5) fence += 1000;
+      const bool again =
+          fault_ == DriverFault::kReportFenceTwice && isr_count_ >= 6 && last_completed_[n] != 0;
+      if (again) fence = last_completed_[n];
+      if (fence != last_completed_[n] || again) {  // a later event may already be in this fence
+        DXGKARGCB_NOTIFY_INTERRUPT_DATA d{};
+        d.InterruptType = DXGK_INTERRUPT_DMA_COMPLETED;
+        d.DmaCompleted.SubmissionFenceId = fence;
+        d.DmaCompleted.NodeOrdinal = n;
+        notify(d);
+        last_completed_[n] = fence;
+      }
+    }
+  }
+  if (pending & src::PAGE_FAULT.bit(0)) {
+    env_.cost(costs_.isr_per_source);
+    DXGKARGCB_NOTIFY_INTERRUPT_DATA d{};
+    d.InterruptType = DXGK_INTERRUPT_DMA_PAGE_FAULTED;
+    d.DmaPageFaulted.FaultedFenceId = rd(regs::PF_FENCE::kOffset);
+    d.DmaPageFaulted.NodeOrdinal = rd(regs::PF_NODE::kOffset);
+    d.DmaPageFaulted.FaultedVirtualAddress =
+        rd(regs::PF_VA_LO::kOffset) | (uint64_t{rd(regs::PF_VA_HI::kOffset)} << 32);
+    notify(d);
+  }
+}
+
+void DisplayMiniport::report_crtc(uint32_t pending) {
+  for (unsigned h = 0; h < info_.num_heads; ++h) {
+    if (pending & src::CRTC_VSYNC.bit(h)) {
+      env_.cost(costs_.isr_per_source);
+      DXGKARGCB_NOTIFY_INTERRUPT_DATA d{};
+      d.InterruptType = DXGK_INTERRUPT_CRTC_VSYNC;
+      d.CrtcVsync.VidPnTargetId = h;
+      notify(d);
+    }
+  }
+}
+
+// Read what is pending, dismiss exactly that (events arriving meanwhile stay latched and
+// interrupt again), report DMA-type before CRTC-type, queue the DPC, return TRUE.
+BOOLEAN DisplayMiniport::DxgkDdiInterruptRoutine(ULONG MessageNumber) {
+  env_.cost(costs_.isr_prologue);
+  ++isr_count_;
+  if (!started_) return FALSE;
+  const uint32_t pending = rd(regs::INTR_PENDING::kOffset);
+  // Normally every source is message 0's. The faulty variants move vsync to message 1.
+  const uint32_t vsync_bits = src::CRTC_VSYNC.mask();
+  const uint32_t mine =
+      !vsync_on_message1() ? pending : (MessageNumber == 1 ? pending & vsync_bits : pending & ~vsync_bits);
+  if (mine == 0) return FALSE;  // not ours (nothing latched for this message)
+  if (fault_ != DriverFault::kNoDismiss || isr_count_ % 4 != 2) wr(regs::INTR_STATUS::kOffset, mine);
+  if (fault_ == DriverFault::kCallsSynchronizeFromIsr && isr_count_ == 2) {
+    BOOLEAN ignored = FALSE;
+    cb_.DxgkCbSynchronizeExecution(cb_.DeviceHandle, nullptr, nullptr, MessageNumber, &ignored);
+  }
+  const bool drop = fault_ == DriverFault::kDropFences && isr_count_ > 20;
+  if (!drop) {
+    if (fault_ == DriverFault::kCrtcBeforeDma && (mine & vsync_bits) && (mine & ~vsync_bits)) {
+      report_crtc(mine);
+      report_dma(mine);
+    } else {
+      report_dma(mine);
+      report_crtc(mine);
+    }
+  }
+  // Defect (reentrancy): message 0's ISR runs long, so vsync's higher-IRQL ISR nests in it.
+  if (fault_ == DriverFault::kNotifyReentrant && MessageNumber == 0) env_.cost(300'000);
+  if (fault_ != DriverFault::kNoQueueDpc || isr_count_ != 3) cb_.DxgkCbQueueDpc(cb_.DeviceHandle);
+  env_.cost(costs_.isr_epilogue);
+  return TRUE;
+}
+
+void DisplayMiniport::DxgkDdiDpcRoutine() {
+  env_.cost(costs_.dpc_body);
+  if (fault_ == DriverFault::kDpcSkipsNotifyDpc && isr_count_ > 5) return;
+  cb_.DxgkCbNotifyDpc(cb_.DeviceHandle);
+}
+
+}  // namespace irqlab::kmd

@@ -1,0 +1,96 @@
+// The display miniport driver's interrupt path, written as a WDDM KMD would be: it sees
+// the GPU only through register access (MiniportEnvironment) and the kernel only through
+// DXGKRNL_INTERFACE. Every code path is annotated with its CPU-cycle cost.
+//
+// Interrupt plan: every source is routed to MSI-X message 0, which is also
+// DXGK_DRIVERCAPS.InterruptMessageNumber, so DxgkCbNotifyInterrupt is only ever called
+// from that message's ISR, never reentrantly.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <set>
+#include <string>
+
+#include "irq_ctrl_regs.hpp"
+#include "miniport_env.hpp"
+#include "wddm_ddi.hpp"
+
+namespace irqlab::kmd {
+
+using namespace irqlab::wddm;
+
+/// Deliberate defects, one per rule the verifier enforces (tests prove each is caught).
+enum class DriverFault {
+  kNone,
+  kCallsSynchronizeFromIsr,  ///< ISR calls a callback other than QueueDpc/NotifyInterrupt
+  kNotifyFromWrongMessage,   ///< NotifyInterrupt from a message other than InterruptMessageNumber
+  kNotifyReentrant,          ///< NotifyInterrupt from a nested higher-IRQL ISR of the adapter
+  kCrtcBeforeDma,            ///< CRTC reported before DMA in one ISR
+  kNoQueueDpc,               ///< NotifyInterrupt not followed by QueueDpc
+  kDpcSkipsNotifyDpc,        ///< the DPC does not call NotifyDpc
+  kNoDismiss,                ///< returns TRUE without the W1C
+  kReportUnsubmittedFence,   ///< reports a fence that was never submitted
+  kReportFenceTwice,         ///< reports a completed fence again
+  kDropFences,               ///< stops reporting after a while: fences never reported
+};
+
+/// CPU-cycle costs of the driver's code paths.
+struct DriverCosts {
+  uint64_t isr_prologue = 250;
+  uint64_t isr_per_source = 120;
+  uint64_t isr_epilogue = 150;
+  uint64_t dpc_body = 1500;
+};
+
+/// What StartDevice receives from the PnP manager (CM_RESOURCE_LIST, simplified).
+struct StartInfo {
+  uint64_t bar0 = 0;        ///< BAR0 physical address
+  uint32_t msix_table = 0;  ///< MSI-X table offset in BAR0 (from the capability)
+  /// APIC address/data the OS assigned to messages 0 and 1 (only a faulty variant uses 1).
+  std::array<uint64_t, 2> message_address{};
+  std::array<uint32_t, 2> message_data{};
+  uint32_t num_nodes = 4;
+  uint32_t num_heads = 2;
+};
+
+class DisplayMiniport {
+ public:
+  DisplayMiniport(MiniportEnvironment& env, const DriverCosts& costs, DriverFault fault = DriverFault::kNone);
+
+  NTSTATUS DxgkDdiAddDevice();
+  NTSTATUS DxgkDdiStartDevice(const StartInfo& info, const DXGKRNL_INTERFACE& dxgkrnl,
+                              ULONG* NumberOfVideoPresentSources);
+  NTSTATUS DxgkDdiQueryAdapterInfo(const DXGKARG_QUERYADAPTERINFO* pQueryAdapterInfo);
+  BOOLEAN DxgkDdiInterruptRoutine(ULONG MessageNumber);
+  void DxgkDdiDpcRoutine();
+  NTSTATUS DxgkDdiControlInterrupt(DXGK_INTERRUPT_TYPE InterruptType, BOOLEAN EnableInterrupt);
+  NTSTATUS DxgkDdiStopDevice();
+
+  static constexpr ULONG kNotifyMessage = 0;  ///< InterruptMessageNumber
+
+ private:
+  uint32_t rd(uint32_t off) { return env_.READ_REGISTER_ULONG(info_.bar0 + off); }
+  void wr(uint32_t off, uint32_t v) { env_.WRITE_REGISTER_ULONG(info_.bar0 + off, v); }
+  void notify(const DXGKARGCB_NOTIFY_INTERRUPT_DATA& d);
+  bool vsync_on_message1() const {
+    return fault_ == DriverFault::kNotifyFromWrongMessage || fault_ == DriverFault::kNotifyReentrant;
+  }
+  void report_dma(uint32_t pending);
+  void report_crtc(uint32_t pending);
+
+  MiniportEnvironment& env_;
+  DriverCosts costs_;
+  DriverFault fault_;
+  StartInfo info_;
+  DXGKRNL_INTERFACE cb_{};
+  bool started_ = false;
+  uint32_t enabled_sources_ = 0;
+  std::array<uint32_t, regs::irq_ctrl::kNumNodesMax> last_completed_{};  ///< per node: last reported
+  std::array<uint32_t, regs::irq_ctrl::kNumNodesMax> last_preempted_{};
+  std::array<uint32_t, regs::irq_ctrl::kNumNodesMax> last_faulted_{};
+  uint32_t last_pf_fence_ = 0;
+  uint64_t isr_count_ = 0;
+};
+
+}  // namespace irqlab::kmd

@@ -1,0 +1,116 @@
+// irqlab: the project's command.
+//   irqlab run [SCENARIO.yaml|BUILTIN] --out DIR [--seed N] [--waves fst|vcd|none] [--irq-impl rtl|ref]
+//   irqlab list
+//   irqlab calibrate [--profile NAME] [--json]
+//   irqlab bench [--cycles N] [--json]
+// Exit status: 0 when every check passed, 1 when a check failed, 2 on bad input.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <systemc>
+
+#include "calibrate.hpp"
+#include "report.hpp"
+#include "run_model.hpp"
+#include "scenario.hpp"
+
+namespace {
+
+using namespace irqlab;
+
+int do_run(const std::string& scenario_arg, const std::string& out, const uint64_t* seed,
+           const std::string& waves, const std::string& impl) {
+  run::RunOptions opt;
+  try {
+    bool builtin = false;
+    for (const auto& b : run::builtin_scenarios()) {
+      if (scenario_arg == b.name) {
+        opt.scenario = run::parse_scenario(b.yaml, std::string("builtin:") + b.name);
+        builtin = true;
+      }
+    }
+    if (!builtin) opt.scenario = run::load_scenario(scenario_arg);
+    if (seed) opt.scenario.seed = *seed;
+    pcie::load_profile(pcie::default_profile_path(), opt.scenario.profile);  // fail early on a bad name
+  } catch (const run::ScenarioError& e) {
+    std::cerr << "irqlab: " << e.what() << "\n";
+    return 2;
+  } catch (const pcie::ConfigError& e) {
+    std::cerr << "irqlab: " << e.what() << "\n";
+    return 2;
+  }
+  opt.reference_model = impl == "ref";
+  opt.waves.format = waves::parse_format(waves);
+  if (opt.waves.format != waves::Format::kNone) {
+    opt.waves.path = out + "/waves." + waves;
+    opt.waves.start_ps = static_cast<uint64_t>(opt.scenario.waves_start_us * 1e6);
+    if (opt.scenario.waves_end_us >= 0)
+      opt.waves.end_ps = static_cast<uint64_t>(opt.scenario.waves_end_us * 1e6);
+  }
+  std::filesystem::create_directories(out);
+  run::RunResult r;
+  try {
+    r = run::run_scenario(opt);
+  } catch (const run::ScenarioError& e) {
+    std::cerr << "irqlab: " << scenario_arg << ": " << e.what() << "\n";
+    return 2;
+  }
+  const run::Report rep = run::analyse(r);
+  std::cout << run::write_outputs(r, rep, out);
+  std::cout << "outputs in " << out
+            << "/: events.jsonl latency.json latency.csv latency.svg trace.json verdict.json summary.txt"
+            << (opt.waves.format != waves::Format::kNone ? " waves." + waves : "") << "\n";
+  return rep.passed ? 0 : 1;
+}
+
+}  // namespace
+
+int sc_main(int argc, char** argv) {
+  CLI::App app{"irqlab: a cycle-accurate model of a GPU's interrupt path"};
+  app.require_subcommand(1);
+  auto* run = app.add_subcommand("run", "run a scenario and write its reports");
+  std::string scenario = "default", out = "out/default", waves = "none", impl = "rtl";
+  uint64_t seed = 0;
+  run->add_option("scenario", scenario, "scenario file, or the name of a built-in (see `irqlab list`)");
+  run->add_option("--out", out, "output directory")->required();
+  auto* seed_opt = run->add_option("--seed", seed, "override the scenario's seed");
+  run->add_option("--waves", waves, "waveform: fst, vcd or none")
+      ->check(CLI::IsMember({"fst", "vcd", "none"}));
+  run->add_option("--irq-impl", impl, "the controller: Verilated RTL or the C++ reference model")
+      ->check(CLI::IsMember({"rtl", "ref"}));
+  auto* list = app.add_subcommand("list", "list the built-in scenarios");
+  auto* cal = app.add_subcommand("calibrate", "measure a PCIe profile through the model");
+  std::string profile = "gen4x16";
+  bool json = false;
+  cal->add_option("--profile", profile, "profile name");
+  cal->add_flag("--json", json, "print one JSON object");
+  auto* bench = app.add_subcommand("bench", "raw vs naive sc_clock vs platform throughput");
+  uint64_t cycles = 20'000'000;
+  bool bench_json = false;
+  bench->add_option("--cycles", cycles, "GPU cycles")->check(CLI::PositiveNumber);
+  bench->add_flag("--json", bench_json, "print one JSON object");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  if (*run) return do_run(scenario, out, seed_opt->count() ? &seed : nullptr, waves, impl);
+  if (*list) {
+    for (const auto& b : run::builtin_scenarios()) std::cout << b.name << "\t" << b.description << "\n";
+    return 0;
+  }
+  if (*cal) {
+    try {
+      const auto r = platform::calibrate(pcie::load_profile(pcie::default_profile_path(), profile));
+      std::cout << (json ? platform::to_json(r).dump() + "\n" : platform::to_text(r));
+    } catch (const pcie::ConfigError& e) {
+      std::cerr << "irqlab: " << e.what() << "\n";
+      return 2;
+    }
+    return 0;
+  }
+  const std::string cmd =
+      std::string(IRQLAB_BENCH_EXE) + " --cycles " + std::to_string(cycles) + (bench_json ? " --json" : "");
+  const int rc = std::system(cmd.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : 2;
+}

@@ -1,0 +1,370 @@
+#include "report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "irq_ctrl_regs.hpp"
+
+namespace irqlab::run {
+
+namespace regs = irqlab::regs::irq_ctrl;
+using nlohmann::json;
+
+namespace {
+
+const char* source_name(unsigned bit, unsigned& index) {
+  namespace s = regs::sources;
+  if (bit >= s::PAGE_FAULT.lsb) return index = 0, "PAGE_FAULT";
+  if (bit >= s::CRTC_VSYNC.lsb) return index = bit - s::CRTC_VSYNC.lsb, "CRTC_VSYNC";
+  if (bit >= s::DMA_FAULTED.lsb) return index = bit - s::DMA_FAULTED.lsb, "DMA_FAULTED";
+  if (bit >= s::DMA_PREEMPTED.lsb) return index = bit - s::DMA_PREEMPTED.lsb, "DMA_PREEMPTED";
+  return index = bit, "DMA_COMPLETED";
+}
+
+json stats(std::vector<double> v) {
+  json j;
+  j["count"] = v.size();
+  if (v.empty()) return j;
+  std::sort(v.begin(), v.end());
+  auto pct = [&v](double p) {  // nearest rank
+    const size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * v.size()));
+    return v[std::min(v.size() - 1, rank == 0 ? 0 : rank - 1)];
+  };
+  double sum = 0;
+  for (double x : v) sum += x;
+  j["min"] = v.front();
+  j["mean"] = sum / v.size();
+  j["p50"] = pct(50);
+  j["p90"] = pct(90);
+  j["p99"] = pct(99);
+  j["p999"] = pct(99.9);
+  j["max"] = v.back();
+  return j;
+}
+
+}  // namespace
+
+Report analyse(const RunResult& r) {
+  Report rep;
+  const uint64_t P = r.gpu_period_ps;
+  // MSIs of the adapter's message 0, in issue order, pair with its deliveries in order.
+  std::vector<uint64_t> msi0;
+  for (const auto& [cycle, vector] : r.msis) {
+    if (vector == 0) msi0.push_back(cycle);
+  }
+  std::map<uint64_t, size_t> delivery_index;  // delivered_ps -> k
+  for (size_t k = 0; k < r.deliveries.size(); ++k) delivery_index.emplace(r.deliveries[k].first, k);
+
+  for (const auto& s : r.sources) {
+    if (s.notify < 0) continue;
+    const auto& n = r.notifies[static_cast<size_t>(s.notify)];
+    const uint64_t isr_i = r.notify_isr_index[static_cast<size_t>(s.notify)];
+    if (isr_i >= r.isrs.size()) continue;
+    const IsrRecord& isr = r.isrs[isr_i];
+    Latency l{};
+    l.irq_id = s.irq_id;
+    l.source = source_name(s.bit, l.index);
+    l.vector = isr.message;
+    l.cpu = isr.cpu;
+    uint64_t t[7];
+    t[0] = s.cycle * P;
+    const auto d = delivery_index.find(isr.delivered_ps);
+    t[1] = d != delivery_index.end() && d->second < msi0.size() ? msi0[d->second] * P : t[0];
+    t[2] = isr.delivered_ps;
+    t[3] = isr.enter_ps;
+    t[4] = isr.exit_ps;
+    // The DPC that reports it: the adapter's first DPC run starting after the notification.
+    const auto dpc = std::lower_bound(r.dpcs.begin(), r.dpcs.end(), n.t_ps,
+                                      [](const DpcRecord& x, uint64_t v) { return x.enter_ps < v; });
+    if (dpc == r.dpcs.end() || dpc->exit_ps == 0) continue;
+    t[5] = dpc->enter_ps;
+    t[6] = dpc->exit_ps;
+    for (int i = 1; i < 7; ++i) t[i] = std::max(t[i], t[i - 1]);  // an event can join a later stage
+    std::copy(t, t + 7, l.t_ps);
+    rep.latencies.push_back(l);
+  }
+
+  // Summary: overall and by source, vector and CPU, in GPU cycles.
+  std::vector<double> all;
+  std::map<std::string, std::vector<double>> by_source, by_vector, by_cpu;
+  std::vector<std::vector<double>> stages(6);
+  for (const auto& l : rep.latencies) {
+    const double cyc = double(l.t_ps[5] - l.t_ps[0]) / P;
+    all.push_back(cyc);
+    by_source[l.source].push_back(cyc);
+    by_vector[std::to_string(l.vector)].push_back(cyc);
+    by_cpu[std::to_string(l.cpu)].push_back(cyc);
+    for (int i = 0; i < 6; ++i) stages[i].push_back(double(l.t_ps[i + 1] - l.t_ps[i]) / P);
+  }
+  json& sum = rep.summary;
+  sum["interrupt_to_dpc_cycles"] = stats(all);
+  for (auto& [k, v] : by_source) sum["by_source"][k] = stats(v);
+  for (auto& [k, v] : by_vector) sum["by_vector"][k] = stats(v);
+  for (auto& [k, v] : by_cpu) sum["by_cpu"][k] = stats(v);
+  for (int i = 0; i < 6; ++i) sum["stages_cycles"][kStageNames[i]] = stats(stages[i]);
+
+  // Verdict: one check per rule, then completeness.
+  static const char* kRules[] = {"isr-forbidden-callback",
+                                 "notify-outside-isr",
+                                 "notify-wrong-message",
+                                 "notify-reentrant",
+                                 "crtc-before-dma",
+                                 "notify-without-queue-dpc",
+                                 "dpc-missing-notify-dpc",
+                                 "notify-dpc-outside-dpc",
+                                 "isr-true-without-dismiss",
+                                 "fence-never-submitted",
+                                 "fence-twice-or-out-of-order",
+                                 "fence-never-reported"};
+  for (const char* rule : kRules) {
+    std::vector<const dxgkrnl::Violation*> v;
+    for (const auto& x : r.violations) {
+      if (x.rule == rule) v.push_back(&x);
+    }
+    std::string detail = v.empty() ? ""
+                                   : std::to_string(v.size()) + " violation(s); first at " +
+                                         std::to_string(v[0]->t_ps) + " ps on CPU " +
+                                         std::to_string(v[0]->cpu) + ": " + v[0]->detail;
+    rep.checks.push_back({rule, v.empty(), detail});
+  }
+  // Every vsync before the drain ends must have been reported (merged reports count).
+  uint64_t vsync_missing = 0, vsync_total = 0, first_missing = 0;
+  const uint64_t deadline = r.end_ps - static_cast<uint64_t>(r.scenario.drain_ms * 1e9 / 2);
+  for (const auto& s : r.sources) {
+    unsigned idx = 0;
+    if (std::string(source_name(s.bit, idx)) != "CRTC_VSYNC" || s.cycle * P > deadline) continue;
+    ++vsync_total;
+    if (s.notify < 0 && vsync_missing++ == 0) first_missing = s.irq_id;
+  }
+  rep.checks.push_back({"vsync-never-reported", vsync_missing == 0,
+                        vsync_missing ? std::to_string(vsync_missing) + " of " + std::to_string(vsync_total) +
+                                            " vsyncs never reported (first irq_id " +
+                                            std::to_string(first_missing) + ")"
+                                      : std::to_string(vsync_total) + " vsyncs reported"});
+  rep.checks.push_back({"interrupts-delivered", !rep.latencies.empty(),
+                        std::to_string(rep.latencies.size()) + " interrupts traced from source to DPC"});
+  for (const auto& c : rep.checks) rep.passed &= c.passed;
+  return rep;
+}
+
+namespace {
+
+void write_events(const RunResult& r, const std::string& path) {
+  std::vector<const Event*> ev;
+  for (const auto& e : r.events) ev.push_back(&e);
+  std::stable_sort(ev.begin(), ev.end(), [](const Event* a, const Event* b) {
+    return a->t_ps != b->t_ps ? a->t_ps < b->t_ps : a->seq < b->seq;
+  });
+  std::ofstream f(path);
+  for (const auto* e : ev)
+    f << "{\"t_ps\":" << e->t_ps << ",\"gpu_cycle\":" << e->t_ps / r.gpu_period_ps << "," << e->json << "}\n";
+}
+
+void write_latency(const RunResult& r, const Report& rep, const std::string& dir) {
+  const uint64_t P = r.gpu_period_ps;
+  json recs = json::array();
+  std::ofstream csv(dir + "/latency.csv");
+  csv << "irq_id,source,index,vector,cpu,interrupt_to_dpc_cycles,interrupt_to_dpc_cpu_cycles,interrupt_to_"
+         "dpc_ns";
+  for (const char* s : kStageNames) csv << "," << s << "_cycles";
+  csv << "\n";
+  for (const auto& l : rep.latencies) {
+    json st;
+    const uint64_t total_ps = l.t_ps[5] - l.t_ps[0];
+    for (int i = 0; i < 6; ++i) {
+      const uint64_t d = l.t_ps[i + 1] - l.t_ps[i];
+      st[kStageNames[i]] = {
+          {"gpu_cycles", double(d) / P}, {"cpu_cycles", d * r.cpu_ghz / 1000.0}, {"ns", d / 1000.0}};
+    }
+    recs.push_back({{"irq_id", l.irq_id},
+                    {"source", l.source},
+                    {l.source == "CRTC_VSYNC" ? "head" : "node", l.index},
+                    {"vector", l.vector},
+                    {"cpu", l.cpu},
+                    {"t_source_ps", l.t_ps[0]},
+                    {"stages", st},
+                    {"interrupt_to_dpc_cycles", double(total_ps) / P},
+                    {"interrupt_to_dpc_cpu_cycles", total_ps * r.cpu_ghz / 1000.0},
+                    {"interrupt_to_dpc_ns", total_ps / 1000.0}});
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "%llu,%s,%u,%u,%u,%.1f,%.1f,%.3f",
+                  static_cast<unsigned long long>(l.irq_id), l.source.c_str(), l.index, l.vector, l.cpu,
+                  double(total_ps) / P, total_ps * r.cpu_ghz / 1000.0, total_ps / 1000.0);
+    csv << buf;
+    for (int i = 0; i < 6; ++i) csv << "," << double(l.t_ps[i + 1] - l.t_ps[i]) / P;
+    csv << "\n";
+  }
+  json out{
+      {"gpu_clock_period_ps", P}, {"cpu_ghz", r.cpu_ghz}, {"interrupts", recs}, {"summary", rep.summary}};
+  std::ofstream(dir + "/latency.json") << out.dump(1) << "\n";
+}
+
+// Chrome trace-event format (opens in Perfetto): ISR and DPC spans on one track per CPU,
+// source pulses on per-engine and per-head tracks, and a flow from each pulse to its DPC.
+void write_trace(const RunResult& r, const Report& rep, const std::string& path) {
+  json ev = json::array();
+  auto us = [](uint64_t ps) { return ps / 1e6; };
+  ev.push_back({{"ph", "M"}, {"pid", 1}, {"name", "process_name"}, {"args", {{"name", "CPUs"}}}});
+  ev.push_back({{"ph", "M"}, {"pid", 2}, {"name", "process_name"}, {"args", {{"name", "GPU engines"}}}});
+  ev.push_back({{"ph", "M"}, {"pid", 3}, {"name", "process_name"}, {"args", {{"name", "Display heads"}}}});
+  for (const auto& i : r.isrs) {
+    if (i.exit_ps == 0) continue;
+    ev.push_back({{"ph", "X"},
+                  {"pid", 1},
+                  {"tid", i.cpu},
+                  {"name", "ISR msg " + std::to_string(i.message)},
+                  {"ts", us(i.enter_ps)},
+                  {"dur", us(i.exit_ps - i.enter_ps)}});
+  }
+  for (const auto& d : r.dpcs) {
+    if (d.exit_ps == 0) continue;
+    ev.push_back({{"ph", "X"},
+                  {"pid", 1},
+                  {"tid", d.cpu},
+                  {"name", "DPC"},
+                  {"ts", us(d.enter_ps)},
+                  {"dur", us(d.exit_ps - d.enter_ps)}});
+  }
+  for (const auto& s : r.sources) {
+    unsigned idx = 0;
+    const std::string name = source_name(s.bit, idx);
+    const bool head = name == "CRTC_VSYNC";
+    ev.push_back({{"ph", "i"},
+                  {"s", "t"},
+                  {"pid", head ? 3 : 2},
+                  {"tid", idx},
+                  {"name", head ? "vsync" : name + " fence " + std::to_string(s.fence)},
+                  {"ts", us(s.cycle * r.gpu_period_ps)}});
+  }
+  for (const auto& l : rep.latencies) {
+    const bool head = l.source == "CRTC_VSYNC";
+    ev.push_back({{"ph", "s"},
+                  {"id", l.irq_id},
+                  {"pid", head ? 3 : 2},
+                  {"tid", l.index},
+                  {"name", "irq"},
+                  {"cat", "stage"},
+                  {"ts", us(l.t_ps[0])}});
+    ev.push_back({{"ph", "f"},
+                  {"bp", "e"},
+                  {"id", l.irq_id},
+                  {"pid", 1},
+                  {"tid", l.cpu},
+                  {"name", "irq"},
+                  {"cat", "stage"},
+                  {"ts", us(l.t_ps[5])}});
+  }
+  std::ofstream(path) << json{{"traceEvents", ev}, {"displayTimeUnit", "ns"}}.dump() << "\n";
+}
+
+// Histogram and stage breakdown, drawn by gnuplot into latency.svg.
+bool write_plot(const RunResult& r, const Report& rep, const std::string& dir) {
+  {
+    std::ofstream d(dir + "/latency_hist.dat");
+    for (const auto& l : rep.latencies) d << (l.t_ps[5] - l.t_ps[0]) / 1e6 << "\n";
+    std::ofstream s(dir + "/latency_stages.dat");
+    for (int i = 0; i < 5; ++i) {
+      s << kStageNames[i] << " "
+        << rep.summary["stages_cycles"][kStageNames[i]].value("mean", 0.0) * r.gpu_period_ps / 1e6 << "\n";
+    }
+  }
+  std::ofstream g(dir + "/latency.gp");
+  g << "set terminal svg size 1100,450 dynamic font 'sans,11'\n"
+    << "set output '" << dir << "/latency.svg'\n"
+    << "set termoption noenhanced\n"
+    << "set multiplot layout 1,2 title 'irqlab: interrupt-to-DPC latency (" << r.scenario.name << ")'\n"
+    << "set title 'histogram'\nset xlabel 'source pulse to DPC start (us)'\nset ylabel 'interrupts'\n"
+    << "set logscale y\nset yrange [0.8:*]\n"
+    << "binwidth = 0.25\nbin(x) = binwidth * floor(x / binwidth)\nset boxwidth binwidth\nset style fill "
+       "solid 0.6\n"
+    << "plot '" << dir << "/latency_hist.dat' using (bin($1)):(1.0) smooth freq with boxes notitle\n"
+    << "unset logscale y\nset yrange [0:*]\n"
+    << "set title 'mean time per stage'\nset xlabel ''\nset ylabel 'us'\nset style data histograms\n"
+    << "set xtics rotate by -30\nset boxwidth 0.7\n"
+    << "plot '" << dir << "/latency_stages.dat' using 2:xtic(1) notitle\n"
+    << "unset multiplot\n";
+  g.close();
+  const std::string cmd = "gnuplot '" + dir + "/latency.gp' 2>/dev/null";
+  return std::system(cmd.c_str()) == 0;
+}
+
+}  // namespace
+
+std::string write_outputs(const RunResult& r, const Report& rep, const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  write_events(r, dir + "/events.jsonl");
+  write_latency(r, rep, dir);
+  write_trace(r, rep, dir + "/trace.json");
+  const bool plotted = write_plot(r, rep, dir);
+
+  json checks = json::array();
+  for (const auto& c : rep.checks)
+    checks.push_back({{"name", c.name}, {"passed", c.passed}, {"detail", c.detail}});
+  json violations = json::array();
+  for (const auto& v : r.violations) {
+    violations.push_back({{"t_ps", v.t_ps}, {"cpu", v.cpu}, {"rule", v.rule}, {"detail", v.detail}});
+  }
+  json verdict{{"passed", rep.passed},
+               {"checks", checks},
+               {"violations", violations},
+               {"warnings", {{"isr_over_25us", r.isr_over_25us}, {"dpc_over_100us", r.dpc_over_100us}}}};
+  std::ofstream(dir + "/verdict.json") << verdict.dump(1) << "\n";
+
+  // summary.txt: what a person reads first.
+  const json& s = rep.summary["interrupt_to_dpc_cycles"];
+  const uint64_t P = r.gpu_period_ps;
+  std::ostringstream os;
+  char buf[256];
+  os << "irqlab run: " << r.scenario.name << " (profile " << r.scenario.profile << ", " << r.scenario.cpus
+     << " CPUs at " << r.cpu_ghz << " GHz, seed " << r.scenario.seed << ")\n";
+  std::snprintf(buf, sizeof buf,
+                "simulated %.1f ms; GPU clock %.0f MHz; controller stepped %llu cycles, skipped %llu\n",
+                r.end_ps / 1e9, 1e6 / P, static_cast<unsigned long long>(r.cycles_stepped),
+                static_cast<unsigned long long>(r.cycles_skipped));
+  os << buf;
+  size_t n_msi0 = 0;
+  for (const auto& m : r.msis) n_msi0 += m.second == 0;
+  std::snprintf(
+      buf, sizeof buf,
+      "submissions %llu, source interrupts %zu, MSIs %zu, ISRs %zu, DPCs %zu, background interrupts %llu\n",
+      static_cast<unsigned long long>(r.submitted), r.sources.size(), r.msis.size(), r.isrs.size(),
+      r.dpcs.size(), static_cast<unsigned long long>(r.bg_interrupts));
+  os << buf;
+  os << "\ninterrupt-to-DPC latency (source pulse to DPC start), " << s.value("count", 0) << " interrupts:\n";
+  os << "            cycles        ns\n";
+  for (const char* k : {"min", "mean", "p50", "p90", "p99", "p999", "max"}) {
+    const double c = s.value(k, 0.0);
+    std::snprintf(buf, sizeof buf, "  %-5s %10.0f %9.0f\n", k, c, c * P / 1000.0);
+    os << buf;
+  }
+  os << "\nmean per stage (GPU cycles / ns):\n";
+  for (const char* st : kStageNames) {
+    const double c = rep.summary["stages_cycles"][st].value("mean", 0.0);
+    std::snprintf(buf, sizeof buf, "  %-16s %9.0f %9.0f\n", st, c, c * P / 1000.0);
+    os << buf;
+  }
+  os << "\nby source (p50 / p99 cycles):\n";
+  for (auto& [k, v] : rep.summary["by_source"].items()) {
+    std::snprintf(buf, sizeof buf, "  %-14s %6llu  %8.0f / %8.0f\n", k.c_str(),
+                  static_cast<unsigned long long>(v.value("count", 0)), v.value("p50", 0.0),
+                  v.value("p99", 0.0));
+    os << buf;
+  }
+  os << "\nchecks: " << (rep.passed ? "ALL PASSED" : "FAILED") << "\n";
+  for (const auto& c : rep.checks) {
+    if (!c.passed) os << "  FAIL " << c.name << ": " << c.detail << "\n";
+  }
+  os << "warnings: ISRs over 25 us: " << r.isr_over_25us << ", DPCs over 100 us: " << r.dpc_over_100us
+     << "\n";
+  if (!plotted) os << "note: gnuplot not available, latency.svg not drawn\n";
+  const std::string text = os.str();
+  std::ofstream(dir + "/summary.txt") << text;
+  return text;
+}
+
+}  // namespace irqlab::run

@@ -1,0 +1,43 @@
+// Reports of one `irqlab run`: per-interrupt latency with its stages, summary statistics,
+// the verdict (every check with passed/failed), and the files written to the output
+// directory. docs/latency.md explains how to read them.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "run_model.hpp"
+
+namespace irqlab::run {
+
+struct Latency {
+  uint64_t irq_id;
+  std::string source;  ///< DMA_COMPLETED, CRTC_VSYNC, ...
+  unsigned index;      ///< node or head
+  unsigned vector, cpu;
+  uint64_t t_ps[7];  ///< source, MSI issued, delivered, ISR enter, ISR exit, DPC start, DPC end
+};
+
+struct Check {
+  std::string name;
+  bool passed;
+  std::string detail;
+};
+
+struct Report {
+  std::vector<Latency> latencies;
+  std::vector<Check> checks;
+  bool passed = true;
+  nlohmann::json summary;  ///< summary.interrupt_to_dpc_cycles and the breakdowns
+};
+
+Report analyse(const RunResult& r);
+/// Writes every output file into `dir`; returns the text of summary.txt.
+std::string write_outputs(const RunResult& r, const Report& rep, const std::string& dir);
+
+inline constexpr const char* kStageNames[] = {"source_to_msi", "msi_to_lapic",    "lapic_to_isr",
+                                              "isr_body",      "isr_exit_to_dpc", "dpc_body"};
+
+}  // namespace irqlab::run

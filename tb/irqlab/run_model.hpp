@@ -1,0 +1,72 @@
+// One `irqlab run`: the #3 platform plus the kernel, dxgkrnl, the display miniport and
+// background load, with everything that happens recorded for the reports.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dxgkrnl.hpp"
+#include "platform_trace.hpp"
+#include "scenario.hpp"
+
+namespace irqlab::run {
+
+struct RunOptions {
+  Scenario scenario;
+  bool reference_model = false;
+  platform::TraceRequest waves;
+};
+
+/// One line of events.jsonl before formatting.
+struct Event {
+  uint64_t t_ps;
+  uint64_t seq;      ///< ties in time keep recording order
+  std::string json;  ///< the fields after t_ps and gpu_cycle
+};
+
+struct IsrRecord {
+  uint64_t seq;
+  unsigned cpu;
+  uint8_t vector;
+  uint32_t message;
+  uint64_t delivered_ps, enter_ps, exit_ps = 0;
+  bool claimed = false;
+};
+
+struct DpcRecord {
+  unsigned cpu;
+  uint64_t enter_ps, exit_ps = 0;
+};
+
+struct SourceRecord {
+  uint64_t irq_id;
+  uint64_t cycle;
+  unsigned bit;  ///< INTR_STATUS bit
+  uint32_t fence;
+  int64_t notify = -1;  ///< index into notifies once reported
+};
+
+struct RunResult {
+  Scenario scenario;
+  uint64_t gpu_period_ps = 0;
+  double cpu_ghz = 0;
+  uint64_t end_ps = 0;
+  std::vector<Event> events;
+  std::vector<SourceRecord> sources;
+  std::vector<IsrRecord> isrs;
+  std::vector<DpcRecord> dpcs;
+  std::vector<dxgkrnl::NotifyRecord> notifies;
+  std::vector<uint64_t> notify_isr_index;                 ///< per notify: index into isrs
+  std::vector<std::pair<uint64_t, unsigned>> msis;        ///< issue cycle, vector
+  std::vector<std::pair<uint64_t, unsigned>> deliveries;  ///< delivered ps, cpu (adapter vector only)
+  std::vector<dxgkrnl::Violation> violations;
+  uint64_t submitted = 0, isr_over_25us = 0, dpc_over_100us = 0, bg_interrupts = 0;
+  uint64_t cycles_stepped = 0, cycles_skipped = 0;
+  uint8_t adapter_vector = 0;
+};
+
+/// Elaborate and run (once per process: SystemC).
+RunResult run_scenario(const RunOptions& opt);
+
+}  // namespace irqlab::run

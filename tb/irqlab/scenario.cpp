@@ -1,0 +1,267 @@
+#include "scenario.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "irq_ctrl_regs.hpp"
+
+namespace irqlab::run {
+
+namespace {
+
+namespace regs = irqlab::regs::irq_ctrl;
+
+class Reader {
+ public:
+  explicit Reader(std::string origin) : origin_(std::move(origin)) {}
+
+  [[noreturn]] void fail(const YAML::Node& n, const std::string& key, const std::string& why) const {
+    const int line = n.Mark().line >= 0 ? n.Mark().line + 1 : 1;
+    throw ScenarioError(origin_ + ":" + std::to_string(line) + ": key '" + key + "': " + why);
+  }
+
+  void known(const YAML::Node& map, const std::string& where, const std::set<std::string>& keys) const {
+    if (!map.IsMap()) fail(map, where, "expected a mapping");
+    for (const auto& kv : map) {
+      const std::string k = kv.first.as<std::string>();
+      if (!keys.count(k)) {
+        std::string list;
+        for (const auto& s : keys) list += (list.empty() ? "" : ", ") + s;
+        fail(kv.first, where.empty() ? k : where + "." + k, "unknown key (allowed: " + list + ")");
+      }
+    }
+  }
+
+  double number(const YAML::Node& n, const std::string& key, double lo, double hi) const {
+    if (!n.IsScalar()) fail(n, key, "expected a number");
+    double v = 0;
+    try {
+      v = n.as<double>();
+    } catch (const YAML::Exception&) {
+      fail(n, key, "expected a number, got '" + n.Scalar() + "'");
+    }
+    if (!(v >= lo && v <= hi)) {
+      std::ostringstream os;
+      os << "value " << n.Scalar() << " out of range [" << lo << ", " << hi << "]";
+      fail(n, key, os.str());
+    }
+    return v;
+  }
+
+  uint64_t integer(const YAML::Node& n, const std::string& key, double lo, double hi) const {
+    if (n.IsScalar()) {
+      try {  // yaml-cpp reads 0x.. and 0o.. for integers
+        const uint64_t v = n.as<uint64_t>();
+        if (!(double(v) >= lo && double(v) <= hi)) {
+          std::ostringstream os;
+          os << "value " << n.Scalar() << " out of range [" << lo << ", " << hi << "]";
+          fail(n, key, os.str());
+        }
+        return v;
+      } catch (const YAML::Exception&) {
+      }
+    }
+    const double v = number(n, key, lo, hi);
+    if (v != static_cast<double>(static_cast<uint64_t>(v))) fail(n, key, "expected a whole number");
+    return static_cast<uint64_t>(v);
+  }
+
+  std::string text(const YAML::Node& n, const std::string& key) const {
+    if (!n.IsScalar()) fail(n, key, "expected a string");
+    return n.Scalar();
+  }
+
+  Distribution distribution(const YAML::Node& n, const std::string& key) const {
+    known(n, key, {"dist", "mean", "min", "max", "value"});
+    Distribution d;
+    const std::string kind = n["dist"] ? text(n["dist"], key + ".dist") : "exponential";
+    if (kind == "exponential") {
+      d.kind = Distribution::kExponential;
+      if (!n["mean"]) fail(n, key + ".mean", "missing (exponential needs a mean)");
+      d.a = number(n["mean"], key + ".mean", 0.001, 1e6);
+    } else if (kind == "uniform") {
+      d.kind = Distribution::kUniform;
+      if (!n["min"] || !n["max"]) fail(n, key, "uniform needs min and max");
+      d.a = number(n["min"], key + ".min", 0, 1e6);
+      d.b = number(n["max"], key + ".max", d.a, 1e6);
+    } else if (kind == "fixed") {
+      d.kind = Distribution::kFixed;
+      if (!n["value"]) fail(n, key + ".value", "missing (fixed needs a value)");
+      d.a = number(n["value"], key + ".value", 0, 1e6);
+    } else {
+      fail(n["dist"], key + ".dist", "'" + kind + "' is not exponential, uniform or fixed");
+    }
+    return d;
+  }
+
+ private:
+  std::string origin_;
+};
+
+}  // namespace
+
+Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
+  Reader r(origin);
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
+  } catch (const YAML::ParserException& e) {
+    throw ScenarioError(origin + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  Scenario s;
+  if (root.IsNull()) return s;
+  r.known(root, "",
+          {"name", "description", "profile", "seed", "duration_ms", "drain_ms", "cpus", "cpu_ghz",
+           "interrupt_cpu", "dpc_cpu", "quantum_cycles", "engines", "display", "kernel", "driver",
+           "background", "waves"});
+  if (root["name"]) s.name = r.text(root["name"], "name");
+  if (root["description"]) s.description = r.text(root["description"], "description");
+  if (root["profile"]) s.profile = r.text(root["profile"], "profile");
+  if (root["seed"]) s.seed = r.integer(root["seed"], "seed", 0, 1e18);
+  if (root["duration_ms"]) s.duration_ms = r.number(root["duration_ms"], "duration_ms", 0.01, 10000);
+  if (root["drain_ms"]) s.drain_ms = r.number(root["drain_ms"], "drain_ms", 0.1, 1000);
+  if (root["cpus"]) s.cpus = static_cast<unsigned>(r.integer(root["cpus"], "cpus", 1, 64));
+  if (root["cpu_ghz"]) s.cpu_ghz = r.number(root["cpu_ghz"], "cpu_ghz", 0.1, 10);
+  if (root["interrupt_cpu"])
+    s.interrupt_cpu = static_cast<unsigned>(r.integer(root["interrupt_cpu"], "interrupt_cpu", 0, s.cpus - 1));
+  if (root["dpc_cpu"])
+    s.dpc_cpu = static_cast<unsigned>(r.integer(root["dpc_cpu"], "dpc_cpu", 0, s.cpus - 1));
+  if (root["quantum_cycles"]) s.quantum_cycles = r.integer(root["quantum_cycles"], "quantum_cycles", 1, 1e9);
+  if (const auto e = root["engines"]) {
+    r.known(e, "engines",
+            {"nodes", "mean_gap_us", "duration_us", "max_result_bytes", "preempt_probability",
+             "fault_probability"});
+    if (e["nodes"])
+      s.nodes = static_cast<unsigned>(r.integer(e["nodes"], "engines.nodes", 1, regs::kNumNodesDefault));
+    if (e["mean_gap_us"]) s.mean_gap_us = r.number(e["mean_gap_us"], "engines.mean_gap_us", 0.1, 1e6);
+    if (const auto d = e["duration_us"]) {
+      if (!d.IsSequence() || d.size() != 2) r.fail(d, "engines.duration_us", "expected [min, max]");
+      s.min_duration_us = r.number(d[0], "engines.duration_us[0]", 0.01, 1e6);
+      s.max_duration_us = r.number(d[1], "engines.duration_us[1]", s.min_duration_us, 1e6);
+    }
+    if (e["max_result_bytes"]) {
+      s.max_result_bytes =
+          static_cast<uint32_t>(r.integer(e["max_result_bytes"], "engines.max_result_bytes", 0, 1 << 24));
+    }
+    if (e["preempt_probability"])
+      s.preempt_probability = r.number(e["preempt_probability"], "engines.preempt_probability", 0, 1);
+    if (e["fault_probability"])
+      s.fault_probability = r.number(e["fault_probability"], "engines.fault_probability", 0, 1);
+    if (s.preempt_probability + s.fault_probability > 1)
+      r.fail(e, "engines", "preempt + fault probability exceed 1");
+  }
+  if (const auto d = root["display"]) {
+    r.known(d, "display", {"heads_hz"});
+    if (const auto h = d["heads_hz"]) {
+      if (!h.IsSequence() || h.size() > regs::kNumHeadsDefault) {
+        r.fail(h, "display.heads_hz",
+               "expected a list of at most " + std::to_string(regs::kNumHeadsDefault) + " rates");
+      }
+      s.head_hz.clear();
+      for (size_t i = 0; i < h.size(); ++i)
+        s.head_hz.push_back(r.number(h[i], "display.heads_hz[" + std::to_string(i) + "]", 1, 1000));
+    }
+  }
+  if (const auto k = root["kernel"]) {
+    r.known(k, "kernel", {"interrupt_entry_cycles", "interrupt_exit_cycles", "dpc_dispatch_cycles"});
+    if (k["interrupt_entry_cycles"])
+      s.interrupt_entry_cycles =
+          r.integer(k["interrupt_entry_cycles"], "kernel.interrupt_entry_cycles", 0, 1e7);
+    if (k["interrupt_exit_cycles"])
+      s.interrupt_exit_cycles = r.integer(k["interrupt_exit_cycles"], "kernel.interrupt_exit_cycles", 0, 1e7);
+    if (k["dpc_dispatch_cycles"])
+      s.dpc_dispatch_cycles = r.integer(k["dpc_dispatch_cycles"], "kernel.dpc_dispatch_cycles", 0, 1e7);
+  }
+  if (const auto d = root["driver"]) {
+    r.known(
+        d, "driver",
+        {"fault", "isr_prologue_cycles", "isr_per_source_cycles", "isr_epilogue_cycles", "dpc_body_cycles"});
+    if (d["fault"]) s.driver_fault = r.text(d["fault"], "driver.fault");
+    if (d["isr_prologue_cycles"])
+      s.isr_prologue_cycles = r.integer(d["isr_prologue_cycles"], "driver.isr_prologue_cycles", 0, 1e8);
+    if (d["isr_per_source_cycles"])
+      s.isr_per_source_cycles = r.integer(d["isr_per_source_cycles"], "driver.isr_per_source_cycles", 0, 1e8);
+    if (d["isr_epilogue_cycles"])
+      s.isr_epilogue_cycles = r.integer(d["isr_epilogue_cycles"], "driver.isr_epilogue_cycles", 0, 1e8);
+    if (d["dpc_body_cycles"])
+      s.dpc_body_cycles = r.integer(d["dpc_body_cycles"], "driver.dpc_body_cycles", 0, 1e8);
+  }
+  if (const auto b = root["background"]) {
+    if (!b.IsSequence()) r.fail(b, "background", "expected a list of sources");
+    for (size_t i = 0; i < b.size(); ++i) {
+      const std::string key = "background[" + std::to_string(i) + "]";
+      r.known(b[i], key, {"name", "cpu", "vector", "rate_hz", "isr_us", "dpc_us"});
+      BackgroundSource src;
+      if (b[i]["name"]) src.name = r.text(b[i]["name"], key + ".name");
+      if (b[i]["cpu"]) {
+        const auto& c = b[i]["cpu"];
+        src.cpu = c.IsScalar() && c.Scalar() == "all"
+                      ? -1
+                      : static_cast<int>(r.integer(c, key + ".cpu", 0, s.cpus - 1));
+      }
+      if (b[i]["vector"])
+        src.vector = static_cast<unsigned>(r.integer(b[i]["vector"], key + ".vector", 0x30, 0xEF));
+      if (!b[i]["rate_hz"]) r.fail(b[i], key + ".rate_hz", "missing");
+      src.rate_hz = r.number(b[i]["rate_hz"], key + ".rate_hz", 0, 1e6);
+      if (b[i]["isr_us"]) src.isr_us = r.distribution(b[i]["isr_us"], key + ".isr_us");
+      if (b[i]["dpc_us"]) src.dpc_us = r.distribution(b[i]["dpc_us"], key + ".dpc_us");
+      s.background.push_back(src);
+    }
+  }
+  if (const auto w = root["waves"]) {
+    r.known(w, "waves", {"start_us", "end_us"});
+    if (w["start_us"]) s.waves_start_us = r.number(w["start_us"], "waves.start_us", 0, 1e9);
+    if (w["end_us"]) s.waves_end_us = r.number(w["end_us"], "waves.end_us", s.waves_start_us, 1e9);
+  }
+  return s;
+}
+
+Scenario load_scenario(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) throw ScenarioError(path + ": cannot read the file");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return parse_scenario(ss.str(), path);
+}
+
+const std::vector<Builtin>& builtin_scenarios() {
+  static const std::vector<Builtin> kBuiltins = {
+      {"default",
+       "gen4x16, 4 CPUs, 4 engine nodes with random submissions, heads at 60 and 144 Hz, background load, 50 "
+       "ms",
+       R"(name: default
+profile: gen4x16
+duration_ms: 50
+cpus: 4
+engines: {nodes: 4, mean_gap_us: 20, duration_us: [2, 40]}
+display: {heads_hz: [60, 144]}
+background:
+  - {name: nic, cpu: all, vector: 0x60, rate_hz: 4000, isr_us: {dist: exponential, mean: 1.5}, dpc_us: {dist: exponential, mean: 8}}
+  - {name: storage, cpu: 0, vector: 0x90, rate_hz: 1500, isr_us: {dist: exponential, mean: 2}, dpc_us: {dist: uniform, min: 5, max: 40}}
+)"},
+      {"quiet", "the default platform with no background load: the interrupt path alone",
+       R"(name: quiet
+profile: gen4x16
+duration_ms: 20
+engines: {nodes: 4, mean_gap_us: 50}
+)"},
+      {"storm", "engines completing every few microseconds, heavy background: merging and tails",
+       R"(name: storm
+profile: gen3x8
+duration_ms: 20
+engines: {nodes: 4, mean_gap_us: 4, duration_us: [1, 6]}
+display: {heads_hz: [240, 144]}
+background:
+  - {name: nic, cpu: all, vector: 0x60, rate_hz: 20000, isr_us: {dist: exponential, mean: 2}, dpc_us: {dist: exponential, mean: 20}}
+  - {name: storage, cpu: 0, vector: 0x90, rate_hz: 5000, isr_us: {dist: fixed, value: 3}, dpc_us: {dist: exponential, mean: 30}}
+)"},
+  };
+  return kBuiltins;
+}
+
+}  // namespace irqlab::run

@@ -1,0 +1,75 @@
+// Scenarios of `irqlab run`: YAML, every key documented in docs/scenarios.md. Loading is
+// strict: an unknown key, a wrong type or an out-of-range value throws ScenarioError
+// naming the file, line and key.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace irqlab::run {
+
+class ScenarioError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Distribution {
+  enum Kind { kFixed, kUniform, kExponential } kind = kExponential;
+  double a = 1;  ///< fixed value, uniform min, or exponential mean (microseconds)
+  double b = 0;  ///< uniform max
+};
+
+struct BackgroundSource {
+  std::string name = "background";
+  int cpu = -1;  ///< -1: every CPU
+  unsigned vector = 0x60;
+  double rate_hz = 0;
+  Distribution isr_us{Distribution::kExponential, 2, 0};
+  Distribution dpc_us{Distribution::kExponential, 10, 0};
+};
+
+struct Scenario {
+  std::string name = "default";
+  std::string description;
+  std::string profile = "gen4x16";
+  uint64_t seed = 1;
+  double duration_ms = 50;  ///< submissions stop here
+  double drain_ms = 2;      ///< then everything in flight finishes
+  unsigned cpus = 4;
+  double cpu_ghz = 3.0;
+  unsigned interrupt_cpu = 0;
+  unsigned dpc_cpu = 0;
+  uint64_t quantum_cycles = 256;
+  // engines
+  unsigned nodes = 4;
+  double mean_gap_us = 20;
+  double min_duration_us = 2, max_duration_us = 40;
+  uint32_t max_result_bytes = 8192;
+  double preempt_probability = 0.02, fault_probability = 0.01;
+  // display
+  std::vector<double> head_hz = {60, 144};
+  // kernel and driver costs (CPU cycles)
+  uint64_t interrupt_entry_cycles = 600, interrupt_exit_cycles = 400, dpc_dispatch_cycles = 900;
+  uint64_t isr_prologue_cycles = 250, isr_per_source_cycles = 120, isr_epilogue_cycles = 150,
+           dpc_body_cycles = 1500;
+  std::string driver_fault = "none";
+  std::vector<BackgroundSource> background;
+  // waveform window (when --waves asks for one)
+  double waves_start_us = 0, waves_end_us = -1;
+};
+
+/// Parse a scenario from YAML text; `origin` names it in error messages (a path or
+/// "builtin:NAME").
+Scenario parse_scenario(const std::string& yaml, const std::string& origin);
+Scenario load_scenario(const std::string& path);
+
+struct Builtin {
+  const char* name;
+  const char* description;
+  const char* yaml;
+};
+const std::vector<Builtin>& builtin_scenarios();
+
+}  // namespace irqlab::run
