@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 OUT   ?= out
 
-.PHONY: all bootstrap configure build run test bench regs format lint clean
+.PHONY: all bootstrap configure build run rtl-run test bench regs format lint clean
 
 all: build
 
@@ -16,9 +16,13 @@ configure: bootstrap
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Default job: the RTL lockstep bench (1 M cycles, seed 1), waveform of its first
-# 20,000 cycles and the summary under out/rtl/.
+# Default job: the built-in default scenario (docs/scenarios.md) into out/default/.
 run: build
+	$(BUILD)/tb/irqlab run default --out $(OUT)/default
+
+# The RTL lockstep bench (1 M cycles, seed 1): waveform of its first 20,000 cycles and
+# the summary under out/rtl/.
+rtl-run: build
 	$(BUILD)/tb/irq_lockstep --seed 1 --cycles 1000000 --require-coverage \
 	  --trace $(OUT)/rtl/lockstep.fst --trace-cycles 20000 --summary $(OUT)/rtl/summary.txt
 
@@ -27,6 +31,7 @@ test: build
 
 bench: build
 	$(BUILD)/tb/irq_rtl_bench
+	$(BUILD)/tb/irqlab bench
 
 # Regenerate the register package, C++ header and docs/registers.md from the map.
 regs:

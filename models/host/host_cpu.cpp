@@ -44,6 +44,7 @@ bool HostCpu::take(MsiMessage& out) {
   out = pending_.front();
   pending_.pop_front();
   irq_pending.write(!pending_.empty());
+  for (const auto& f : take_listeners_) f(out.vector, !pending_.empty());
   return true;
 }
 

@@ -45,6 +45,8 @@ class HostCpu : public sc_core::sc_module {
   const std::deque<Delivery>& deliveries() const { return log_; }
   /// Every listener is called at each delivery (checkers, waveforms, #4's kernel).
   void add_interrupt_listener(std::function<void(const Delivery&)> f) { listeners_.push_back(std::move(f)); }
+  /// Called when an interrupt is taken: the vector and whether others are still pending.
+  void add_take_listener(std::function<void(uint8_t, bool)> f) { take_listeners_.push_back(std::move(f)); }
   unsigned index() const { return index_; }
   sc_core::sc_event& interrupt_event() { return interrupt_; }
 
@@ -56,6 +58,7 @@ class HostCpu : public sc_core::sc_module {
   std::deque<Delivery> log_;
   sc_core::sc_event interrupt_;
   std::vector<std::function<void(const Delivery&)>> listeners_;
+  std::vector<std::function<void(uint8_t, bool)>> take_listeners_;
 };
 
 }  // namespace irqlab::host

@@ -78,6 +78,8 @@ PlatformTrace::PlatformTrace(sc_core::sc_module_name name, Platform& p, const Tr
       w_->change(d.delivered_ps, vars.first, 1);
       w_->change(d.delivered_ps, vars.second, d.vector);
     });
+    cpu->add_take_listener(
+        [this, vars](uint8_t, bool still_pending) { w_->change(pcie::now_ps(), vars.first, still_pending); });
   }
   SC_THREAD(flush_thread);
 }

@@ -1,0 +1,82 @@
+// Scenario loading: every documented key parses; an unknown key, a wrong type or an
+// out-of-range value is refused with file:line and the key.
+#include <gtest/gtest.h>
+
+#include "scenario.hpp"
+
+namespace irqlab::run {
+namespace {
+
+std::string error_of(const std::string& yaml) {
+  try {
+    parse_scenario(yaml, "s.yaml");
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(Scenario, FullScenarioParses) {
+  const Scenario s = parse_scenario(R"(name: t
+description: every key
+profile: gen3x8
+seed: 9
+duration_ms: 5
+drain_ms: 1
+cpus: 2
+cpu_ghz: 2.5
+interrupt_cpu: 1
+dpc_cpu: 0
+quantum_cycles: 64
+engines: {nodes: 2, mean_gap_us: 10, duration_us: [1, 5], max_result_bytes: 512, preempt_probability: 0.1, fault_probability: 0.05}
+display: {heads_hz: [60]}
+kernel: {interrupt_entry_cycles: 100, interrupt_exit_cycles: 50, dpc_dispatch_cycles: 70}
+driver: {fault: none, isr_prologue_cycles: 1, isr_per_source_cycles: 2, isr_epilogue_cycles: 3, dpc_body_cycles: 4}
+background:
+  - {name: nic, cpu: all, vector: 0x60, rate_hz: 100, isr_us: {dist: fixed, value: 1}, dpc_us: {dist: uniform, min: 1, max: 2}}
+waves: {start_us: 10, end_us: 20}
+)",
+                                    "t.yaml");
+  EXPECT_EQ(s.profile, "gen3x8");
+  EXPECT_EQ(s.cpus, 2u);
+  EXPECT_EQ(s.interrupt_cpu, 1u);
+  EXPECT_EQ(s.nodes, 2u);
+  EXPECT_DOUBLE_EQ(s.max_duration_us, 5);
+  EXPECT_EQ(s.head_hz.size(), 1u);
+  ASSERT_EQ(s.background.size(), 1u);
+  EXPECT_EQ(s.background[0].vector, 0x60u);
+  EXPECT_EQ(s.background[0].cpu, -1);
+  EXPECT_EQ(s.background[0].dpc_us.kind, Distribution::kUniform);
+  EXPECT_EQ(s.dpc_body_cycles, 4u);
+  EXPECT_DOUBLE_EQ(s.waves_end_us, 20);
+}
+
+TEST(Scenario, BuiltinsParse) {
+  for (const auto& b : builtin_scenarios()) EXPECT_NO_THROW(parse_scenario(b.yaml, b.name)) << b.name;
+}
+
+TEST(Scenario, ErrorsNameFileLineAndKey) {
+  EXPECT_EQ(error_of("name: x\nengines:\n  nodez: 2\n"),
+            "s.yaml:3: key 'engines.nodez': unknown key (allowed: duration_us, fault_probability, "
+            "max_result_bytes, "
+            "mean_gap_us, nodes, preempt_probability)");
+  EXPECT_EQ(error_of("cpus: four\n"), "s.yaml:1: key 'cpus': expected a number, got 'four'");
+  EXPECT_EQ(error_of("cpus: 2\ninterrupt_cpu: 5\n"),
+            "s.yaml:2: key 'interrupt_cpu': value 5 out of range [0, 1]");
+  EXPECT_EQ(error_of("engines: {nodes: 9}\n"), "s.yaml:1: key 'engines.nodes': value 9 out of range [1, 4]");
+  EXPECT_EQ(error_of("duration_ms: -3\n"),
+            "s.yaml:1: key 'duration_ms': value -3 out of range [0.01, 10000]");
+  EXPECT_EQ(error_of("display: {heads_hz: [60, 60, 60]}\n"),
+            "s.yaml:1: key 'display.heads_hz': expected a list of at most 2 rates");
+  EXPECT_NE(
+      error_of("background:\n  - {rate_hz: 5, isr_us: {dist: gamma, mean: 1}}\n")
+          .find("s.yaml:2: key 'background[0].isr_us.dist': 'gamma' is not exponential, uniform or fixed"),
+      std::string::npos);
+  EXPECT_NE(error_of("engines: {duration_us: [5, 1]}\n").find("key 'engines.duration_us[1]'"),
+            std::string::npos);
+  EXPECT_NE(error_of("name: [unclosed\n").find("s.yaml:"), std::string::npos);
+  EXPECT_THROW(load_scenario("/nonexistent/x.yaml"), ScenarioError);
+}
+
+}  // namespace
+}  // namespace irqlab::run
