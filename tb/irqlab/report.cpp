@@ -103,6 +103,13 @@ Report analyse(const RunResult& r) {
   }
   json& sum = rep.summary;
   sum["interrupt_to_dpc_cycles"] = stats(all);
+  std::vector<double> all_ns, all_cpu;
+  for (double c : all) {
+    all_ns.push_back(c * P / 1000.0);
+    all_cpu.push_back(c * P * r.cpu_ghz / 1000.0);
+  }
+  sum["interrupt_to_dpc_ns"] = stats(all_ns);
+  sum["interrupt_to_dpc_cpu_cycles"] = stats(all_cpu);
   for (auto& [k, v] : by_source) sum["by_source"][k] = stats(v);
   for (auto& [k, v] : by_vector) sum["by_vector"][k] = stats(v);
   for (auto& [k, v] : by_cpu) sum["by_cpu"][k] = stats(v);
@@ -134,7 +141,10 @@ Report analyse(const RunResult& r) {
   }
   // Every vsync before the drain ends must have been reported (merged reports count).
   uint64_t vsync_missing = 0, vsync_total = 0, first_missing = 0;
-  const uint64_t deadline = r.end_ps - static_cast<uint64_t>(r.scenario.drain_ms * 1e9 / 2);
+  // (Vsyncs in the last half drain before StopDevice may still be in flight; after it the
+  // adapter is masked by design.)
+  const uint64_t stop = r.stopped_ps ? r.stopped_ps : r.end_ps;
+  const uint64_t deadline = stop - static_cast<uint64_t>(r.scenario.drain_ms * 1e9 / 2);
   for (const auto& s : r.sources) {
     unsigned idx = 0;
     if (std::string(source_name(s.bit, idx)) != "CRTC_VSYNC" || s.cycle * P > deadline) continue;
@@ -146,6 +156,12 @@ Report analyse(const RunResult& r) {
                                             " vsyncs never reported (first irq_id " +
                                             std::to_string(first_missing) + ")"
                                       : std::to_string(vsync_total) + " vsyncs reported"});
+  // After StopDevice (mask, disable, drain) the adapter must not interrupt again.
+  uint64_t late_msis = 0;
+  for (const auto& [cycle, vector] : r.msis) late_msis += r.stopped_ps && cycle * P > r.stopped_ps;
+  rep.checks.push_back({"stop-device-quiesces", r.stopped_ps != 0 && late_msis == 0,
+                        r.stopped_ps == 0 ? "DxgkDdiStopDevice never returned"
+                                          : std::to_string(late_msis) + " MSIs after StopDevice"});
   rep.checks.push_back({"interrupts-delivered", !rep.latencies.empty(),
                         std::to_string(rep.latencies.size()) + " interrupts traced from source to DPC"});
   for (const auto& c : rep.checks) rep.passed &= c.passed;

@@ -152,16 +152,23 @@ class Recorder : public kernel::KernelObserver {
   uint64_t seq_ = 0;
 };
 
+/// PnP manager: start the adapter, then stop it when asked (after the drain).
 class Pnp : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(Pnp);
-  Pnp(sc_core::sc_module_name n, std::function<void()> f) : sc_core::sc_module(n), f_(std::move(f)) {
+  Pnp(sc_core::sc_module_name n, std::function<void()> start, std::function<void()> stop)
+      : sc_core::sc_module(n), start_(std::move(start)), stop_(std::move(stop)) {
     SC_THREAD(run);
   }
+  sc_core::sc_event stop_requested;
 
  private:
-  void run() { f_(); }
-  std::function<void()> f_;
+  void run() {
+    start_();
+    wait(stop_requested);
+    stop_();
+  }
+  std::function<void()> start_, stop_;
 };
 
 }  // namespace
@@ -366,6 +373,10 @@ RunResult run_scenario(const RunOptions& opt) {
       l.fault_probability = sc.fault_probability;
     }
     dx.start_scheduler(load, sc.seed, static_cast<uint64_t>(sc.duration_ms * 1e9));
+  }, [&] {
+    kmd.DxgkDdiStopDevice();
+    r.stopped_ps = now_ps();
+    rec.event(now_ps(), "\"ev\":\"stop_device\"");
   });
   std::vector<std::unique_ptr<gpu::DisplayHead>> heads;
   for (unsigned h = 0; h < sc.head_hz.size(); ++h) {
@@ -382,6 +393,9 @@ RunResult run_scenario(const RunOptions& opt) {
     sc_core::sc_start(sc_core::sc_time::from_value(drain / 10));
   }
   sc_core::sc_start(sc_core::sc_time::from_value(drain));
+  // StopDevice masks and drains; nothing may interrupt afterwards (vsync keeps running).
+  pnp.stop_requested.notify(sc_core::SC_ZERO_TIME);
+  sc_core::sc_start(sc_core::sc_time::from_value(drain / 2));
   const uint64_t end = now_ps();
   trace.close();
   dx.finish();

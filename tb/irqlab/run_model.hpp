@@ -64,6 +64,7 @@ struct RunResult {
   uint64_t submitted = 0, isr_over_25us = 0, dpc_over_100us = 0, bg_interrupts = 0;
   uint64_t cycles_stepped = 0, cycles_skipped = 0;
   uint8_t adapter_vector = 0;
+  uint64_t stopped_ps = 0;  ///< when DxgkDdiStopDevice returned (0: never)
 };
 
 /// Elaborate and run (once per process: SystemC).

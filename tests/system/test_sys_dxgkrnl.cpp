@@ -1,0 +1,89 @@
+// DxgkCbSynchronizeExecution: STATUS_UNSUCCESSFUL before the adapter's interrupt is
+// connected; afterwards it runs the routine at the interrupt's IRQL under its spin lock.
+#include <gtest/gtest.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "dxgkrnl.hpp"
+#include "host_cpu.hpp"
+#include "kernel.hpp"
+
+namespace irqlab::dxgkrnl {
+namespace {
+
+struct NoDevice : sc_core::sc_module {
+  tlm_utils::simple_target_socket<NoDevice> socket{"socket"};
+  explicit NoDevice(sc_core::sc_module_name n) : sc_core::sc_module(n) {
+    socket.register_b_transport(this, &NoDevice::b_transport);
+  }
+  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time&) {
+    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  }
+};
+
+struct NoGpu : GpuSubmission {
+  void submit(uint32_t, uint32_t, uint64_t, uint32_t, Outcome) override {}
+};
+
+struct Seen {
+  NTSTATUS before = 0, after = 0;
+  int irql_inside = -1;
+  bool lock_held_inside = false;
+};
+
+class Driver : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(Driver);
+  Driver(sc_core::sc_module_name n, kernel::Kernel& k, Dxgkrnl& dx, Seen& s)
+      : sc_core::sc_module(n), k_(k), dx_(dx), s_(s) {
+    SC_THREAD(run);
+  }
+
+ private:
+  static BOOLEAN routine(PVOID ctx) {
+    auto* self = static_cast<Driver*>(ctx);
+    self->s_.irql_inside = self->k_.current_cpu()->irql();
+    self->s_.lock_held_inside = self->io_->lock_owner == 0;
+    return TRUE;
+  }
+  void run() {
+    kernel::Kdpc dpc;
+    dpc.name = "caller";
+    const auto& cb = dx_.interface();
+    dpc.routine = [&] {
+      BOOLEAN ret = FALSE;
+      NTSTATUS& slot = io_ ? s_.after : s_.before;
+      slot = cb.DxgkCbSynchronizeExecution(cb.DeviceHandle, &Driver::routine, this, 0, &ret);
+    };
+    k_.insert_queue_dpc(dpc);  // from a DPC on CPU 0, before any interrupt is connected
+    wait(sc_core::sc_time(1, sc_core::SC_US));
+    io_ = &k_.connect_interrupt("gpu", 0x80, 0, [] { return FALSE; });
+    dx_.add_adapter_interrupt(io_);
+    k_.insert_queue_dpc(dpc);
+    wait(sc_core::sc_time(1, sc_core::SC_US));
+    sc_core::sc_stop();
+  }
+  kernel::Kernel& k_;
+  Dxgkrnl& dx_;
+  Seen& s_;
+  kernel::InterruptObject* io_ = nullptr;
+};
+
+TEST(Dxgkrnl, SynchronizeExecutionNeedsAConnectedInterrupt) {
+  host::HostCpu c0("c0", 0);
+  NoDevice n0("n0");
+  c0.mmio.bind(n0.socket);
+  kernel::Kernel k(kernel::KernelConfig{}, {&c0});
+  NoGpu gpu;
+  Dxgkrnl dx(k, gpu, 1);
+  Seen seen;
+  Driver d("driver", k, dx, seen);
+  sc_core::sc_start();
+  EXPECT_EQ(seen.before, STATUS_UNSUCCESSFUL);
+  EXPECT_EQ(seen.after, STATUS_SUCCESS);
+  EXPECT_EQ(seen.irql_inside, 8) << "the routine runs at the interrupt's IRQL (vector 0x80)";
+  EXPECT_TRUE(seen.lock_held_inside) << "under the interrupt spin lock";
+  EXPECT_TRUE(dx.violations().empty());
+}
+
+}  // namespace
+}  // namespace irqlab::dxgkrnl
