@@ -20,17 +20,9 @@ using namespace irqlab;
 nlohmann::json run_raw(const bench::WorkloadSpec& spec) {
   auto dut = irqctrl::make_rtl_model(irqctrl::RtlBuild::kDefaultFst);
   const auto schedule = bench::make_schedule(spec, dut->config());
-  bench::ScheduleDriver driver(schedule);
   bench::Checksum sum;
-  irqctrl::Inputs in;
-  in.cfg_msix_enable = in.bready = in.rready = in.msg_ready = true;
   const auto t0 = std::chrono::steady_clock::now();
-  for (uint64_t c = 0; c < spec.cycles; ++c) {
-    const irqctrl::Outputs o = dut->outputs();
-    if (o.msg_valid) sum.message(c, o.msg_vector, o.msg_addr, o.msg_data);
-    driver.apply(c, o, in);
-    dut->step(in);
-  }
+  bench::replay(*dut, schedule, spec.cycles, sum);
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   char hex[32];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(sum.value()));

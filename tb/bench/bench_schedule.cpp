@@ -88,4 +88,16 @@ void ScheduleDriver::apply(uint64_t c, const irqctrl::Outputs& out, irqctrl::Inp
   last_ = in;
 }
 
+void replay(irqctrl::PortModel& dut, const std::vector<ScheduledInput>& schedule, uint64_t cycles, Checksum& sum) {
+  ScheduleDriver driver(schedule);
+  irqctrl::Inputs in;
+  in.cfg_msix_enable = in.bready = in.rready = in.msg_ready = true;
+  for (uint64_t c = 0; c < cycles; ++c) {
+    const irqctrl::Outputs o = dut.outputs();
+    if (o.msg_valid) sum.message(c, o.msg_vector, o.msg_addr, o.msg_data);
+    driver.apply(c, o, in);
+    dut.step(in);
+  }
+}
+
 }  // namespace irqlab::bench

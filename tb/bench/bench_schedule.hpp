@@ -65,4 +65,8 @@ class ScheduleDriver {
   irqctrl::Outputs prev_out_;
 };
 
+/// Replay the schedule on a cycle model for `cycles` cycles (MSI-X on, all readies high),
+/// folding every message into `sum`.
+void replay(irqctrl::PortModel& dut, const std::vector<ScheduledInput>& schedule, uint64_t cycles, Checksum& sum);
+
 }  // namespace irqlab::bench

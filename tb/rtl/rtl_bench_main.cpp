@@ -21,17 +21,9 @@ struct Run {
 };
 
 Run run(irqctrl::PortModel& dut, const std::vector<bench::ScheduledInput>& schedule, uint64_t cycles) {
-  bench::ScheduleDriver driver(schedule);
   Run r{};
-  irqctrl::Inputs in;
-  in.cfg_msix_enable = in.bready = in.rready = in.msg_ready = true;
   const auto t0 = std::chrono::steady_clock::now();
-  for (uint64_t c = 0; c < cycles; ++c) {
-    const irqctrl::Outputs o = dut.outputs();
-    if (o.msg_valid) r.sum.message(c, o.msg_vector, o.msg_addr, o.msg_data);
-    driver.apply(c, o, in);
-    dut.step(in);
-  }
+  bench::replay(dut, schedule, cycles, r.sum);
   r.mcps = cycles / std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / 1e6;
   return r;
 }

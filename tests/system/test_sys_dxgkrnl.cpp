@@ -1,24 +1,14 @@
 // DxgkCbSynchronizeExecution: STATUS_UNSUCCESSFUL before the adapter's interrupt is
 // connected; afterwards it runs the routine at the interrupt's IRQL under its spin lock.
 #include <gtest/gtest.h>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "dxgkrnl.hpp"
 #include "host_cpu.hpp"
+#include "no_device.hpp"
 #include "kernel.hpp"
 
 namespace irqlab::dxgkrnl {
 namespace {
-
-struct NoDevice : sc_core::sc_module {
-  tlm_utils::simple_target_socket<NoDevice> socket{"socket"};
-  explicit NoDevice(sc_core::sc_module_name n) : sc_core::sc_module(n) {
-    socket.register_b_transport(this, &NoDevice::b_transport);
-  }
-  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time&) {
-    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  }
-};
 
 struct NoGpu : GpuSubmission {
   void submit(uint32_t, uint32_t, uint64_t, uint32_t, Outcome) override {}
@@ -70,7 +60,7 @@ class Driver : public sc_core::sc_module {
 
 TEST(Dxgkrnl, SynchronizeExecutionNeedsAConnectedInterrupt) {
   host::HostCpu c0("c0", 0);
-  NoDevice n0("n0");
+  test::NoDevice n0("n0");
   c0.mmio.bind(n0.socket);
   kernel::Kernel k(kernel::KernelConfig{}, {&c0});
   NoGpu gpu;

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include <tlm_utils/simple_target_socket.h>
 
 #include "host_cpu.hpp"
+#include "no_device.hpp"
 #include "kernel.hpp"
 
 namespace irqlab::kernel {
@@ -62,20 +62,9 @@ class Driver : public sc_core::sc_module {
   std::vector<bool>& inserts_;
 };
 
-/// The CPUs' MMIO sockets must be bound; nothing here does MMIO.
-struct NoDevice : sc_core::sc_module {
-  tlm_utils::simple_target_socket<NoDevice> socket{"socket"};
-  explicit NoDevice(sc_core::sc_module_name n) : sc_core::sc_module(n) {
-    socket.register_b_transport(this, &NoDevice::b_transport);
-  }
-  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time&) {
-    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  }
-};
-
 TEST(KernelModel, IrqlNestingDpcsAndQueueOnce) {
   host::HostCpu c0("c0", 0), c1("c1", 1);
-  NoDevice n0("n0"), n1("n1");
+  test::NoDevice n0("n0"), n1("n1");
   c0.mmio.bind(n0.socket);
   c1.mmio.bind(n1.socket);
   KernelConfig cfg;
