@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "irq_ctrl_regs.hpp"
+#include "source_info.hpp"
 
 namespace irqlab::run {
 
@@ -16,15 +17,6 @@ namespace regs = irqlab::regs::irq_ctrl;
 using nlohmann::json;
 
 namespace {
-
-const char* source_name(unsigned bit, unsigned& index) {
-  namespace s = regs::sources;
-  if (bit >= s::PAGE_FAULT.lsb) return index = 0, "PAGE_FAULT";
-  if (bit >= s::CRTC_VSYNC.lsb) return index = bit - s::CRTC_VSYNC.lsb, "CRTC_VSYNC";
-  if (bit >= s::DMA_FAULTED.lsb) return index = bit - s::DMA_FAULTED.lsb, "DMA_FAULTED";
-  if (bit >= s::DMA_PREEMPTED.lsb) return index = bit - s::DMA_PREEMPTED.lsb, "DMA_PREEMPTED";
-  return index = bit, "DMA_COMPLETED";
-}
 
 json stats(std::vector<double> v) {
   json j;
@@ -68,7 +60,9 @@ Report analyse(const RunResult& r) {
     const IsrRecord& isr = r.isrs[isr_i];
     Latency l{};
     l.irq_id = s.irq_id;
-    l.source = source_name(s.bit, l.index);
+    const SourceInfo info = describe_source(s.bit);
+    l.source = info.name;
+    l.index = info.index;
     l.vector = isr.message;
     l.cpu = isr.cpu;
     uint64_t t[7];
@@ -146,8 +140,7 @@ Report analyse(const RunResult& r) {
   const uint64_t stop = r.stopped_ps ? r.stopped_ps : r.end_ps;
   const uint64_t deadline = stop - static_cast<uint64_t>(r.scenario.drain_ms * 1e9 / 2);
   for (const auto& s : r.sources) {
-    unsigned idx = 0;
-    if (std::string(source_name(s.bit, idx)) != "CRTC_VSYNC" || s.cycle * P > deadline) continue;
+    if (!describe_source(s.bit).head || s.cycle * P > deadline) continue;
     ++vsync_total;
     if (s.notify < 0 && vsync_missing++ == 0) first_missing = s.irq_id;
   }
@@ -247,9 +240,10 @@ void write_trace(const RunResult& r, const Report& rep, const std::string& path)
                   {"dur", us(d.exit_ps - d.enter_ps)}});
   }
   for (const auto& s : r.sources) {
-    unsigned idx = 0;
-    const std::string name = source_name(s.bit, idx);
-    const bool head = name == "CRTC_VSYNC";
+    const SourceInfo info = describe_source(s.bit);
+    const std::string name = info.name;
+    const bool head = info.head;
+    const unsigned idx = info.index;
     ev.push_back({{"ph", "i"},
                   {"s", "t"},
                   {"pid", head ? 3 : 2},

@@ -9,6 +9,7 @@
 #include "enumeration.hpp"
 #include "kernel.hpp"
 #include "platform.hpp"
+#include "source_info.hpp"
 
 namespace irqlab::run {
 
@@ -41,15 +42,6 @@ kmd::DriverFault parse_fault(const std::string& s) {
     throw ScenarioError("driver.fault: '" + s + "' is not one of " + list);
   }
   return it->second;
-}
-
-const char* source_name(unsigned bit) {
-  namespace s = regs::sources;
-  if (bit < s::DMA_PREEMPTED.lsb) return "DMA_COMPLETED";
-  if (bit < s::DMA_FAULTED.lsb) return "DMA_PREEMPTED";
-  if (bit < s::CRTC_VSYNC.lsb) return "DMA_FAULTED";
-  if (bit < s::PAGE_FAULT.lsb) return "CRTC_VSYNC";
-  return "PAGE_FAULT";
 }
 
 /// Register access on the CPU the driver is running on (CPU 0 for PnP-time code).
@@ -218,15 +210,10 @@ RunResult run_scenario(const RunOptions& opt) {
     if (e.kind == bridge::BridgeEvent::kPulse) {
       const unsigned bit = static_cast<unsigned>(e.a);
       r.sources.push_back({next_irq, e.cycle, bit, static_cast<uint32_t>(e.b)});
-      const unsigned idx = bit - (bit >= regs::sources::PAGE_FAULT.lsb      ? regs::sources::PAGE_FAULT.lsb
-                                  : bit >= regs::sources::CRTC_VSYNC.lsb    ? regs::sources::CRTC_VSYNC.lsb
-                                  : bit >= regs::sources::DMA_FAULTED.lsb   ? regs::sources::DMA_FAULTED.lsb
-                                  : bit >= regs::sources::DMA_PREEMPTED.lsb ? regs::sources::DMA_PREEMPTED.lsb
-                                                                            : 0u);
-      const bool head = bit >= regs::sources::CRTC_VSYNC.lsb && bit < regs::sources::PAGE_FAULT.lsb;
+      const SourceInfo info = describe_source(bit);
       rec.event(e.cycle * period, "\"ev\":\"source\",\"irq_id\":" + std::to_string(next_irq) +
-                                      ",\"source\":\"" + source_name(bit) + "\",\"" +
-                                      (head ? "head" : "node") + "\":" + std::to_string(idx) +
+                                      ",\"source\":\"" + info.name + "\",\"" + (info.head ? "head" : "node") +
+                                      "\":" + std::to_string(info.index) +
                                       ",\"fence\":" + std::to_string(e.b));
       ++next_irq;
     } else if (e.kind == bridge::BridgeEvent::kMsi) {
@@ -337,47 +324,50 @@ RunResult run_scenario(const RunOptions& opt) {
   }
 
   // PnP: enumerate, StartDevice, connect the interrupt, enable MSI-X and vsync, schedule.
-  Pnp pnp("pnp", [&] {
-    const auto f = pcie::enumerate(p.rc, platform::Layout::kMmioWindow);
-    env.set_bar(f.bar0_base);
-    kmd::StartInfo si;
-    si.bar0 = f.bar0_base;
-    si.msix_table = f.table_offset;
-    si.message_address = {host::msi_address(static_cast<uint8_t>(sc.interrupt_cpu)),
-                          host::msi_address(static_cast<uint8_t>(sc.interrupt_cpu))};
-    si.message_data = {host::msi_data(kAdapterVector), host::msi_data(kMessage1Vector)};
-    si.num_nodes = sc.nodes;
-    si.num_heads = static_cast<uint32_t>(sc.head_hz.size());
-    adapter_ios.insert(
-        &k.connect_interrupt("gpu", kAdapterVector, 0, [&] { return kmd.DxgkDdiInterruptRoutine(0); }));
-    adapter_ios.insert(
-        &k.connect_interrupt("gpu", kMessage1Vector, 1, [&] { return kmd.DxgkDdiInterruptRoutine(1); }));
-    for (const auto* io : adapter_ios) dx.add_adapter_interrupt(io);
-    dx.set_dpc([&] { kmd.DxgkDdiDpcRoutine(); }, sc.dpc_cpu);
-    kmd.DxgkDdiAddDevice();
-    wddm::ULONG sources = 0;
-    kmd.DxgkDdiStartDevice(si, dx.interface(), &sources);
-    wddm::DXGK_DRIVERCAPS caps{};
-    wddm::DXGKARG_QUERYADAPTERINFO q{wddm::DXGKQAITYPE_DRIVERCAPS, &caps, sizeof caps};
-    kmd.DxgkDdiQueryAdapterInfo(&q);
-    dx.set_driver_caps(caps);
-    pcie::set_msix_control(p.rc, f, true, false);
-    if (!sc.head_hz.empty()) kmd.DxgkDdiControlInterrupt(wddm::DXGK_INTERRUPT_CRTC_VSYNC, wddm::TRUE);
-    std::vector<dxgkrnl::NodeLoad> load(sc.nodes);
-    for (auto& l : load) {
-      l.mean_gap_us = sc.mean_gap_us;
-      l.min_duration_us = sc.min_duration_us;
-      l.max_duration_us = sc.max_duration_us;
-      l.max_result_bytes = sc.max_result_bytes;
-      l.preempt_probability = sc.preempt_probability;
-      l.fault_probability = sc.fault_probability;
-    }
-    dx.start_scheduler(load, sc.seed, static_cast<uint64_t>(sc.duration_ms * 1e9));
-  }, [&] {
-    kmd.DxgkDdiStopDevice();
-    r.stopped_ps = now_ps();
-    rec.event(now_ps(), "\"ev\":\"stop_device\"");
-  });
+  Pnp pnp(
+      "pnp",
+      [&] {
+        const auto f = pcie::enumerate(p.rc, platform::Layout::kMmioWindow);
+        env.set_bar(f.bar0_base);
+        kmd::StartInfo si;
+        si.bar0 = f.bar0_base;
+        si.msix_table = f.table_offset;
+        si.message_address = {host::msi_address(static_cast<uint8_t>(sc.interrupt_cpu)),
+                              host::msi_address(static_cast<uint8_t>(sc.interrupt_cpu))};
+        si.message_data = {host::msi_data(kAdapterVector), host::msi_data(kMessage1Vector)};
+        si.num_nodes = sc.nodes;
+        si.num_heads = static_cast<uint32_t>(sc.head_hz.size());
+        adapter_ios.insert(
+            &k.connect_interrupt("gpu", kAdapterVector, 0, [&] { return kmd.DxgkDdiInterruptRoutine(0); }));
+        adapter_ios.insert(
+            &k.connect_interrupt("gpu", kMessage1Vector, 1, [&] { return kmd.DxgkDdiInterruptRoutine(1); }));
+        for (const auto* io : adapter_ios) dx.add_adapter_interrupt(io);
+        dx.set_dpc([&] { kmd.DxgkDdiDpcRoutine(); }, sc.dpc_cpu);
+        kmd.DxgkDdiAddDevice();
+        wddm::ULONG sources = 0;
+        kmd.DxgkDdiStartDevice(si, dx.interface(), &sources);
+        wddm::DXGK_DRIVERCAPS caps{};
+        wddm::DXGKARG_QUERYADAPTERINFO q{wddm::DXGKQAITYPE_DRIVERCAPS, &caps, sizeof caps};
+        kmd.DxgkDdiQueryAdapterInfo(&q);
+        dx.set_driver_caps(caps);
+        pcie::set_msix_control(p.rc, f, true, false);
+        if (!sc.head_hz.empty()) kmd.DxgkDdiControlInterrupt(wddm::DXGK_INTERRUPT_CRTC_VSYNC, wddm::TRUE);
+        std::vector<dxgkrnl::NodeLoad> load(sc.nodes);
+        for (auto& l : load) {
+          l.mean_gap_us = sc.mean_gap_us;
+          l.min_duration_us = sc.min_duration_us;
+          l.max_duration_us = sc.max_duration_us;
+          l.max_result_bytes = sc.max_result_bytes;
+          l.preempt_probability = sc.preempt_probability;
+          l.fault_probability = sc.fault_probability;
+        }
+        dx.start_scheduler(load, sc.seed, static_cast<uint64_t>(sc.duration_ms * 1e9));
+      },
+      [&] {
+        kmd.DxgkDdiStopDevice();
+        r.stopped_ps = now_ps();
+        rec.event(now_ps(), "\"ev\":\"stop_device\"");
+      });
   std::vector<std::unique_ptr<gpu::DisplayHead>> heads;
   for (unsigned h = 0; h < sc.head_hz.size(); ++h) {
     heads.push_back(std::make_unique<gpu::DisplayHead>(("head" + std::to_string(h)).c_str(), h, sc.head_hz[h],

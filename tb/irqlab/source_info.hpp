@@ -1,0 +1,23 @@
+// What an INTR_STATUS bit is: its DXGK-style source name, the node or head it belongs to.
+#pragma once
+
+#include "irq_ctrl_regs.hpp"
+
+namespace irqlab::run {
+
+struct SourceInfo {
+  const char* name;  ///< DMA_COMPLETED, DMA_PREEMPTED, DMA_FAULTED, CRTC_VSYNC, PAGE_FAULT
+  unsigned index;    ///< node, or head for CRTC_VSYNC
+  bool head;
+};
+
+inline SourceInfo describe_source(unsigned bit) {
+  namespace s = irqlab::regs::irq_ctrl::sources;
+  if (bit >= s::PAGE_FAULT.lsb) return {"PAGE_FAULT", 0, false};
+  if (bit >= s::CRTC_VSYNC.lsb) return {"CRTC_VSYNC", bit - s::CRTC_VSYNC.lsb, true};
+  if (bit >= s::DMA_FAULTED.lsb) return {"DMA_FAULTED", bit - s::DMA_FAULTED.lsb, false};
+  if (bit >= s::DMA_PREEMPTED.lsb) return {"DMA_PREEMPTED", bit - s::DMA_PREEMPTED.lsb, false};
+  return {"DMA_COMPLETED", bit - s::DMA_COMPLETED.lsb, false};
+}
+
+}  // namespace irqlab::run
