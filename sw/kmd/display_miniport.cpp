@@ -30,8 +30,8 @@ NTSTATUS DisplayMiniport::DxgkDdiStartDevice(const StartInfo& info, const DXGKRN
     const bool vsync = s >= src::CRTC_VSYNC.lsb && s < src::CRTC_VSYNC.lsb + src::CRTC_VSYNC.width;
     wr(regs::ROUTE::offset(s), vsync && vsync_on_message1() ? 1 : kNotifyMessage);
   }
-  for (unsigned m = 0; m < messages; ++m)
-    wr(info.msix_table + m * x::kEntryBytes + x::VECTOR_CTRL::kOffset, 0);
+  wr(regs::VEC_MOD::offset(kNotifyMessage), regs::VEC_MOD::INTERVAL.put(info.moderation_cycles));
+  for (unsigned m = 0; m < messages; ++m) wr(info.msix_table + m * x::kEntryBytes + x::VECTOR_CTRL::kOffset, 0);
   uint32_t dma = 0;
   for (unsigned n = 0; n < info.num_nodes; ++n) {
     dma |= src::DMA_COMPLETED.bit(n) | src::DMA_PREEMPTED.bit(n) | src::DMA_FAULTED.bit(n);

@@ -52,6 +52,7 @@ struct StartInfo {
   std::array<uint32_t, 2> message_data{};
   uint32_t num_nodes = 4;
   uint32_t num_heads = 2;
+  uint32_t moderation_cycles = 0;  ///< VEC_MOD of message 0 (0: every event interrupts)
 };
 
 class DisplayMiniport {

@@ -13,6 +13,7 @@
 #include "report.hpp"
 #include "run_model.hpp"
 #include "scenario.hpp"
+#include "sweep.hpp"
 
 namespace {
 
@@ -84,6 +85,21 @@ int sc_main(int argc, char** argv) {
   bool json = false;
   cal->add_option("--profile", profile, "profile name");
   cal->add_flag("--json", json, "print one JSON object");
+  auto* sweep = app.add_subcommand("sweep", "run a scenario over a grid of parameter values");
+  run::SweepOptions sw;
+  std::vector<std::string> sweep_params;
+  std::string shard = "0/1";
+  sweep->add_option("scenario", sw.scenario, "scenario file or built-in name")->required();
+  sweep->add_option("--param", sweep_params, "KEY=V1,V2,... (dotted scenario key); repeat for a grid")
+      ->required();
+  sweep->add_option("--out", sw.out, "output directory")->required();
+  sweep->add_option("--jobs", sw.jobs, "points run at once")->check(CLI::Range(1u, 256u));
+  sweep->add_option("--shard", shard, "I/N: run only points with index % N == I");
+  auto* merge = app.add_subcommand("merge", "combine sweep directories into one table and plot");
+  std::vector<std::string> merge_inputs;
+  std::string merge_out;
+  merge->add_option("inputs", merge_inputs, "sweep output directories")->required();
+  merge->add_option("--out", merge_out, "output directory")->required();
   auto* bench = app.add_subcommand("bench", "raw vs naive sc_clock vs platform throughput");
   uint64_t cycles = 20'000'000;
   bool bench_json = false;
@@ -95,6 +111,30 @@ int sc_main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   if (*run) return do_run(scenario, out, seed_opt->count() ? &seed : nullptr, waves, impl);
+  if (*sweep) {
+    try {
+      for (const auto& p : sweep_params) sw.params.push_back(run::parse_sweep_param(p));
+      const auto slash = shard.find('/');
+      if (slash == std::string::npos) throw run::ScenarioError("--shard '" + shard + "': expected I/N");
+      sw.shard = static_cast<unsigned>(std::stoul(shard.substr(0, slash)));
+      sw.shards = static_cast<unsigned>(std::stoul(shard.substr(slash + 1)));
+      if (sw.shards == 0 || sw.shard >= sw.shards)
+        throw run::ScenarioError("--shard '" + shard + "': need 0 <= I < N");
+      sw.irqlab_exe = std::filesystem::read_symlink("/proc/self/exe").string();
+      return run::run_sweep(sw);
+    } catch (const run::ScenarioError& e) {
+      std::cerr << "irqlab: " << e.what() << "\n";
+      return 2;
+    } catch (const std::invalid_argument&) {
+      std::cerr << "irqlab: --shard '" << shard << "': expected I/N\n";
+      return 2;
+    }
+  }
+  if (*merge) {
+    const size_t n = run::merge_sweeps(merge_inputs, merge_out);
+    std::cout << "merged " << n << " points into " << merge_out << "/sweep.csv, sweep.md, sweep.svg\n";
+    return n > 0 ? 0 : 2;
+  }
   if (*list) {
     for (const auto& b : run::builtin_scenarios()) std::cout << b.name << "\t" << b.description << "\n";
     return 0;

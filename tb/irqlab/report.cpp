@@ -208,8 +208,13 @@ void write_latency(const RunResult& r, const Report& rep, const std::string& dir
     for (int i = 0; i < 6; ++i) csv << "," << double(l.t_ps[i + 1] - l.t_ps[i]) / P;
     csv << "\n";
   }
-  json out{
-      {"gpu_clock_period_ps", P}, {"cpu_ghz", r.cpu_ghz}, {"interrupts", recs}, {"summary", rep.summary}};
+  const json counts{{"submissions", r.submitted}, {"sources", r.sources.size()}, {"msis", r.msis.size()},
+                    {"isrs", r.isrs.size()},      {"dpcs", r.dpcs.size()},       {"sim_ps", r.end_ps}};
+  json out{{"gpu_clock_period_ps", P},
+           {"cpu_ghz", r.cpu_ghz},
+           {"counts", counts},
+           {"interrupts", recs},
+           {"summary", rep.summary}};
   std::ofstream(dir + "/latency.json") << out.dump(1) << "\n";
 }
 

@@ -337,6 +337,7 @@ RunResult run_scenario(const RunOptions& opt) {
         si.message_data = {host::msi_data(kAdapterVector), host::msi_data(kMessage1Vector)};
         si.num_nodes = sc.nodes;
         si.num_heads = static_cast<uint32_t>(sc.head_hz.size());
+        si.moderation_cycles = sc.moderation_cycles;
         adapter_ios.insert(
             &k.connect_interrupt("gpu", kAdapterVector, 0, [&] { return kmd.DxgkDdiInterruptRoutine(0); }));
         adapter_ios.insert(

@@ -178,9 +178,13 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
       s.dpc_dispatch_cycles = r.integer(k["dpc_dispatch_cycles"], "kernel.dpc_dispatch_cycles", 0, 1e7);
   }
   if (const auto d = root["driver"]) {
-    r.known(
-        d, "driver",
-        {"fault", "isr_prologue_cycles", "isr_per_source_cycles", "isr_epilogue_cycles", "dpc_body_cycles"});
+    r.known(d, "driver",
+            {"fault", "isr_prologue_cycles", "isr_per_source_cycles", "isr_epilogue_cycles",
+             "dpc_body_cycles", "moderation_cycles"});
+    if (d["moderation_cycles"]) {
+      s.moderation_cycles = static_cast<uint32_t>(
+          r.integer(d["moderation_cycles"], "driver.moderation_cycles", 0, regs::VEC_MOD::INTERVAL.mask()));
+    }
     if (d["fault"]) s.driver_fault = r.text(d["fault"], "driver.fault");
     if (d["isr_prologue_cycles"])
       s.isr_prologue_cycles = r.integer(d["isr_prologue_cycles"], "driver.isr_prologue_cycles", 0, 1e8);

@@ -55,6 +55,7 @@ struct Scenario {
   uint64_t isr_prologue_cycles = 250, isr_per_source_cycles = 120, isr_epilogue_cycles = 150,
            dpc_body_cycles = 1500;
   std::string driver_fault = "none";
+  uint32_t moderation_cycles = 0;  ///< programmed into VEC_MOD of message 0 by the driver
   std::vector<BackgroundSource> background;
   // waveform window (when --waves asks for one)
   double waves_start_us = 0, waves_end_us = -1;

@@ -1,0 +1,273 @@
+#include "sweep.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "scenario.hpp"
+
+extern char** environ;
+
+namespace irqlab::run {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+SweepParam parse_sweep_param(const std::string& arg) {
+  const auto eq = arg.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == arg.size()) {
+    throw ScenarioError("--param '" + arg + "': expected KEY=V1,V2,...");
+  }
+  SweepParam p;
+  p.key = arg.substr(0, eq);
+  std::stringstream ss(arg.substr(eq + 1));
+  for (std::string v; std::getline(ss, v, ',');) {
+    if (v.empty()) throw ScenarioError("--param '" + arg + "': empty value");
+    p.values.push_back(v);
+  }
+  return p;
+}
+
+namespace {
+
+std::string scenario_text(const std::string& arg) {
+  for (const auto& b : builtin_scenarios()) {
+    if (arg == b.name) return b.yaml;
+  }
+  std::ifstream f(arg);
+  if (!f) throw ScenarioError(arg + ": cannot read the file");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+void set_path(YAML::Node root, const std::string& dotted, const std::string& value) {
+  std::vector<std::string> keys;
+  std::stringstream ss(dotted);
+  for (std::string k; std::getline(ss, k, '.');) keys.push_back(k);
+  YAML::Node n = root;
+  for (size_t i = 0; i + 1 < keys.size(); ++i) {
+    if (!n[keys[i]]) n[keys[i]] = YAML::Node(YAML::NodeType::Map);
+    n.reset(n[keys[i]]);
+  }
+  n[keys.back()] = YAML::Load(value);
+}
+
+struct Point {
+  size_t index;
+  std::vector<std::pair<std::string, std::string>> params;
+};
+
+std::vector<Point> grid(const std::vector<SweepParam>& params) {
+  std::vector<Point> pts{{0, {}}};
+  for (const auto& p : params) {
+    std::vector<Point> next;
+    for (const auto& base : pts) {
+      for (const auto& v : p.values) {
+        Point q = base;
+        q.params.emplace_back(p.key, v);
+        next.push_back(q);
+      }
+    }
+    pts = std::move(next);
+  }
+  for (size_t i = 0; i < pts.size(); ++i) pts[i].index = i;
+  return pts;
+}
+
+std::string point_name(size_t i) {
+  char b[16];
+  std::snprintf(b, sizeof b, "p%04zu", i);
+  return b;
+}
+
+pid_t spawn(const std::vector<std::string>& argv, const std::string& log) {
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) pid = -1;
+  posix_spawn_file_actions_destroy(&fa);
+  return pid;
+}
+
+}  // namespace
+
+int run_sweep(const SweepOptions& opt) {
+  const std::string base = scenario_text(opt.scenario);
+  const auto points = grid(opt.params);
+  // Build and validate every point of this shard before running any.
+  std::vector<std::pair<Point, std::string>> mine;
+  for (const auto& pt : points) {
+    if (pt.index % opt.shards != opt.shard) continue;
+    YAML::Node root = YAML::Load(base);
+    std::string label;
+    for (const auto& [k, v] : pt.params) {
+      set_path(root, k, v);
+      label += (label.empty() ? "" : ", ") + k + "=" + v;
+    }
+    YAML::Emitter em;
+    em << root;
+    parse_scenario(em.c_str(), "sweep point " + point_name(pt.index) + " (" + label + ")");  // throws if bad
+    mine.emplace_back(pt, em.c_str());
+  }
+  fs::create_directories(opt.out + "/points");
+  int worst = 0;
+  std::map<pid_t, std::string> running;
+  auto reap = [&](bool block) {
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, block ? 0 : WNOHANG);
+    if (pid <= 0) return false;
+    const int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 2;
+    if (rc != 0) std::cerr << "irqlab sweep: point " << running[pid] << " exited " << rc << "\n";
+    worst = std::max(worst, rc);
+    running.erase(pid);
+    return true;
+  };
+  for (const auto& [pt, yaml] : mine) {
+    const std::string dir = opt.out + "/points/" + point_name(pt.index);
+    fs::create_directories(dir);
+    std::ofstream(dir + "/scenario.yaml") << yaml << "\n";
+    json params = json::object();
+    for (const auto& [k, v] : pt.params) params[k] = v;
+    std::ofstream(dir + "/params.json") << json{{"index", pt.index}, {"params", params}}.dump(1) << "\n";
+    while (running.size() >= std::max(1u, opt.jobs)) reap(true);
+    const pid_t pid = spawn({opt.irqlab_exe, "run", dir + "/scenario.yaml", "--out", dir}, dir + "/run.log");
+    if (pid < 0) {
+      std::cerr << "irqlab sweep: cannot start " << opt.irqlab_exe << "\n";
+      return 2;
+    }
+    running[pid] = point_name(pt.index);
+  }
+  while (!running.empty()) reap(true);
+  const size_t n = merge_sweeps({opt.out}, opt.out);
+  std::cout << "sweep: ran " << mine.size() << " of " << points.size() << " points (shard " << opt.shard
+            << "/" << opt.shards << "); " << n << " points in " << opt.out
+            << "/sweep.csv, sweep.md, sweep.svg\n";
+  return worst;
+}
+
+size_t merge_sweeps(const std::vector<std::string>& inputs, const std::string& out) {
+  std::map<size_t, json> rows;
+  std::vector<std::string> keys;
+  for (const auto& in : inputs) {
+    if (!fs::exists(in + "/points")) continue;
+    for (const auto& e : fs::directory_iterator(in + "/points")) {
+      const fs::path d = e.path();
+      if (!fs::exists(d / "params.json") || !fs::exists(d / "latency.json") ||
+          !fs::exists(d / "verdict.json"))
+        continue;
+      json params, lat, verdict;
+      std::ifstream(d / "params.json") >> params;
+      std::ifstream(d / "latency.json") >> lat;
+      std::ifstream(d / "verdict.json") >> verdict;
+      const double P = lat.value("gpu_clock_period_ps", 1.0);
+      const auto& s = lat["summary"]["interrupt_to_dpc_cycles"];
+      const auto& c = lat["counts"];
+      const double sim_s = c.value("sim_ps", 1.0) * 1e-12;
+      json row{{"params", params["params"]},
+               {"interrupts", c.value("sources", 0)},
+               {"msis", c.value("msis", 0)},
+               {"isrs", c.value("isrs", 0)},
+               {"dpcs", c.value("dpcs", 0)},
+               {"interrupt_rate_per_s", c.value("sources", 0) / sim_s},
+               {"isr_rate_per_s", c.value("isrs", 0) / sim_s},
+               {"p50_cycles", s.value("p50", 0.0)},
+               {"p99_cycles", s.value("p99", 0.0)},
+               {"p50_ns", s.value("p50", 0.0) * P / 1000},
+               {"p99_ns", s.value("p99", 0.0) * P / 1000},
+               {"passed", verdict.value("passed", false)}};
+      rows[params.value("index", size_t{0})] = row;
+      for (auto& [k, v] : params["params"].items()) {
+        if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+      }
+    }
+  }
+  fs::create_directories(out);
+  static const char* kCols[] = {
+      "interrupts", "msis",   "isrs",   "dpcs",  "interrupt_rate_per_s", "isr_rate_per_s", "p50_cycles",
+      "p99_cycles", "p50_ns", "p99_ns", "passed"};
+  std::ofstream csv(out + "/sweep.csv"), md(out + "/sweep.md");
+  std::string header;
+  for (const auto& k : keys) header += k + ",";
+  for (const char* c : kCols) header += std::string(c) + (c == kCols[10] ? "" : ",");
+  csv << header << "\n";
+  md << "|";
+  for (const auto& k : keys) md << " " << k << " |";
+  for (const char* c : kCols) md << " " << c << " |";
+  md << "\n|";
+  for (size_t i = 0; i < keys.size() + std::size(kCols); ++i) md << "---|";
+  md << "\n";
+  std::ofstream dat(out + "/sweep.dat");
+  for (const auto& [idx, row] : rows) {
+    std::ostringstream line, mdl;
+    for (const auto& k : keys) {
+      const std::string v = row["params"].value(k, std::string(""));
+      line << v << ",";
+      mdl << "| " << v << " ";
+    }
+    for (const char* c : kCols) {
+      std::string v = row[c].dump();
+      if (row[c].is_number_float()) {
+        char b[32];
+        std::snprintf(b, sizeof b, "%.1f", row[c].get<double>());
+        v = b;
+      }
+      line << v << (c == kCols[10] ? "" : ",");
+      mdl << "| " << v << " ";
+    }
+    csv << line.str() << "\n";
+    md << mdl.str() << "|\n";
+    // Plot data: first parameter, a series per value of the second (if any).
+    const std::string x = keys.empty() ? std::to_string(idx) : row["params"].value(keys[0], std::string("0"));
+    const std::string series = keys.size() > 1 ? row["params"].value(keys[1], std::string("")) : "all";
+    dat << series << " " << x << " " << row["p50_ns"].get<double>() << " " << row["p99_ns"].get<double>()
+        << " " << row["isr_rate_per_s"].get<double>() << "\n";
+  }
+  dat.close();
+  // One plot: p50 and p99 latency (left) and ISR rate (right) against the first parameter.
+  std::map<std::string, int> series;
+  {
+    std::ifstream in(out + "/sweep.dat");
+    for (std::string s, rest; in >> s && std::getline(in, rest);) series.emplace(s, 0);
+  }
+  std::ofstream g(out + "/sweep.gp");
+  g << "set terminal svg size 900,600 dynamic font 'sans,11'\nset termoption noenhanced\n"
+    << "set output '" << out << "/sweep.svg'\n"
+    << "set title 'irqlab sweep'\nset xlabel '" << (keys.empty() ? "point" : keys[0]) << "'\n"
+    << "set ylabel 'interrupt-to-DPC latency (ns)'\nset y2label 'ISRs per second'\nset y2tics\nset ytics "
+       "nomirror\n"
+    << "set key below\nset xtics rotate by -30\nset logscale y\nplot ";
+  bool first = true;
+  for (const auto& [s, unused] : series) {
+    const std::string sel = "'< grep \"^" + s + " \" " + out + "/sweep.dat | sort -k2 -g'";
+    const std::string tag = keys.size() > 1 ? " (" + keys[1] + "=" + s + ")" : "";
+    g << (first ? "" : ", ") << sel << " using 2:3 with linespoints title 'p50" << tag << "', " << sel
+      << " using 2:4 with linespoints title 'p99" << tag << "', " << sel
+      << " using 2:5 axes x1y2 with linespoints dashtype 2 title 'ISR rate" << tag << "'";
+    first = false;
+  }
+  g << "\n";
+  g.close();
+  if (!rows.empty()) {
+    const std::string cmd = "gnuplot '" + out + "/sweep.gp' 2>/dev/null";
+    if (std::system(cmd.c_str()) != 0) std::cerr << "irqlab: gnuplot failed; sweep.svg not drawn\n";
+  }
+  return rows.size();
+}
+
+}  // namespace irqlab::run
