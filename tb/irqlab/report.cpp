@@ -244,35 +244,28 @@ void write_trace(const RunResult& r, const Report& rep, const std::string& path)
                   {"ts", us(d.enter_ps)},
                   {"dur", us(d.exit_ps - d.enter_ps)}});
   }
+  // Sources are 1 ns slices so that flows can bind to them; each interrupt's flow steps
+  // from its pulse to the ISR that reported it and ends at the DPC.
   for (const auto& s : r.sources) {
     const SourceInfo info = describe_source(s.bit);
-    const std::string name = info.name;
-    const bool head = info.head;
-    const unsigned idx = info.index;
-    ev.push_back({{"ph", "i"},
-                  {"s", "t"},
-                  {"pid", head ? 3 : 2},
-                  {"tid", idx},
-                  {"name", head ? "vsync" : name + " fence " + std::to_string(s.fence)},
-                  {"ts", us(s.cycle * r.gpu_period_ps)}});
+    ev.push_back({{"ph", "X"},
+                  {"pid", info.head ? 3 : 2},
+                  {"tid", info.index},
+                  {"name", info.head ? std::string("vsync")
+                                     : std::string(info.name) + " fence " + std::to_string(s.fence)},
+                  {"ts", us(s.cycle * r.gpu_period_ps)},
+                  {"dur", 0.001}});
   }
   for (const auto& l : rep.latencies) {
     const bool head = l.source == "CRTC_VSYNC";
-    ev.push_back({{"ph", "s"},
-                  {"id", l.irq_id},
-                  {"pid", head ? 3 : 2},
-                  {"tid", l.index},
-                  {"name", "irq"},
-                  {"cat", "stage"},
-                  {"ts", us(l.t_ps[0])}});
-    ev.push_back({{"ph", "f"},
-                  {"bp", "e"},
-                  {"id", l.irq_id},
-                  {"pid", 1},
-                  {"tid", l.cpu},
-                  {"name", "irq"},
-                  {"cat", "stage"},
-                  {"ts", us(l.t_ps[5])}});
+    const json common{{"id", l.irq_id}, {"name", "irq " + std::to_string(l.irq_id)}, {"cat", "stages"}};
+    json start = common, step = common, finish = common;
+    start.update({{"ph", "s"}, {"pid", head ? 3 : 2}, {"tid", l.index}, {"ts", us(l.t_ps[0])}});
+    step.update({{"ph", "t"}, {"pid", 1}, {"tid", l.cpu}, {"ts", us(l.t_ps[3])}});
+    finish.update({{"ph", "f"}, {"bp", "e"}, {"pid", 1}, {"tid", l.cpu}, {"ts", us(l.t_ps[5])}});
+    ev.push_back(start);
+    ev.push_back(step);
+    ev.push_back(finish);
   }
   std::ofstream(path) << json{{"traceEvents", ev}, {"displayTimeUnit", "ns"}}.dump() << "\n";
 }
