@@ -29,10 +29,27 @@ Dxgkrnl::Dxgkrnl(kernel::Kernel& k, GpuSubmission& gpu, unsigned num_nodes)
   k_.add_observer(this);
 }
 
-void Dxgkrnl::set_dpc(std::function<void()> routine, unsigned target_cpu) {
-  dpc_.name = "dxgk_adapter_dpc";
-  dpc_.routine = std::move(routine);
-  dpc_.target_cpu = target_cpu;
+void Dxgkrnl::set_dpc(std::function<void()> routine, int target_cpu) {
+  dpc_routine_ = std::move(routine);
+  dpc_target_ = target_cpu;
+}
+
+kernel::Kdpc& Dxgkrnl::dpc_object(uint32_t message, unsigned cpu) {
+  auto& d = dpcs_[{message, cpu}];
+  if (!d) {
+    d = std::make_unique<kernel::Kdpc>();
+    d->name = "dxgk_adapter_dpc";
+    d->routine = dpc_routine_;
+    d->target_cpu = cpu;
+  }
+  return *d;
+}
+
+bool Dxgkrnl::is_adapter_dpc(const kernel::Kdpc& d) const {
+  for (const auto& [key, obj] : dpcs_) {
+    if (obj.get() == &d) return true;
+  }
+  return false;
 }
 
 void Dxgkrnl::violate(const std::string& rule, const std::string& detail) {
@@ -67,19 +84,18 @@ void Dxgkrnl::isr_exit(unsigned cpu, const kernel::InterruptObject& io, bool cla
   if (now_ps() - a.enter_ps > 25'000'000) ++isr_long_;
 }
 
-void Dxgkrnl::dpc_enter(unsigned, const kernel::Kdpc& d) {
-  if (&d != &dpc_) return;
-  in_adapter_dpc_ = true;
-  notify_dpc_called_ = false;
-  dpc_enter_ps_ = now_ps();
+void Dxgkrnl::dpc_enter(unsigned cpu, const kernel::Kdpc& d) {
+  if (!is_adapter_dpc(d)) return;
+  dpc_running_[cpu] = {false, now_ps()};
   ++dpc_runs_;
 }
 
-void Dxgkrnl::dpc_exit(unsigned, const kernel::Kdpc& d) {
-  if (&d != &dpc_) return;
-  if (!notify_dpc_called_) violate("dpc-missing-notify-dpc", "the DPC returned without DxgkCbNotifyDpc");
-  if (now_ps() - dpc_enter_ps_ > 100'000'000) ++dpc_long_;
-  in_adapter_dpc_ = false;
+void Dxgkrnl::dpc_exit(unsigned cpu, const kernel::Kdpc& d) {
+  if (!is_adapter_dpc(d)) return;
+  const DpcRun run = dpc_running_[cpu];
+  dpc_running_.erase(cpu);
+  if (!run.notify_dpc_called) violate("dpc-missing-notify-dpc", "the DPC returned without DxgkCbNotifyDpc");
+  if (now_ps() - run.enter_ps > 100'000'000) ++dpc_long_;
 }
 
 void Dxgkrnl::device_dismissed(unsigned cpu) {
@@ -187,9 +203,14 @@ void Dxgkrnl::fence_reported(DXGK_INTERRUPT_TYPE type, unsigned node, uint32_t f
 }
 
 void Dxgkrnl::notify_dpc() {
-  if (!in_adapter_dpc_) violate("notify-dpc-outside-dpc", "DxgkCbNotifyDpc outside the adapter's DPC");
+  kernel::KernelCpu* here = k_.current_cpu();
+  auto run = here ? dpc_running_.find(here->index()) : dpc_running_.end();
+  if (run == dpc_running_.end()) {
+    violate("notify-dpc-outside-dpc", "DxgkCbNotifyDpc outside the adapter's DPC");
+  } else {
+    run->second.notify_dpc_called = true;
+  }
   if (current_activation()) violate("isr-forbidden-callback", "DxgkCbNotifyDpc called from the ISR");
-  notify_dpc_called_ = true;
   kernel::KernelCpu* c = k_.current_cpu();
   if (on_callback_)
     on_callback_("notify_dpc", c ? static_cast<int>(c->index()) : -1, now_ps(), nullptr, false);
@@ -198,8 +219,11 @@ void Dxgkrnl::notify_dpc() {
 BOOLEAN Dxgkrnl::queue_dpc() {
   Activation* a = current_activation();
   if (a) a->queued = true;
-  const bool queued = k_.insert_queue_dpc(dpc_);
   kernel::KernelCpu* c = k_.current_cpu();
+  const uint32_t message = a ? a->io->message_number : 0;
+  const unsigned target =
+      dpc_target_ == kDpcOnIsrCpu ? (c ? c->index() : 0u) : static_cast<unsigned>(dpc_target_);
+  const bool queued = k_.insert_queue_dpc(dpc_object(message, target));
   if (on_callback_)
     on_callback_("queue_dpc", c ? static_cast<int>(c->index()) : -1, now_ps(), nullptr, queued);
   return queued ? TRUE : FALSE;

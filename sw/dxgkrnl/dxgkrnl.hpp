@@ -58,8 +58,12 @@ class Dxgkrnl : public kernel::KernelObserver {
   /// The interface handed to DxgkDdiStartDevice.
   const DXGKRNL_INTERFACE& interface() const { return iface_; }
   void set_driver_caps(const DXGK_DRIVERCAPS& caps) { caps_ = caps; }
-  /// The adapter's DPC (calls DxgkDdiDpcRoutine) and the CPU it targets.
-  void set_dpc(std::function<void()> routine, unsigned target_cpu);
+  /// Where a DPC queued from an ISR runs: a fixed CPU, or the CPU the ISR ran on.
+  static constexpr int kDpcOnIsrCpu = -1;
+  /// The adapter's DPC routine (DxgkDdiDpcRoutine) and the CPU it targets. DPC objects are
+  /// per message and per target CPU (NDIS semantics): DPCs of different messages on one CPU,
+  /// and of one message on different CPUs, queue separately.
+  void set_dpc(std::function<void()> routine, int target_cpu);
   /// The interrupt objects of this adapter (so ISRs of other devices are told apart).
   void add_adapter_interrupt(const kernel::InterruptObject* io) { adapter_ios_.insert(io); }
   /// The driver wrote INTR_STATUS (dismissed) on this CPU: reported by its register access.
@@ -120,12 +124,19 @@ class Dxgkrnl : public kernel::KernelObserver {
   DXGKRNL_INTERFACE iface_{};
   DXGK_DRIVERCAPS caps_{};
   std::set<const kernel::InterruptObject*> adapter_ios_;
-  kernel::Kdpc dpc_;
-  std::map<unsigned, std::vector<Activation>> active_;  ///< per CPU, innermost last
-  bool in_adapter_dpc_ = false;
-  bool notify_dpc_called_ = false;
-  uint64_t dpc_enter_ps_ = 0;
-  std::vector<uint32_t> next_fence_;             ///< per node
+  struct DpcRun {
+    bool notify_dpc_called = false;
+    uint64_t enter_ps = 0;
+  };
+  kernel::Kdpc& dpc_object(uint32_t message, unsigned cpu);
+  bool is_adapter_dpc(const kernel::Kdpc& d) const;
+
+  std::function<void()> dpc_routine_;
+  int dpc_target_ = 0;
+  std::map<std::pair<uint32_t, unsigned>, std::unique_ptr<kernel::Kdpc>> dpcs_;  ///< (message, cpu)
+  std::map<unsigned, DpcRun> dpc_running_;                                       ///< per CPU
+  std::map<unsigned, std::vector<Activation>> active_;                           ///< per CPU, innermost last
+  std::vector<uint32_t> next_fence_;                                             ///< per node
   std::vector<std::set<uint32_t>> outstanding_;  ///< per node: submitted, not yet reported
   std::vector<uint32_t> last_completed_;
   std::vector<std::unique_ptr<sc_core::sc_event>> node_progress_;  ///< a fence of the node was reported

@@ -129,8 +129,10 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
   if (root["cpu_ghz"]) s.cpu_ghz = r.number(root["cpu_ghz"], "cpu_ghz", 0.1, 10);
   if (root["interrupt_cpu"])
     s.interrupt_cpu = static_cast<unsigned>(r.integer(root["interrupt_cpu"], "interrupt_cpu", 0, s.cpus - 1));
-  if (root["dpc_cpu"])
-    s.dpc_cpu = static_cast<unsigned>(r.integer(root["dpc_cpu"], "dpc_cpu", 0, s.cpus - 1));
+  if (const auto d = root["dpc_cpu"]) {
+    s.dpc_cpu =
+        d.IsScalar() && d.Scalar() == "same" ? -1 : static_cast<int>(r.integer(d, "dpc_cpu", 0, s.cpus - 1));
+  }
   if (root["quantum_cycles"]) s.quantum_cycles = r.integer(root["quantum_cycles"], "quantum_cycles", 1, 1e9);
   if (const auto e = root["engines"]) {
     r.known(e, "engines",

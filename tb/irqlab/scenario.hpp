@@ -40,7 +40,7 @@ struct Scenario {
   unsigned cpus = 4;
   double cpu_ghz = 3.0;
   unsigned interrupt_cpu = 0;
-  unsigned dpc_cpu = 0;
+  int dpc_cpu = 0;  ///< -1: the CPU the ISR ran on ("same")
   uint64_t quantum_cycles = 256;
   // engines
   unsigned nodes = 4;

@@ -4,8 +4,8 @@
 
 #include "dxgkrnl.hpp"
 #include "host_cpu.hpp"
-#include "no_device.hpp"
 #include "kernel.hpp"
+#include "no_device.hpp"
 
 namespace irqlab::dxgkrnl {
 namespace {

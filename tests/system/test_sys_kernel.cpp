@@ -6,10 +6,9 @@
 #include <string>
 #include <vector>
 
-
 #include "host_cpu.hpp"
-#include "no_device.hpp"
 #include "kernel.hpp"
+#include "no_device.hpp"
 
 namespace irqlab::kernel {
 namespace {

@@ -1,0 +1,90 @@
+// DPC objects per message and per CPU (the NDIS seed's semantics, used by dxgkrnl's
+// DxgkCbQueueDpc): with two messages and two CPUs, DPCs of different messages on one CPU
+// queue separately, one message's DPCs on different CPUs queue separately, and a second
+// QueueDpc for the same (message, CPU) while it is queued merges (returns FALSE).
+#include <gtest/gtest.h>
+
+#include <map>
+#include <vector>
+
+#include "dxgkrnl.hpp"
+#include "host_cpu.hpp"
+#include "kernel.hpp"
+#include "no_device.hpp"
+
+namespace irqlab::dxgkrnl {
+namespace {
+
+struct NoGpu : GpuSubmission {
+  void submit(uint32_t, uint32_t, uint64_t, uint32_t, Outcome) override {}
+};
+
+struct Record {
+  std::vector<std::pair<unsigned, BOOLEAN>> queued;  ///< (message, result) per QueueDpc
+  std::map<unsigned, int> dpc_runs_per_cpu;
+};
+
+class Driver : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(Driver);
+  Driver(sc_core::sc_module_name n, kernel::Kernel& k, Dxgkrnl& dx, Record& rec)
+      : sc_core::sc_module(n), k_(k), dx_(dx), rec_(rec) {
+    SC_THREAD(run);
+  }
+
+ private:
+  void run() {
+    const auto& cb = dx_.interface();
+    // Two messages (vectors 0x80 and 0x81); each ISR queues its DPC twice.
+    for (uint32_t m = 0; m < 2; ++m) {
+      auto& io = k_.connect_interrupt("gpu", static_cast<uint8_t>(0x80 + m), m, [this, &cb, m] {
+        dx_.device_dismissed(k_.current_cpu()->index());  // what the W1C's register access reports
+        rec_.queued.emplace_back(m, cb.DxgkCbQueueDpc(cb.DeviceHandle));
+        rec_.queued.emplace_back(m, cb.DxgkCbQueueDpc(cb.DeviceHandle));
+        return TRUE;
+      });
+      dx_.add_adapter_interrupt(&io);
+    }
+    dx_.set_dpc(
+        [this, &cb] {
+          ++rec_.dpc_runs_per_cpu[k_.current_cpu()->index()];
+          cb.DxgkCbNotifyDpc(cb.DeviceHandle);
+        },
+        Dxgkrnl::kDpcOnIsrCpu);
+    // Message 0 and message 1 on CPU 0; message 0 on CPU 1: all at once.
+    k_.cpu(0).hw().deliver({0, false, false, 0x80, 0, false, false}, 0);
+    k_.cpu(0).hw().deliver({0, false, false, 0x81, 0, false, false}, 0);
+    k_.cpu(1).hw().deliver({1, false, false, 0x80, 0, false, false}, 0);
+    wait(sc_core::sc_time(20, sc_core::SC_US));
+    sc_core::sc_stop();
+  }
+  kernel::Kernel& k_;
+  Dxgkrnl& dx_;
+  Record& rec_;
+};
+
+TEST(DpcTargeting, PerMessageAndPerCpuObjects) {
+  host::HostCpu c0("c0", 0), c1("c1", 1);
+  test::NoDevice n0("n0"), n1("n1");
+  c0.mmio.bind(n0.socket);
+  c1.mmio.bind(n1.socket);
+  kernel::Kernel k(kernel::KernelConfig{}, {&c0, &c1});
+  NoGpu gpu;
+  Dxgkrnl dx(k, gpu, 1);
+  Record rec;
+  Driver d("driver", k, dx, rec);
+  sc_core::sc_start();
+
+  // Three ISRs, each: first QueueDpc TRUE, second (same object still queued) FALSE.
+  ASSERT_EQ(rec.queued.size(), 6u);
+  for (size_t i = 0; i < rec.queued.size(); i += 2) {
+    EXPECT_EQ(rec.queued[i].second, TRUE) << "ISR " << i / 2;
+    EXPECT_EQ(rec.queued[i + 1].second, FALSE) << "ISR " << i / 2 << ": a queued DPC object merges";
+  }
+  EXPECT_EQ(rec.dpc_runs_per_cpu[0], 2) << "messages 0 and 1 on CPU 0 queue separately";
+  EXPECT_EQ(rec.dpc_runs_per_cpu[1], 1) << "message 0 on CPU 1 is its own DPC";
+  for (const auto& v : dx.violations()) ADD_FAILURE() << v.rule << ": " << v.detail;
+}
+
+}  // namespace
+}  // namespace irqlab::dxgkrnl
