@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 
+#include "irq_ctrl_regs.hpp"
 #include "link_direction.hpp"
 
 namespace irqlab::pcie {
@@ -30,11 +31,13 @@ struct ConfigLayout {
   static constexpr uint32_t kClassRevision = 0x08;
   static constexpr uint32_t kHeaderType = 0x0C;
   static constexpr uint32_t kBar0 = 0x10;
-  static constexpr uint32_t kCapPointer = 0x34;
+  static constexpr uint32_t kCapPointer = regs::irq_ctrl::pcie_cfg::CAPABILITIES_POINTER::kOffset;
   static constexpr uint32_t kInterruptLinePin = 0x3C;
   static constexpr uint32_t kMsiCap = 0x50;   ///< reserved for the MSI capability (#5)
   static constexpr uint32_t kMsixCap = 0x70;  ///< ID 0x11, Message Control at +2
-  static constexpr uint8_t kMsixCapId = 0x11;
+  static constexpr uint8_t kMsixCapId =
+      static_cast<uint8_t>(regs::irq_ctrl::pcie_cfg::MSIX_CAP_HEADER::CAP_ID.get(
+          regs::irq_ctrl::pcie_cfg::MSIX_CAP_HEADER::kReset));
   static constexpr uint32_t kVendorId = 0x1DEC;  ///< irqlab's own, not a registered vendor
   static constexpr uint32_t kDeviceId = 0x0001;
   static constexpr uint32_t kClassDisplayVga = 0x030000;

@@ -202,7 +202,7 @@ def load(path):
         ctx.known(c, {"name", "offset", "width", "fields"})
         m["pcie_cfg"].append({"name": ctx.need(c, "name", str), "offset": ctx.need(c, "offset", int),
                               "width": ctx.need(c, "width", int),
-                              "fields": parse_fields(ctx, c, ctx.need(c, "fields", list), False)})
+                              "fields": parse_fields(ctx, c, ctx.need(c, "fields", list))})
     m["fieldsets"] = fieldsets
     return m
 
@@ -370,6 +370,7 @@ def gen_cpp(m, src):
         L.append(f"namespace {c['name']} {{")
         L.append(f"inline constexpr uint32_t kOffset = {c['offset']:#04x};")
         L.append(f"inline constexpr unsigned kWidth = {c['width']};")
+        L.append(f"inline constexpr uint32_t kReset = {reset_value(c):#06x};  // fixed values (e.g. IDs)")
         fields(c["fields"], "")
         L.append(f"}}  // namespace {c['name']}")
     L.append("}  // namespace pcie_cfg")

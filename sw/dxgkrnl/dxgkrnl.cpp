@@ -26,6 +26,7 @@ Dxgkrnl::Dxgkrnl(kernel::Kernel& k, GpuSubmission& gpu, unsigned num_nodes)
   iface_.DxgkCbNotifyDpc = &Dxgkrnl::cb_notify_dpc;
   iface_.DxgkCbQueueDpc = &Dxgkrnl::cb_queue_dpc;
   iface_.DxgkCbSynchronizeExecution = &Dxgkrnl::cb_synchronize;
+  iface_.DxgkCbReadDeviceSpace = &Dxgkrnl::cb_read_device_space;
   k_.add_observer(this);
 }
 
@@ -116,6 +117,22 @@ BOOLEAN Dxgkrnl::cb_queue_dpc(HANDLE h) {
 }
 NTSTATUS Dxgkrnl::cb_synchronize(HANDLE h, PKSYNCHRONIZE_ROUTINE r, PVOID ctx, ULONG, BOOLEAN* ret) {
   return self(h)->synchronize(r, ctx, ret);
+}
+
+// Config space, a dword at a time; PASSIVE_LEVEL only (never from the ISR).
+NTSTATUS Dxgkrnl::cb_read_device_space(HANDLE h, ULONG type, PVOID buf, ULONG off, ULONG len, ULONG* read) {
+  Dxgkrnl* self_ = self(h);
+  if (self_->current_activation()) {
+    self_->violate("isr-forbidden-callback", "DxgkCbReadDeviceSpace called from the ISR");
+    return STATUS_UNSUCCESSFUL;
+  }
+  if (type != DXGK_WHICHSPACE_CONFIG || !buf || off % 4 || len % 4 || !self_->config_reader_) {
+    return STATUS_INVALID_PARAMETER;
+  }
+  auto* out = static_cast<uint32_t*>(buf);
+  for (ULONG i = 0; i < len / 4; ++i) out[i] = self_->config_reader_(off + 4 * i);
+  if (read) *read = len;
+  return STATUS_SUCCESS;
 }
 
 void Dxgkrnl::notify_interrupt(const DXGKARGCB_NOTIFY_INTERRUPT_DATA& d) {

@@ -66,6 +66,8 @@ class Dxgkrnl : public kernel::KernelObserver {
   void set_dpc(std::function<void()> routine, int target_cpu);
   /// The interrupt objects of this adapter (so ISRs of other devices are told apart).
   void add_adapter_interrupt(const kernel::InterruptObject* io) { adapter_ios_.insert(io); }
+  /// How config space is read for DxgkCbReadDeviceSpace (a dword at an offset; may wait).
+  void set_config_reader(std::function<uint32_t(uint32_t)> f) { config_reader_ = std::move(f); }
   /// The driver wrote INTR_STATUS (dismissed) on this CPU: reported by its register access.
   void device_dismissed(unsigned cpu);
 
@@ -108,6 +110,7 @@ class Dxgkrnl : public kernel::KernelObserver {
   static void cb_notify_dpc(HANDLE h);
   static BOOLEAN cb_queue_dpc(HANDLE h);
   static NTSTATUS cb_synchronize(HANDLE h, PKSYNCHRONIZE_ROUTINE r, PVOID ctx, ULONG msg, BOOLEAN* ret);
+  static NTSTATUS cb_read_device_space(HANDLE h, ULONG type, PVOID buf, ULONG off, ULONG len, ULONG* read);
 
   void notify_interrupt(const DXGKARGCB_NOTIFY_INTERRUPT_DATA& d);
   void notify_dpc();
@@ -131,6 +134,7 @@ class Dxgkrnl : public kernel::KernelObserver {
   kernel::Kdpc& dpc_object(uint32_t message, unsigned cpu);
   bool is_adapter_dpc(const kernel::Kdpc& d) const;
 
+  std::function<uint32_t(uint32_t)> config_reader_;
   std::function<void()> dpc_routine_;
   int dpc_target_ = 0;
   std::map<std::pair<uint32_t, unsigned>, std::unique_ptr<kernel::Kdpc>> dpcs_;  ///< (message, cpu)

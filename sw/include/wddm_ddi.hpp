@@ -140,14 +140,17 @@ struct DXGKARG_GPUP_WRITE_VIRTUALIZED_MSIX {
 
 // ---- callbacks the miniport receives (DXGKRNL_INTERFACE) ----------------------------------
 using PKSYNCHRONIZE_ROUTINE = BOOLEAN (*)(PVOID context);
+inline constexpr ULONG DXGK_WHICHSPACE_CONFIG = 0;  ///< DxgkCbReadDeviceSpace: PCI config space
 struct DXGKRNL_INTERFACE {
   HANDLE DeviceHandle;
   void (*DxgkCbNotifyInterrupt)(HANDLE hAdapter, const DXGKARGCB_NOTIFY_INTERRUPT_DATA* pData);
   void (*DxgkCbNotifyDpc)(HANDLE hAdapter);
   BOOLEAN (*DxgkCbQueueDpc)(HANDLE DeviceHandle);
-  NTSTATUS (*DxgkCbSynchronizeExecution)
+  NTSTATUS(*DxgkCbSynchronizeExecution)
   (HANDLE DeviceHandle, PKSYNCHRONIZE_ROUTINE SynchronizeRoutine, PVOID Context, ULONG MessageNumber,
    BOOLEAN* ReturnValue);
+  NTSTATUS(*DxgkCbReadDeviceSpace)
+  (HANDLE DeviceHandle, ULONG DataType, PVOID Buffer, ULONG Offset, ULONG Length, ULONG* BytesRead);
 };
 
 }  // namespace irqlab::wddm

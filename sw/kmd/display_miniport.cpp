@@ -12,6 +12,32 @@ NTSTATUS DisplayMiniport::DxgkDdiAddDevice() {
   return STATUS_SUCCESS;
 }
 
+uint32_t DisplayMiniport::config_dword(uint32_t offset) {
+  uint32_t v = 0xFFFFFFFFu;
+  ULONG read = 0;
+  cb_.DxgkCbReadDeviceSpace(cb_.DeviceHandle, DXGK_WHICHSPACE_CONFIG, &v, offset, 4, &read);
+  return v;
+}
+
+// Walk the capability list to the MSI-X capability; the table's BAR offset is in it.
+NTSTATUS DisplayMiniport::find_msix_table() {
+  namespace cfg = regs::pcie_cfg;
+  const uint32_t msix_id = cfg::MSIX_CAP_HEADER::CAP_ID.get(cfg::MSIX_CAP_HEADER::kReset);
+  const uint32_t ptr_byte = cfg::CAPABILITIES_POINTER::kOffset;
+  uint32_t ptr = cfg::CAPABILITIES_POINTER::PTR.get(config_dword(ptr_byte & ~3u) >> (8 * (ptr_byte & 3u)));
+  for (unsigned hops = 0; ptr != 0 && hops < 48; ++hops) {
+    const uint32_t hdr = config_dword(ptr & ~3u);
+    if (cfg::MSIX_CAP_HEADER::CAP_ID.get(hdr) == msix_id) {
+      const uint32_t t = config_dword(ptr + cfg::MSIX_TABLE_OFFSET_BIR::kOffset);
+      if (cfg::MSIX_TABLE_OFFSET_BIR::BIR.get(t) != 0) return STATUS_NOT_SUPPORTED;  // BAR0 only
+      msix_table_ = cfg::MSIX_TABLE_OFFSET_BIR::OFFSET.get(t) << 3;
+      return STATUS_SUCCESS;
+    }
+    ptr = cfg::MSIX_CAP_HEADER::NEXT.get(hdr);
+  }
+  return STATUS_NOT_SUPPORTED;
+}
+
 // Program message 0 with the APIC address/data the OS assigned, route every source to it,
 // unmask, enable DMA sources and the master. Vsync stays off until ControlInterrupt.
 NTSTATUS DisplayMiniport::DxgkDdiStartDevice(const StartInfo& info, const DXGKRNL_INTERFACE& dxgkrnl,
@@ -19,9 +45,10 @@ NTSTATUS DisplayMiniport::DxgkDdiStartDevice(const StartInfo& info, const DXGKRN
   namespace x = regs::msix;
   info_ = info;
   cb_ = dxgkrnl;
+  if (const NTSTATUS st = find_msix_table(); !NT_SUCCESS(st)) return st;
   const unsigned messages = vsync_on_message1() ? 2 : 1;
   for (unsigned m = 0; m < messages; ++m) {
-    const uint32_t e = info.msix_table + m * x::kEntryBytes;
+    const uint32_t e = msix_table_ + m * x::kEntryBytes;
     wr(e + x::MSG_ADDR_LO::kOffset, static_cast<uint32_t>(info.message_address[m]));
     wr(e + x::MSG_ADDR_HI::kOffset, static_cast<uint32_t>(info.message_address[m] >> 32));
     wr(e + x::MSG_DATA::kOffset, info.message_data[m]);
@@ -31,7 +58,7 @@ NTSTATUS DisplayMiniport::DxgkDdiStartDevice(const StartInfo& info, const DXGKRN
     wr(regs::ROUTE::offset(s), vsync && vsync_on_message1() ? 1 : kNotifyMessage);
   }
   wr(regs::VEC_MOD::offset(kNotifyMessage), regs::VEC_MOD::INTERVAL.put(info.moderation_cycles));
-  for (unsigned m = 0; m < messages; ++m) wr(info.msix_table + m * x::kEntryBytes + x::VECTOR_CTRL::kOffset, 0);
+  for (unsigned m = 0; m < messages; ++m) wr(msix_table_ + m * x::kEntryBytes + x::VECTOR_CTRL::kOffset, 0);
   uint32_t dma = 0;
   for (unsigned n = 0; n < info.num_nodes; ++n) {
     dma |= src::DMA_COMPLETED.bit(n) | src::DMA_PREEMPTED.bit(n) | src::DMA_FAULTED.bit(n);
@@ -67,7 +94,7 @@ NTSTATUS DisplayMiniport::DxgkDdiControlInterrupt(DXGK_INTERRUPT_TYPE type, BOOL
 // Mask the vector and all sources, then drain: whatever is pending is cleared.
 NTSTATUS DisplayMiniport::DxgkDdiStopDevice() {
   namespace x = regs::msix;
-  wr(info_.msix_table + kNotifyMessage * x::kEntryBytes + x::VECTOR_CTRL::kOffset, 1);
+  wr(msix_table_ + kNotifyMessage * x::kEntryBytes + x::VECTOR_CTRL::kOffset, 1);
   wr(regs::INTR_ENABLE::kOffset, 0);
   wr(regs::INTR_MASTER::kOffset, 0);
   wr(regs::INTR_STATUS::kOffset, rd(regs::INTR_STATUS::kOffset));

@@ -84,6 +84,9 @@ class DisplayMiniport {
   DriverCosts costs_;
   DriverFault fault_;
   StartInfo info_;
+  uint32_t msix_table_ = 0;  ///< MSI-X table offset in BAR0, found through the capability list
+  uint32_t config_dword(uint32_t offset);
+  NTSTATUS find_msix_table();
   DXGKRNL_INTERFACE cb_{};
   bool started_ = false;
   uint32_t enabled_sources_ = 0;

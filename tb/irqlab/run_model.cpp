@@ -331,7 +331,6 @@ RunResult run_scenario(const RunOptions& opt) {
         env.set_bar(f.bar0_base);
         kmd::StartInfo si;
         si.bar0 = f.bar0_base;
-        si.msix_table = f.table_offset;
         si.message_address = {host::msi_address(static_cast<uint8_t>(sc.interrupt_cpu)),
                               host::msi_address(static_cast<uint8_t>(sc.interrupt_cpu))};
         si.message_data = {host::msi_data(kAdapterVector), host::msi_data(kMessage1Vector)};
@@ -344,6 +343,7 @@ RunResult run_scenario(const RunOptions& opt) {
             &k.connect_interrupt("gpu", kMessage1Vector, 1, [&] { return kmd.DxgkDdiInterruptRoutine(1); }));
         for (const auto* io : adapter_ios) dx.add_adapter_interrupt(io);
         dx.set_dpc([&] { kmd.DxgkDdiDpcRoutine(); }, sc.dpc_cpu);
+        dx.set_config_reader([&](uint32_t off) { return p.rc.cfg_read(0, off); });
         kmd.DxgkDdiAddDevice();
         wddm::ULONG sources = 0;
         kmd.DxgkDdiStartDevice(si, dx.interface(), &sources);

@@ -261,6 +261,7 @@ namespace pcie_cfg {
 namespace COMMAND {
 inline constexpr uint32_t kOffset = 0x04;
 inline constexpr unsigned kWidth = 16;
+inline constexpr uint32_t kReset = 0x0000;  // fixed values (e.g. IDs)
 inline constexpr Field MEMORY_SPACE{1, 1};  // decode memory BARs
 inline constexpr Field BUS_MASTER{2, 1};  // device may issue memory requests (DMA and MSI)
 inline constexpr Field INTX_DISABLE{10, 1};  // 1 = INTx output held low (cfg_intx_disable_i)
@@ -268,12 +269,27 @@ inline constexpr Field INTX_DISABLE{10, 1};  // 1 = INTx output held low (cfg_in
 namespace STATUS {
 inline constexpr uint32_t kOffset = 0x06;
 inline constexpr unsigned kWidth = 16;
+inline constexpr uint32_t kReset = 0x0000;  // fixed values (e.g. IDs)
 inline constexpr Field INTX_STATUS{3, 1};  // INTx condition pending, independent of INTX_DISABLE (intx_status_o)
 inline constexpr Field CAP_LIST{4, 1};  // capability list present
 }  // namespace STATUS
+namespace CAPABILITIES_POINTER {
+inline constexpr uint32_t kOffset = 0x34;
+inline constexpr unsigned kWidth = 8;
+inline constexpr uint32_t kReset = 0x0000;  // fixed values (e.g. IDs)
+inline constexpr Field PTR{0, 8};  // config offset of the first capability
+}  // namespace CAPABILITIES_POINTER
+namespace MSIX_CAP_HEADER {
+inline constexpr uint32_t kOffset = 0x00;
+inline constexpr unsigned kWidth = 16;
+inline constexpr uint32_t kReset = 0x0011;  // fixed values (e.g. IDs)
+inline constexpr Field CAP_ID{0, 8};  // Capability ID: 0x11 for MSI-X
+inline constexpr Field NEXT{8, 8};  // config offset of the next capability, 0 at the end
+}  // namespace MSIX_CAP_HEADER
 namespace MSIX_MSG_CTRL {
 inline constexpr uint32_t kOffset = 0x02;
 inline constexpr unsigned kWidth = 16;
+inline constexpr uint32_t kReset = 0x0000;  // fixed values (e.g. IDs)
 inline constexpr Field TABLE_SIZE{0, 11};  // NUM_VECTORS - 1
 inline constexpr Field FUNC_MASK{14, 1};  // Function Mask (cfg_msix_func_mask_i)
 inline constexpr Field ENABLE{15, 1};  // MSI-X Enable (cfg_msix_enable_i)
@@ -281,12 +297,14 @@ inline constexpr Field ENABLE{15, 1};  // MSI-X Enable (cfg_msix_enable_i)
 namespace MSIX_TABLE_OFFSET_BIR {
 inline constexpr uint32_t kOffset = 0x04;
 inline constexpr unsigned kWidth = 32;
+inline constexpr uint32_t kReset = 0x0000;  // fixed values (e.g. IDs)
 inline constexpr Field BIR{0, 3};  // BAR indicator
 inline constexpr Field OFFSET{3, 29};  // table offset in the BAR, 8-byte units
 }  // namespace MSIX_TABLE_OFFSET_BIR
 namespace MSIX_PBA_OFFSET_BIR {
 inline constexpr uint32_t kOffset = 0x08;
 inline constexpr unsigned kWidth = 32;
+inline constexpr uint32_t kReset = 0x0000;  // fixed values (e.g. IDs)
 inline constexpr Field BIR{0, 3};  // BAR indicator
 inline constexpr Field OFFSET{3, 29};  // PBA offset in the BAR, 8-byte units
 }  // namespace MSIX_PBA_OFFSET_BIR
