@@ -212,6 +212,7 @@ void IrqCtrlBridge::observe() {
   if (out_.intx != last_intx_) {
     last_intx_ = out_.intx;
     log({BridgeEvent::kIntx, cycle_, out_.intx, 0, 0});
+    if (intx_sink_) intx_sink_(cycle_ * opt_.gpu_period_ps, out_.intx);
   }
 }
 

@@ -93,6 +93,8 @@ class IrqCtrlBridge : public sc_core::sc_module {
   void set_cycle_observer(std::function<void(uint64_t, const Inputs&, const Outputs&)> f) {
     observer_ = std::move(f);
   }
+  /// Called at each change of intx_o with the time of the cycle it changed in.
+  void set_intx_sink(std::function<void(uint64_t at_ps, bool level)> f) { intx_sink_ = std::move(f); }
   /// Called for each event as it is logged.
   void set_event_observer(std::function<void(const BridgeEvent&)> f) { event_observer_ = std::move(f); }
 
@@ -141,6 +143,7 @@ class IrqCtrlBridge : public sc_core::sc_module {
   BridgeStats stats_;
   std::function<void(uint64_t, const Inputs&, const Outputs&)> observer_;
   std::function<void(const BridgeEvent&)> event_observer_;
+  std::function<void(uint64_t, bool)> intx_sink_;
 };
 
 }  // namespace irqlab::bridge

@@ -20,7 +20,7 @@ class HostCpu : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<HostCpu> mmio;
   /// High while a delivered interrupt has not been taken (for waveforms, and #4).
-  sc_core::sc_signal<bool> irq_pending;
+  sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> irq_pending;
 
   HostCpu(sc_core::sc_module_name name, unsigned index);
 

@@ -75,6 +75,15 @@ void DeviceFunction::send(Tlp tlp, TlpSource src, uint64_t ready_ps) {
   up_.send(std::move(tlp));
 }
 
+void DeviceFunction::send_intx(bool assert, uint64_t at_ps) {
+  Tlp m;
+  m.type = TlpType::kMsg;
+  m.message_code = assert ? kMsgAssertIntA : kMsgDeassertIntA;
+  const auto s = static_cast<uint16_t>(TlpSource::kIrqCtrl);
+  m.key = {at_ps, s, seq_[s]++};
+  up_.send(std::move(m));  // messages need no Bus Master Enable
+}
+
 void DeviceFunction::complete(const Tlp& req, std::vector<uint8_t> data, bool ur, uint64_t ready_ps) {
   Tlp c;
   c.type = data.empty() ? TlpType::kCpl : TlpType::kCplD;

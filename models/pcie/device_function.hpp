@@ -73,6 +73,9 @@ class DeviceFunction : public sc_core::sc_module {
   /// Interrupt Status at a given time, for config reads of the Status register.
   void set_intx_status_source(std::function<bool(uint64_t t_ps)> f) { intx_status_ = std::move(f); }
 
+  /// Assert_INTA / Deassert_INTA as a posted message, ready at `at_ps` (INTx is a virtual
+  /// wire: the message keeps the posted order with the device's writes).
+  void send_intx(bool assert, uint64_t at_ps);
   /// Queue a TLP from device source `src`, ready at `ready_ps` (not in the past).
   void send(Tlp tlp, TlpSource src, uint64_t ready_ps);
   /// Device DMA read: requests split at MRRS; `done` gets the time the last byte arrived.

@@ -22,6 +22,7 @@ uint32_t LinkTiming::header_bytes(const Tlp& t) {
     case TlpType::kCpl:
     case TlpType::kCfgRd:
     case TlpType::kCfgWr: return 12;
+    case TlpType::kMsg: return 16;  // messages use the 4-DW header
     default: return t.addr64() ? 16 : 12;
   }
 }

@@ -161,6 +161,11 @@ void RootComplex::on_upstream(const Tlp& tlp) {
       }
       break;
     }
+    case TlpType::kMsg:
+      pipeline_.at(now + p.rc_latency_ps, [this, code = tlp.message_code] {
+        if (intx_handler_) intx_handler_(code);
+      });
+      break;
     default: SC_REPORT_WARNING(name(), "request type the root complex does not accept; dropped");
   }
 }

@@ -10,6 +10,7 @@
 #include <tlm>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <vector>
@@ -37,6 +38,8 @@ class RootComplex : public sc_core::sc_module {
 
   /// Receiver of the upstream link direction.
   void on_upstream(const Tlp& tlp);
+  /// INTx messages (Assert/Deassert_INTx codes) go here, rc_latency after arrival.
+  void set_intx_handler(std::function<void(uint8_t code)> f) { intx_handler_ = std::move(f); }
   /// Memory window forwarded to the device (one per BAR, set by enumeration).
   void add_window(uint64_t base, uint64_t size);
   void clear_windows() { windows_.clear(); }
@@ -68,6 +71,7 @@ class RootComplex : public sc_core::sc_module {
   uint32_t next_tag_ = 0;
   uint64_t seq_ = 0;
   RcStats stats_;
+  std::function<void(uint8_t)> intx_handler_;
 };
 
 }  // namespace irqlab::pcie

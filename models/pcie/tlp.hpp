@@ -7,14 +7,21 @@
 
 namespace irqlab::pcie {
 
-enum class TlpType { kMWr, kMRd, kCplD, kCpl, kCfgRd, kCfgWr };
+/// kMsg: a message without data (Assert_INTx / Deassert_INTx), posted.
+enum class TlpType { kMWr, kMRd, kCplD, kCpl, kCfgRd, kCfgWr, kMsg };
+
+/// Message codes of the INTx virtual wires (PCIe 2.2.8.1): Assert_INTA..D = 0x20..0x23,
+/// Deassert_INTA..D = 0x24..0x27.
+inline constexpr uint8_t kMsgAssertIntA = 0x20;
+inline constexpr uint8_t kMsgDeassertIntA = 0x24;
 
 /// Ordering class of a TLP (PCIe 2.4.1).
 enum class TlpClass { kPosted, kNonPosted, kCompletion };
 
 inline TlpClass tlp_class(TlpType t) {
   switch (t) {
-    case TlpType::kMWr: return TlpClass::kPosted;
+    case TlpType::kMWr:
+    case TlpType::kMsg: return TlpClass::kPosted;
     case TlpType::kMRd:
     case TlpType::kCfgRd:
     case TlpType::kCfgWr: return TlpClass::kNonPosted;
@@ -46,6 +53,7 @@ struct Tlp {
   bool unsupported = false;   ///< completion status UR
   bool last = true;           ///< last completion of a split read
   uint32_t function = 0;      ///< target function for config requests
+  uint8_t message_code = 0;   ///< kMsg: the message code
 
   bool addr64() const { return addr > 0xFFFF'FFFFull; }
 };

@@ -30,11 +30,12 @@ InterruptObject& Kernel::connect_interrupt(const std::string& owner, uint8_t vec
   return *interrupts_.back();
 }
 
-InterruptObject* Kernel::interrupt_for(uint8_t vector) {
+std::vector<InterruptObject*> Kernel::interrupts_for(uint8_t vector) {
+  std::vector<InterruptObject*> chain;
   for (auto& io : interrupts_) {
-    if (io->vector == vector) return io.get();
+    if (io->vector == vector) chain.push_back(io.get());
   }
-  return nullptr;
+  return chain;
 }
 
 KernelCpu* Kernel::current_cpu() const {
@@ -118,22 +119,25 @@ void KernelCpu::run_isr(size_t index) {
   const Pending p = pending_[index];
   pending_.erase(pending_.begin() + static_cast<long>(index));
   const uint8_t vector = p.vector;
-  InterruptObject* io = p.isr ? nullptr : k_.interrupt_for(vector);
   const KIRQL saved = irql_;
   irql_ = wddm::irql_of_vector(vector);
   consume(k_.config().interrupt_entry_cycles);
-  bool claimed = false;
   if (p.isr) {
     p.isr();
-  } else if (io) {
-    acquire(*io);
-    isr_stack_.push_back(io);
-    for (auto* o : k_.observers()) o->isr_enter(index_, *io, p.delivered_ps);
-    claimed = io->isr();
-    for (auto* o : k_.observers()) o->isr_exit(index_, *io, claimed);
-    isr_stack_.pop_back();
-    release(*io);
+  } else {
+    // The chain of ISRs on this vector, until one says the interrupt was its device's.
+    for (InterruptObject* io : k_.interrupts_for(vector)) {
+      acquire(*io);
+      isr_stack_.push_back(io);
+      for (auto* o : k_.observers()) o->isr_enter(index_, *io, p.delivered_ps);
+      const bool claimed = io->isr();
+      for (auto* o : k_.observers()) o->isr_exit(index_, *io, claimed);
+      isr_stack_.pop_back();
+      release(*io);
+      if (claimed) break;
+    }
   }
+  if (k_.eoi_hook()) k_.eoi_hook()(vector);
   consume(k_.config().interrupt_exit_cycles);
   irql_ = saved;
 }

@@ -130,7 +130,12 @@ class Kernel {
   /// IoConnectInterruptEx: `isr` runs for `vector` (the same vector on every CPU).
   InterruptObject& connect_interrupt(const std::string& owner, uint8_t vector, uint32_t message_number,
                                      std::function<bool()> isr);
-  InterruptObject* interrupt_for(uint8_t vector);
+  /// Every interrupt object connected to `vector`, in connection order (a shared line has
+  /// several: their ISRs are called in turn until one claims the interrupt).
+  std::vector<InterruptObject*> interrupts_for(uint8_t vector);
+  /// Called after the ISRs of an interrupt ran (EOI), e.g. to re-arm a level-triggered line.
+  void set_eoi_hook(std::function<void(uint8_t vector)> f) { eoi_hook_ = std::move(f); }
+  const std::function<void(uint8_t)>& eoi_hook() const { return eoi_hook_; }
   /// KeInsertQueueDpc: FALSE (and nothing queued) if the DPC is already queued.
   bool insert_queue_dpc(Kdpc& d);
 
@@ -145,6 +150,7 @@ class Kernel {
   std::vector<std::unique_ptr<KernelCpu>> cpus_;
   std::vector<std::unique_ptr<InterruptObject>> interrupts_;
   std::vector<KernelObserver*> observers_;
+  std::function<void(uint8_t)> eoi_hook_;
 };
 
 }  // namespace irqlab::kernel

@@ -188,7 +188,8 @@ BOOLEAN DisplayMiniport::DxgkDdiInterruptRoutine(ULONG MessageNumber) {
   const uint32_t vsync_bits = src::CRTC_VSYNC.mask();
   const uint32_t mine =
       !vsync_on_message1() ? pending : (MessageNumber == 1 ? pending & vsync_bits : pending & ~vsync_bits);
-  if (mine == 0) return FALSE;  // not ours (nothing latched for this message)
+  // Line-based (and spurious message) interrupts that are not ours: say so at once.
+  if (mine == 0) return fault_ == DriverFault::kClaimsForeignInterrupts ? TRUE : FALSE;
   if (fault_ != DriverFault::kNoDismiss || isr_count_ % 4 != 2) wr(regs::INTR_STATUS::kOffset, mine);
   if (fault_ == DriverFault::kCallsSynchronizeFromIsr && isr_count_ == 2) {
     BOOLEAN ignored = FALSE;

@@ -33,6 +33,7 @@ enum class DriverFault {
   kReportUnsubmittedFence,   ///< reports a fence that was never submitted
   kReportFenceTwice,         ///< reports a completed fence again
   kDropFences,               ///< stops reporting after a while: fences never reported
+  kClaimsForeignInterrupts,  ///< line-based: returns TRUE for interrupts that are not its device's
 };
 
 /// CPU-cycle costs of the driver's code paths.

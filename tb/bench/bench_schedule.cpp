@@ -88,7 +88,8 @@ void ScheduleDriver::apply(uint64_t c, const irqctrl::Outputs& out, irqctrl::Inp
   last_ = in;
 }
 
-void replay(irqctrl::PortModel& dut, const std::vector<ScheduledInput>& schedule, uint64_t cycles, Checksum& sum) {
+void replay(irqctrl::PortModel& dut, const std::vector<ScheduledInput>& schedule, uint64_t cycles,
+            Checksum& sum) {
   ScheduleDriver driver(schedule);
   irqctrl::Inputs in;
   in.cfg_msix_enable = in.bready = in.rready = in.msg_ready = true;

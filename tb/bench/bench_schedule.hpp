@@ -67,6 +67,7 @@ class ScheduleDriver {
 
 /// Replay the schedule on a cycle model for `cycles` cycles (MSI-X on, all readies high),
 /// folding every message into `sum`.
-void replay(irqctrl::PortModel& dut, const std::vector<ScheduledInput>& schedule, uint64_t cycles, Checksum& sum);
+void replay(irqctrl::PortModel& dut, const std::vector<ScheduledInput>& schedule, uint64_t cycles,
+            Checksum& sum);
 
 }  // namespace irqlab::bench

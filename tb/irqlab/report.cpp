@@ -68,7 +68,13 @@ Report analyse(const RunResult& r) {
     uint64_t t[7];
     t[0] = s.cycle * P;
     const auto d = delivery_index.find(isr.delivered_ps);
-    t[1] = d != delivery_index.end() && d->second < msi0.size() ? msi0[d->second] * P : t[0];
+    if (r.intx_mode) {
+      // INTx: the stage ends at the controller's INTx assert edge the delivery came from.
+      const auto a = std::upper_bound(r.intx_asserts.begin(), r.intx_asserts.end(), isr.delivered_ps / P);
+      t[1] = a == r.intx_asserts.begin() ? t[0] : *std::prev(a) * P;
+    } else {
+      t[1] = d != delivery_index.end() && d->second < msi0.size() ? msi0[d->second] * P : t[0];
+    }
     t[2] = isr.delivered_ps;
     t[3] = isr.enter_ps;
     t[4] = isr.exit_ps;
@@ -155,6 +161,20 @@ Report analyse(const RunResult& r) {
   rep.checks.push_back({"stop-device-quiesces", r.stopped_ps != 0 && late_msis == 0,
                         r.stopped_ps == 0 ? "DxgkDdiStopDevice never returned"
                                           : std::to_string(late_msis) + " MSIs after StopDevice"});
+  if (r.intx_mode) {
+    // The other device on the line: every interrupt serviced, none starved (over 1 ms).
+    constexpr uint64_t kStarvedPs = 1'000'000'000;
+    const bool ok = r.peer_raised == r.peer_serviced && r.peer_max_wait_ps < kStarvedPs;
+    char buf[200];
+    std::snprintf(
+        buf, sizeof buf,
+        "the device sharing INTA#: %llu raised, %llu serviced, %llu merged, longest wait %.1f us; our "
+        "ISR declined %llu interrupts that were not ours",
+        static_cast<unsigned long long>(r.peer_raised), static_cast<unsigned long long>(r.peer_serviced),
+        static_cast<unsigned long long>(r.peer_merged), r.peer_max_wait_ps / 1e6,
+        static_cast<unsigned long long>(r.isrs_declined));
+    rep.checks.push_back({"shared-line-nothing-lost", ok, buf});
+  }
   rep.checks.push_back({"interrupts-delivered", !rep.latencies.empty(),
                         std::to_string(rep.latencies.size()) + " interrupts traced from source to DPC"});
   for (const auto& c : rep.checks) rep.passed &= c.passed;
@@ -328,8 +348,9 @@ std::string write_outputs(const RunResult& r, const Report& rep, const std::stri
   const uint64_t P = r.gpu_period_ps;
   std::ostringstream os;
   char buf[256];
-  os << "irqlab run: " << r.scenario.name << " (profile " << r.scenario.profile << ", " << r.scenario.cpus
-     << " CPUs at " << r.cpu_ghz << " GHz, seed " << r.scenario.seed << ")\n";
+  os << "irqlab run: " << r.scenario.name << (r.intx_mode ? " [INTx]" : "") << " (profile "
+     << r.scenario.profile << ", " << r.scenario.cpus << " CPUs at " << r.cpu_ghz << " GHz, seed "
+     << r.scenario.seed << ")\n";
   std::snprintf(buf, sizeof buf,
                 "simulated %.1f ms; GPU clock %.0f MHz; controller stepped %llu cycles, skipped %llu\n",
                 r.end_ps / 1e9, 1e6 / P, static_cast<unsigned long long>(r.cycles_stepped),

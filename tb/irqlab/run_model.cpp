@@ -9,6 +9,7 @@
 #include "enumeration.hpp"
 #include "kernel.hpp"
 #include "platform.hpp"
+#include "shared_line_device.hpp"
 #include "source_info.hpp"
 
 namespace irqlab::run {
@@ -34,6 +35,7 @@ kmd::DriverFault parse_fault(const std::string& s) {
       {"report-unsubmitted-fence", kmd::DriverFault::kReportUnsubmittedFence},
       {"report-fence-twice", kmd::DriverFault::kReportFenceTwice},
       {"drop-fences", kmd::DriverFault::kDropFences},
+      {"claims-foreign-interrupts", kmd::DriverFault::kClaimsForeignInterrupts},
   };
   const auto it = k.find(s);
   if (it == k.end()) {
@@ -216,6 +218,9 @@ RunResult run_scenario(const RunOptions& opt) {
                                       "\":" + std::to_string(info.index) +
                                       ",\"fence\":" + std::to_string(e.b));
       ++next_irq;
+    } else if (e.kind == bridge::BridgeEvent::kIntx) {
+      if (e.a) r.intx_asserts.push_back(e.cycle);
+      rec.event(e.cycle * period, std::string("\"ev\":\"intx\",\"level\":") + (e.a ? "1" : "0"));
     } else if (e.kind == bridge::BridgeEvent::kMsi) {
       r.msis.emplace_back(e.cycle, static_cast<unsigned>(e.a));
       std::ostringstream os;
@@ -323,6 +328,17 @@ RunResult run_scenario(const RunOptions& opt) {
     }
   }
 
+  // INTx mode: the GPU's INTA# and, optionally, a second device share IOAPIC line 0.
+  r.intx_mode = sc.intx_mode;
+  k.set_eoi_hook([&p](uint8_t vector) { p.ioapic.eoi(vector); });
+  std::unique_ptr<host::SharedLineDevice> peer;
+  std::mt19937_64 peer_rng(sc.seed * 31 + 7);
+  if (sc.intx_mode && sc.shared_line_rate_hz > 0) {
+    peer = std::make_unique<host::SharedLineDevice>("peer", p.ioapic, platform::Layout::kIntxLine, 1,
+                                                    sc.shared_line_rate_hz, sc.seed * 17 + 3,
+                                                    static_cast<uint64_t>(sc.duration_ms * 1e9));
+  }
+
   // PnP: enumerate, StartDevice, connect the interrupt, enable MSI-X and vsync, schedule.
   Pnp pnp(
       "pnp",
@@ -339,6 +355,13 @@ RunResult run_scenario(const RunOptions& opt) {
         si.moderation_cycles = sc.moderation_cycles;
         adapter_ios.insert(
             &k.connect_interrupt("gpu", kAdapterVector, 0, [&] { return kmd.DxgkDdiInterruptRoutine(0); }));
+        if (peer) {  // connected after the GPU: our ISR is asked first and must decline foreign interrupts
+          k.connect_interrupt("peer", kAdapterVector, 0, [&] {
+            k.current_cpu()->consume(
+                static_cast<uint64_t>(sample_us(sc.shared_line_isr_us, peer_rng) * sc.cpu_ghz * 1000));
+            return peer->service();
+          });
+        }
         adapter_ios.insert(
             &k.connect_interrupt("gpu", kMessage1Vector, 1, [&] { return kmd.DxgkDdiInterruptRoutine(1); }));
         for (const auto* io : adapter_ios) dx.add_adapter_interrupt(io);
@@ -351,7 +374,11 @@ RunResult run_scenario(const RunOptions& opt) {
         wddm::DXGKARG_QUERYADAPTERINFO q{wddm::DXGKQAITYPE_DRIVERCAPS, &caps, sizeof caps};
         kmd.DxgkDdiQueryAdapterInfo(&q);
         dx.set_driver_caps(caps);
-        pcie::set_msix_control(p.rc, f, true, false);
+        if (sc.intx_mode) {
+          p.ioapic.route(platform::Layout::kIntxLine, kAdapterVector, sc.interrupt_cpu);  // MSI-X stays off
+        } else {
+          pcie::set_msix_control(p.rc, f, true, false);
+        }
         if (!sc.head_hz.empty()) kmd.DxgkDdiControlInterrupt(wddm::DXGK_INTERRUPT_CRTC_VSYNC, wddm::TRUE);
         std::vector<dxgkrnl::NodeLoad> load(sc.nodes);
         for (auto& l : load) {
@@ -396,6 +423,13 @@ RunResult run_scenario(const RunOptions& opt) {
   r.isr_over_25us = dx.isr_over_25us();
   r.dpc_over_100us = dx.dpc_over_100us();
   r.cycles_stepped = p.controller.stats().cycles_stepped;
+  if (peer) {
+    r.peer_raised = peer->raised();
+    r.peer_serviced = peer->serviced();
+    r.peer_merged = peer->merged();
+    r.peer_max_wait_ps = peer->max_wait_ps();
+  }
+  for (const auto& i : r.isrs) r.isrs_declined += i.message == 0 && !i.claimed;
   r.cycles_skipped = p.controller.stats().cycles_skipped;
   return r;
 }

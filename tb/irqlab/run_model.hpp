@@ -65,6 +65,11 @@ struct RunResult {
   uint64_t cycles_stepped = 0, cycles_skipped = 0;
   uint8_t adapter_vector = 0;
   uint64_t stopped_ps = 0;  ///< when DxgkDdiStopDevice returned (0: never)
+  bool intx_mode = false;
+  std::vector<uint64_t> intx_asserts;           ///< GPU cycles where the controller's INTx rose
+  uint64_t peer_raised = 0, peer_serviced = 0;  ///< the device sharing the INTx line
+  uint64_t peer_merged = 0, peer_max_wait_ps = 0;
+  uint64_t isrs_declined = 0;  ///< our ISR returned FALSE (not ours)
 };
 
 /// Elaborate and run (once per process: SystemC).

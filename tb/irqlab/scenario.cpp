@@ -118,7 +118,7 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
   r.known(root, "",
           {"name", "description", "profile", "seed", "duration_ms", "drain_ms", "cpus", "cpu_ghz",
            "interrupt_cpu", "dpc_cpu", "quantum_cycles", "engines", "display", "kernel", "driver",
-           "background", "waves"});
+           "interrupt_mode", "shared_line", "background", "waves"});
   if (root["name"]) s.name = r.text(root["name"], "name");
   if (root["description"]) s.description = r.text(root["description"], "description");
   if (root["profile"]) s.profile = r.text(root["profile"], "profile");
@@ -218,6 +218,17 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
       if (b[i]["dpc_us"]) src.dpc_us = r.distribution(b[i]["dpc_us"], key + ".dpc_us");
       s.background.push_back(src);
     }
+  }
+  if (const auto m = root["interrupt_mode"]) {
+    const std::string mode = r.text(m, "interrupt_mode");
+    if (mode != "msix" && mode != "intx") r.fail(m, "interrupt_mode", "'" + mode + "' is not msix or intx");
+    s.intx_mode = mode == "intx";
+  }
+  if (const auto sl = root["shared_line"]) {
+    r.known(sl, "shared_line", {"rate_hz", "isr_us"});
+    if (!s.intx_mode) r.fail(sl, "shared_line", "needs interrupt_mode: intx");
+    if (sl["rate_hz"]) s.shared_line_rate_hz = r.number(sl["rate_hz"], "shared_line.rate_hz", 0, 1e6);
+    if (sl["isr_us"]) s.shared_line_isr_us = r.distribution(sl["isr_us"], "shared_line.isr_us");
   }
   if (const auto w = root["waves"]) {
     r.known(w, "waves", {"start_us", "end_us"});

@@ -57,6 +57,9 @@ struct Scenario {
   std::string driver_fault = "none";
   uint32_t moderation_cycles = 0;  ///< programmed into VEC_MOD of message 0 by the driver
   std::vector<BackgroundSource> background;
+  bool intx_mode = false;          ///< interrupt_mode: intx (MSI-X left disabled)
+  double shared_line_rate_hz = 0;  ///< a second device on the INTx line (0: none)
+  Distribution shared_line_isr_us{Distribution::kFixed, 1, 0};
   // waveform window (when --waves asks for one)
   double waves_start_us = 0, waves_end_us = -1;
 };

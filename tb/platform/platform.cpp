@@ -35,6 +35,14 @@ Platform::Platform(const PlatformOptions& o)
       upstream("upstream", timing, o.profile.np_credits),
       lapic("lapic", o.profile.lapic_latency_ps, o.num_cpus),
       rc("rc", timing, downstream, memory, lapic),
+      ioapic("ioapic", o.profile.lapic_latency_ps,
+             [this](unsigned cpu, uint8_t vector, uint64_t sampled) {
+               host::MsiMessage m;
+               m.dest_apic_id = static_cast<uint8_t>(cpu);
+               m.vector = vector;
+               m.level_triggered = true;
+               cpus[cpu]->deliver(m, sampled);
+             }),
       function("gpu_fn", timing, upstream, static_cast<uint32_t>(regs::kBarBytes), regs::kNumVectorsDefault),
       controller("irq_ctrl", make_model(o), bridge_options(o, timing.min_hop_ps())),
       bypass_path("msi_bypass_path") {
@@ -42,6 +50,11 @@ Platform::Platform(const PlatformOptions& o)
   downstream.set_announcer([this](const pcie::Tlp& t, uint64_t at) { function.on_announce(t, at); });
   downstream.set_receiver([this](const pcie::Tlp& t) { function.on_arrival(t); });
   function.bar0.bind(controller.mmio);
+  // INTx: the controller's level travels as Assert/Deassert_INTA messages to the IOAPIC.
+  controller.set_intx_sink([this](uint64_t at, bool level) { function.send_intx(level, at); });
+  rc.set_intx_handler([this](uint8_t code) {
+    ioapic.set_level(Layout::kIntxLine, Layout::kGpuIntxSource, code == pcie::kMsgAssertIntA);
+  });
   controller.msi.bind(function.msi_in);
   function.set_intx_status_source([this](uint64_t t) { return controller.intx_status_at(t); });
   function.set_config_listener(

@@ -9,6 +9,7 @@
 #include "engine_node.hpp"
 #include "host_cpu.hpp"
 #include "host_memory.hpp"
+#include "ioapic.hpp"
 #include "irq_ctrl_bridge.hpp"
 #include "lapic.hpp"
 #include "link_direction.hpp"
@@ -35,6 +36,8 @@ struct Layout {
   static constexpr uint64_t kResultBase = 0x2000'0000;  ///< result buffers, 16 MiB per node
   static constexpr uint64_t kResultStride = 0x100'0000;
   static uint64_t fence_addr(unsigned node) { return kFenceBase + 64 * node; }
+  static constexpr unsigned kIntxLine = 0;       ///< the IOAPIC line of INTA#
+  static constexpr unsigned kGpuIntxSource = 0;  ///< the GPU's id among the line's devices
 };
 
 class Platform {
@@ -49,6 +52,7 @@ class Platform {
   host::Lapic lapic;
   pcie::RootComplex rc;
   std::vector<std::unique_ptr<host::HostCpu>> cpus;
+  host::IoApic ioapic;  ///< INTx: line 0 is the GPU's (and any device sharing it)
   pcie::DeviceFunction function;
   bridge::IrqCtrlBridge controller;
   std::vector<std::unique_ptr<gpu::EngineNode>> engines;
