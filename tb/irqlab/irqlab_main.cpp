@@ -48,7 +48,12 @@ int do_run(const std::string& scenario_arg, const std::string& out, const uint64
     if (opt.scenario.waves_end_us >= 0)
       opt.waves.end_ps = static_cast<uint64_t>(opt.scenario.waves_end_us * 1e6);
   }
-  std::filesystem::create_directories(out);
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec) {
+    std::cerr << "irqlab: --out " << out << ": " << ec.message() << "\n";
+    return 2;
+  }
   run::RunResult r;
   try {
     r = run::run_scenario(opt);

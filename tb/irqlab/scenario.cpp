@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "irq_ctrl_regs.hpp"
+#include "pcie_profile.hpp"
 
 namespace irqlab::run {
 
@@ -115,13 +116,28 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
   }
   Scenario s;
   if (root.IsNull()) return s;
+  if (!root.IsMap()) r.fail(root, "(top level)", "a scenario is a mapping of keys (see docs/scenarios.md)");
   r.known(root, "",
           {"name", "description", "profile", "seed", "duration_ms", "drain_ms", "cpus", "cpu_ghz",
            "interrupt_cpu", "dpc_cpu", "quantum_cycles", "engines", "display", "kernel", "driver",
            "interrupt_mode", "shared_line", "background", "waves"});
   if (root["name"]) s.name = r.text(root["name"], "name");
   if (root["description"]) s.description = r.text(root["description"], "description");
-  if (root["profile"]) s.profile = r.text(root["profile"], "profile");
+  if (root["profile"]) {
+    s.profile = r.text(root["profile"], "profile");
+    std::map<std::string, pcie::PcieProfile> known;
+    try {
+      known = pcie::load_profiles(pcie::default_profile_path());
+    } catch (const pcie::ConfigError& e) {
+      throw ScenarioError(e.what());
+    }
+    if (!known.count(s.profile)) {
+      std::string names;
+      for (const auto& [n, p] : known) names += (names.empty() ? "" : ", ") + n;
+      r.fail(root["profile"], "profile",
+             "no profile '" + s.profile + "' in config/pcie_profiles.yaml (known: " + names + ")");
+    }
+  }
   if (root["seed"]) s.seed = r.integer(root["seed"], "seed", 0, 1e18);
   if (root["duration_ms"]) s.duration_ms = r.number(root["duration_ms"], "duration_ms", 0.01, 10000);
   if (root["drain_ms"]) s.drain_ms = r.number(root["drain_ms"], "drain_ms", 0.1, 1000);

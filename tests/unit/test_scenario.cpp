@@ -76,6 +76,15 @@ TEST(Scenario, ErrorsNameFileLineAndKey) {
             std::string::npos);
   EXPECT_NE(error_of("name: [unclosed\n").find("s.yaml:"), std::string::npos);
   EXPECT_THROW(load_scenario("/nonexistent/x.yaml"), ScenarioError);
+  EXPECT_EQ(
+      error_of("profile: gen9x1\n"),
+      "s.yaml:1: key 'profile': no profile 'gen9x1' in config/pcie_profiles.yaml (known: gen3x8, gen4x16, "
+      "gen5x16)");
+  EXPECT_EQ(error_of("- a\n- b\n"),
+            "s.yaml:1: key '(top level)': a scenario is a mapping of keys (see docs/scenarios.md)");
+  EXPECT_EQ(error_of("shared_line: {rate_hz: 5}\n"),
+            "s.yaml:1: key 'shared_line': needs interrupt_mode: intx");
+  EXPECT_EQ(error_of("interrupt_mode: msi\n"), "s.yaml:1: key 'interrupt_mode': 'msi' is not msix or intx");
 }
 
 }  // namespace
