@@ -29,6 +29,12 @@ module irq_ctrl_top
   input  logic                       cfg_msix_enable_i,
   input  logic                       cfg_msix_func_mask_i,
   input  logic                       cfg_intx_disable_i,
+  input  logic                       cfg_msi_enable_i,
+  input  logic [2:0]                 cfg_msi_mme_i,
+  input  logic [63:0]                cfg_msi_addr_i,
+  input  logic [15:0]                cfg_msi_data_i,
+  input  logic [31:0]                cfg_msi_mask_i,
+  output logic [31:0]                msi_pending_o,   // config MSI Pending Bits
   // AXI4-Lite register port (BAR0)
   input  logic                       awvalid_i,
   output logic                       awready_o,
@@ -111,6 +117,7 @@ module irq_ctrl_top
     .clk_i, .rst_ni,
     .cfg_enable_i   (cfg_msix_enable_i),
     .cfg_func_mask_i(cfg_msix_func_mask_i),
+    .cfg_msi_enable_i, .cfg_msi_mme_i, .cfg_msi_addr_i, .cfg_msi_data_i, .cfg_msi_mask_i, .msi_pending_o,
     .enabled_o      (msix_enabled),
     .vec_trig_i     (vec_trig),
     .wr_i           (wr),

@@ -21,6 +21,13 @@ module irq_msix
   input  logic                   rst_ni,
   input  logic                   cfg_enable_i,     // Message Control.MSI-X Enable
   input  logic                   cfg_func_mask_i,  // Message Control.Function Mask
+  // MSI capability (used while MSI-X is disabled)
+  input  logic                   cfg_msi_enable_i,
+  input  logic [2:0]             cfg_msi_mme_i,    // log2 of the vectors allocated
+  input  logic [63:0]            cfg_msi_addr_i,
+  input  logic [15:0]            cfg_msi_data_i,
+  input  logic [31:0]            cfg_msi_mask_i,
+  output logic [31:0]            msi_pending_o,
   output logic                   enabled_o,        // sampled MSI-X Enable
   input  logic [NUM_VECTORS-1:0] vec_trig_i,
   // register access (see irq_ctrl_axil)
@@ -54,6 +61,11 @@ module irq_msix
   logic [MODW-1:0] ivl_d [NV];
   logic [MODW-1:0] cnt_q [NV];
   logic            cfg_en_q, cfg_fm_q;
+  logic            msi_en_q;
+  logic [2:0]      msi_mme_q;
+  logic [63:2]     msi_addr_q;  // DWORD aligned
+  logic [15:0]     msi_data_q;
+  logic [31:0]     msi_mask_q;
   logic            msg_valid_q;
   logic [63:0]     msg_addr_q;
   logic [31:0]     msg_data_q;
@@ -64,7 +76,28 @@ module irq_msix
   logic          slot_free, gvalid;
   logic [VIW-1:0] gidx;
 
-  assign masked    = mask_q | {NV{cfg_fm_q || !cfg_en_q}};
+  // cfg_msi_addr_i[1:0] must be 0 (DWORD aligned) and is ignored.
+  logic unused_msi_addr_lsbs;
+  assign unused_msi_addr_lsbs = ^cfg_msi_addr_i[1:0];
+
+  // MSI-X (its own masks and Function Mask) when enabled; otherwise MSI, where vector v is
+  // MSI vector v mod 2^MME with that vector's mask bit; with neither, everything is masked.
+  logic [4:0] msi_vmask, msi_vec;
+  assign msi_vmask = 5'((32'd1 << msi_mme_q) - 32'd1);
+  assign msi_vec   = 5'(gidx) & msi_vmask;
+  always_comb begin
+    for (int v = 0; v < NV; v++) begin
+      if (cfg_en_q) masked[v] = mask_q[v] || cfg_fm_q;
+      else if (msi_en_q) masked[v] = msi_mask_q[5'(v) & msi_vmask];
+      else masked[v] = 1'b1;
+    end
+  end
+  always_comb begin
+    msi_pending_o = '0;
+    for (int v = 0; v < NV; v++) begin
+      if (pba_q[v]) msi_pending_o[5'(v) & msi_vmask] = 1'b1;
+    end
+  end
   assign slot_free = !msg_valid_q || msg_ready_i;
   always_comb begin
     for (int v = 0; v < NV; v++) eligible[v] = req_q[v] && !masked[v] && (cnt_q[v] == '0);
@@ -200,6 +233,11 @@ module irq_msix
       pba_q       <= '0;
       cfg_en_q    <= 1'b0;
       cfg_fm_q    <= 1'b0;
+      msi_en_q    <= 1'b0;
+      msi_mme_q   <= '0;
+      msi_addr_q  <= '0;
+      msi_data_q  <= '0;
+      msi_mask_q  <= '0;
       msg_valid_q <= 1'b0;
       msg_addr_q  <= '0;
       msg_data_q  <= '0;
@@ -213,12 +251,21 @@ module irq_msix
       ivl_q    <= ivl_d;
       cfg_en_q <= cfg_enable_i;
       cfg_fm_q <= cfg_func_mask_i;
+      msi_en_q   <= cfg_msi_enable_i;
+      msi_mme_q  <= (cfg_msi_mme_i > 3'd5) ? 3'd5 : cfg_msi_mme_i;  // at most 32 vectors
+      msi_addr_q <= cfg_msi_addr_i[63:2];
+      msi_data_q <= cfg_msi_data_i;
+      msi_mask_q <= cfg_msi_mask_i;
       cnt_q    <= cnt_d;
       if (slot_free) begin
         msg_valid_q <= gvalid;
-        if (gvalid) begin
+        if (gvalid && cfg_en_q) begin
           msg_addr_q <= {addr_hi_q[gidx], addr_lo_q[gidx]};
           msg_data_q <= data_q[gidx];
+          msg_vec_q  <= gidx;
+        end else if (gvalid) begin  // MSI: the vector number in the data's low MME bits
+          msg_addr_q <= {msi_addr_q, 2'b00};
+          msg_data_q <= {16'b0, (msi_data_q & ~16'(msi_vmask)) | 16'(msi_vec)};
           msg_vec_q  <= gidx;
         end
       end

@@ -72,6 +72,7 @@ class VlIrqCtrl final : public RtlModel {
     o.intx = top_->intx_o;
     o.intx_status = top_->intx_status_o;
     o.idle = top_->idle_o;
+    o.msi_pending = top_->msi_pending_o;
     return o;
   }
 
@@ -111,6 +112,11 @@ class VlIrqCtrl final : public RtlModel {
     top_->cfg_msix_enable_i = in.cfg_msix_enable;
     top_->cfg_msix_func_mask_i = in.cfg_msix_func_mask;
     top_->cfg_intx_disable_i = in.cfg_intx_disable;
+    top_->cfg_msi_enable_i = in.cfg_msi_enable;
+    top_->cfg_msi_mme_i = in.cfg_msi_mme;
+    top_->cfg_msi_addr_i = in.cfg_msi_addr;
+    top_->cfg_msi_data_i = in.cfg_msi_data;
+    top_->cfg_msi_mask_i = in.cfg_msi_mask;
     top_->awvalid_i = in.awvalid;
     top_->awaddr_i = in.awaddr;
     top_->wvalid_i = in.wvalid;

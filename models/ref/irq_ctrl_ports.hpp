@@ -41,6 +41,11 @@ struct Inputs {
   bool cfg_msix_enable = false;
   bool cfg_msix_func_mask = false;
   bool cfg_intx_disable = false;
+  bool cfg_msi_enable = false;
+  uint8_t cfg_msi_mme = 0;  ///< log2 of the MSI vectors allocated
+  uint64_t cfg_msi_addr = 0;
+  uint16_t cfg_msi_data = 0;
+  uint32_t cfg_msi_mask = 0;
 
   bool awvalid = false;
   uint32_t awaddr = 0;
@@ -71,7 +76,8 @@ struct Outputs {
   uint16_t msg_vector = 0;
   bool intx = false;
   bool intx_status = false;
-  bool idle = false;  ///< state cannot change until an input does
+  bool idle = false;         ///< state cannot change until an input does
+  uint32_t msi_pending = 0;  ///< MSI Pending Bits
 };
 
 /// One output that differs between two models.

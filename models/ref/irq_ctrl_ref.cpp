@@ -1,5 +1,7 @@
 #include "irq_ctrl_ref.hpp"
 
+#include <algorithm>
+
 namespace irqlab::irqctrl {
 
 namespace {
@@ -54,10 +56,13 @@ uint32_t IrqCtrlRef::pending(const State& s) const {
   return s.master ? (s.status & s.enable) : 0;
 }
 
-// A vector is masked by its own Vector Control mask, by the Function Mask, or because
-// MSI-X is disabled (PCI spec 6.8.2).
+// With MSI-X enabled, a vector is masked by its Vector Control mask or the Function Mask
+// (PCI spec 6.8.2). Otherwise, with MSI enabled, vector v is MSI vector v mod 2^MME and
+// masked by that vector's Mask Bit (6.8.1); with neither enabled every vector is masked.
 bool IrqCtrlRef::masked(const State& s, unsigned v) const {
-  return s.mask[v] || s.cfg_func_mask || !s.cfg_enable;
+  if (s.cfg_enable) return s.mask[v] || s.cfg_func_mask;
+  if (s.msi_enable) return (s.msi_mask >> (v & msi_vector_mask(s))) & 1;
+  return true;
 }
 
 Outputs IrqCtrlRef::outputs() const {
@@ -77,6 +82,9 @@ Outputs IrqCtrlRef::outputs() const {
   o.intx_status = pending(s_) != 0;
   o.intx = o.intx_status && !s_.cfg_enable && !s_.cfg_intx_disable;
   o.idle = quiescent();
+  for (unsigned v = 0; v < cfg_.num_vectors; ++v) {
+    if (s_.pba[v]) o.msi_pending |= 1u << (v & msi_vector_mask(s_));
+  }
   return o;
 }
 
@@ -343,9 +351,16 @@ void IrqCtrlRef::msix_engine(const Inputs& in, const std::vector<bool>& trig, St
 
   if (slot_free) {
     next.msg_valid = grant.has_value();
-    if (grant) {
+    if (grant && s_.cfg_enable) {
       next.msg_addr = (uint64_t{s_.addr_hi[*grant]} << 32) | s_.addr_lo[*grant];
       next.msg_data = s_.data[*grant];
+    } else if (grant) {  // MSI: the vector number goes into the data's low MME bits
+      const unsigned m = msi_vector_mask(s_);
+      next.msg_addr = s_.msi_addr;
+      next.msg_data = (s_.msi_data & ~m & 0xFFFFu) | (*grant & m);
+      ++cov_.msi_messages;
+    }
+    if (grant) {
       next.msg_vector = static_cast<uint16_t>(*grant);
       ++cov_.messages_issued;
     }
@@ -354,6 +369,11 @@ void IrqCtrlRef::msix_engine(const Inputs& in, const std::vector<bool>& trig, St
   next.cfg_enable = in.cfg_msix_enable;
   next.cfg_func_mask = in.cfg_msix_func_mask;
   next.cfg_intx_disable = in.cfg_intx_disable;
+  next.msi_enable = in.cfg_msi_enable;
+  next.msi_mme = static_cast<uint8_t>(std::min<unsigned>(in.cfg_msi_mme & 7u, 5u));  // at most 32 vectors
+  next.msi_addr = in.cfg_msi_addr & ~uint64_t{3};
+  next.msi_data = in.cfg_msi_data;
+  next.msi_mask = in.cfg_msi_mask;
 }
 
 void IrqCtrlRef::step(const Inputs& in) {

@@ -35,7 +35,8 @@ struct Coverage {
   uint64_t table_writes = 0;
   uint64_t intx_cycles = 0;
   uint64_t function_mask_cycles = 0;
-  uint64_t idle_cycles = 0;  ///< cycles a simulator could have skipped
+  uint64_t idle_cycles = 0;   ///< cycles a simulator could have skipped
+  uint64_t msi_messages = 0;  ///< messages sent in MSI (not MSI-X) mode
 };
 
 class IrqCtrlRef final : public PortModel {
@@ -75,6 +76,11 @@ class IrqCtrlRef final : public PortModel {
     std::vector<bool> mask, req, pba;
     std::vector<uint16_t> interval, countdown;
     bool cfg_enable = false, cfg_func_mask = false, cfg_intx_disable = false;
+    bool msi_enable = false;
+    uint8_t msi_mme = 0;
+    uint64_t msi_addr = 0;
+    uint16_t msi_data = 0;
+    uint32_t msi_mask = 0;
     bool msg_valid = false;
     uint64_t msg_addr = 0;
     uint32_t msg_data = 0;
@@ -84,6 +90,7 @@ class IrqCtrlRef final : public PortModel {
   uint32_t implemented_sources() const;
   uint32_t pending(const State& s) const;
   bool masked(const State& s, unsigned v) const;
+  static unsigned msi_vector_mask(const State& s) { return (1u << s.msi_mme) - 1; }
   bool quiescent() const;
   Access decode_write(uint32_t addr, uint32_t value) const;
   uint32_t read_dword(uint32_t addr) const;

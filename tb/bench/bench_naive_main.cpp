@@ -19,14 +19,16 @@ SC_MODULE(Driver) {
   sc_core::sc_signal<uint32_t> dma_completed{"dma_completed"}, dma_preempted{"dma_preempted"},
       dma_faulted{"dma_faulted"}, vsync{"vsync"}, pf_node{"pf_node"}, awaddr{"awaddr"}, wstrb{"wstrb"},
       araddr{"araddr"}, bresp{"bresp"}, rresp{"rresp"}, pf_fence{"pf_fence"}, msg_data{"msg_data"},
-      msg_vector{"msg_vector"};
+      msg_vector{"msg_vector"}, msi_mme{"msi_mme"}, msi_data{"msi_data"}, msi_mask{"msi_mask"},
+      msi_pending{"msi_pending"};
   sc_core::sc_signal<sc_dt::sc_bv<128>> cmpl_fence{"cmpl_fence"}, pre_fence{"pre_fence"},
       flt_fence{"flt_fence"};
   sc_core::sc_signal<bool> pf{"pf"}, msix_en{"msix_en"}, fm{"fm"}, intx_dis{"intx_dis"}, awvalid{"awvalid"},
       wvalid{"wvalid"}, bready{"bready"}, arvalid{"arvalid"}, rready{"rready"}, msg_ready{"msg_ready"},
       awready{"awready"}, wready{"wready"}, bvalid{"bvalid"}, arready{"arready"}, rvalid{"rvalid"},
-      msg_valid{"msg_valid"}, intx{"intx"}, intx_status{"intx_status"}, idle{"idle"};
-  sc_core::sc_signal<uint64_t> pf_va{"pf_va"}, wdata{"wdata"}, rdata{"rdata"}, msg_addr{"msg_addr"};
+      msg_valid{"msg_valid"}, intx{"intx"}, intx_status{"intx_status"}, idle{"idle"}, msi_en{"msi_en"};
+  sc_core::sc_signal<uint64_t> pf_va{"pf_va"}, wdata{"wdata"}, rdata{"rdata"}, msg_addr{"msg_addr"},
+      msi_addr{"msi_addr"};
 
   std::vector<bench::ScheduledInput> schedule;
   bench::ScheduleDriver* driver = nullptr;
@@ -134,6 +136,12 @@ int sc_main(int argc, char** argv) {
   dut.intx_o(d.intx);
   dut.intx_status_o(d.intx_status);
   dut.idle_o(d.idle);
+  dut.cfg_msi_enable_i(d.msi_en);
+  dut.cfg_msi_mme_i(d.msi_mme);
+  dut.cfg_msi_addr_i(d.msi_addr);
+  dut.cfg_msi_data_i(d.msi_data);
+  dut.cfg_msi_mask_i(d.msi_mask);
+  dut.msi_pending_o(d.msi_pending);
   const auto t0 = std::chrono::steady_clock::now();
   sc_core::sc_start();
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

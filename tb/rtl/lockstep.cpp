@@ -71,6 +71,7 @@ constexpr Counter kCounters[] = {
     {"intx_cycles", &Coverage::intx_cycles},
     {"function_mask_cycles", &Coverage::function_mask_cycles},
     {"idle_cycles", &Coverage::idle_cycles},
+    {"msi_messages", &Coverage::msi_messages},
 };
 
 }  // namespace

@@ -25,6 +25,14 @@ void RandomStimulus::update_phases() {
   if (chance(150)) cur_.cfg_msix_enable = !chance(150);
   if (chance(150)) cur_.cfg_msix_func_mask = chance(150);
   if (chance(100)) cur_.cfg_intx_disable = chance(300);
+  // MSI: mostly off; when on, with MSI-X off, some vectors allocated and a few masked.
+  if (chance(100)) cur_.cfg_msi_enable = chance(400);
+  if (chance(100)) cur_.cfg_msi_mme = static_cast<uint8_t>(below(8));
+  if (chance(100)) cur_.cfg_msi_mask = chance(500) ? 0 : static_cast<uint32_t>(rng_());
+  if (chance(50)) {
+    cur_.cfg_msi_addr = 0xFEE0'0000ull | below(1u << 20);
+    cur_.cfg_msi_data = static_cast<uint16_t>(rng_());
+  }
 }
 
 uint32_t RandomStimulus::random_address() {

@@ -418,5 +418,55 @@ TYPED_TEST(IrqCtrlRules, IdleOnlyWhileNothingCanChange) {
   EXPECT_TRUE(h.out().idle);
 }
 
+TYPED_TEST(IrqCtrlRules, MsiModePutsTheVectorInTheData) {
+  auto& h = this->h;
+  h.in().cfg_msix_enable = false;
+  h.in().cfg_msi_enable = true;
+  h.in().cfg_msi_mme = 2;  // 4 vectors allocated
+  h.in().cfg_msi_addr = 0xFEE0'2000;
+  h.in().cfg_msi_data = 0x4043;  // low 2 bits are replaced by the vector number
+  h.route_and_enable(this->completed_bit(0), 1);
+  h.route_and_enable(this->completed_bit(1), 6);  // 6 mod 4 = MSI vector 2
+  h.pulse_completed(0, 1);
+  h.tick(20);
+  h.pulse_completed(1, 1);
+  h.tick(20);
+  ASSERT_EQ(h.messages().size(), 2u);
+  EXPECT_EQ(h.messages()[0].addr, 0xFEE0'2000u);
+  EXPECT_EQ(h.messages()[0].data, 0x4041u);
+  EXPECT_EQ(h.messages()[1].data, 0x4042u);
+}
+
+TYPED_TEST(IrqCtrlRules, MsiMaskBitHoldsPendingAndUnmaskSends) {
+  auto& h = this->h;
+  h.in().cfg_msix_enable = false;
+  h.in().cfg_msi_enable = true;
+  h.in().cfg_msi_mme = 1;  // 2 vectors
+  h.in().cfg_msi_addr = 0xFEE0'0000;
+  h.in().cfg_msi_mask = 0x2;  // vector 1 masked
+  h.route_and_enable(this->completed_bit(0), 1);
+  h.pulse_completed(0, 1);
+  h.tick(20);
+  EXPECT_TRUE(h.messages().empty());
+  EXPECT_EQ(h.out().msi_pending, 0x2u) << "Pending Bit of MSI vector 1";
+  h.in().cfg_msi_mask = 0;
+  h.tick(20);
+  EXPECT_EQ(h.messages().size(), 1u);
+  EXPECT_EQ(h.out().msi_pending, 0u);
+}
+
+TYPED_TEST(IrqCtrlRules, MsixTakesPriorityOverMsi) {
+  auto& h = this->h;
+  h.in().cfg_msi_enable = true;
+  h.in().cfg_msi_addr = 0xFEE0'0000;
+  h.program_vector(0, kMsiAddr, kMsiData, false);
+  h.route_and_enable(this->completed_bit(0), 0);
+  h.pulse_completed(0, 1);
+  h.tick(20);
+  ASSERT_EQ(h.messages().size(), 1u);
+  EXPECT_EQ(h.messages()[0].addr, kMsiAddr) << "MSI-X Enable wins";
+  EXPECT_EQ(h.messages()[0].data, kMsiData);
+}
+
 }  // namespace
 }  // namespace irqlab::irqctrl::test

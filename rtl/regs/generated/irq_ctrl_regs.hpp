@@ -279,6 +279,53 @@ inline constexpr unsigned kWidth = 8;
 inline constexpr uint32_t kReset = 0x0000;  // fixed values (e.g. IDs)
 inline constexpr Field PTR{0, 8};  // config offset of the first capability
 }  // namespace CAPABILITIES_POINTER
+namespace MSI_CAP_HEADER {
+inline constexpr uint32_t kOffset = 0x00;
+inline constexpr unsigned kWidth = 16;
+inline constexpr uint32_t kReset = 0x0005;  // fixed values (e.g. IDs)
+inline constexpr Field CAP_ID{0, 8};  // Capability ID: 0x05 for MSI
+inline constexpr Field NEXT{8, 8};  // config offset of the next capability
+}  // namespace MSI_CAP_HEADER
+namespace MSI_MSG_CTRL {
+inline constexpr uint32_t kOffset = 0x02;
+inline constexpr unsigned kWidth = 16;
+inline constexpr uint32_t kReset = 0x018a;  // fixed values (e.g. IDs)
+inline constexpr Field ENABLE{0, 1};  // MSI Enable (cfg_msi_enable_i); MSI-X Enable takes priority
+inline constexpr Field MMC{1, 3};  // Multiple Message Capable: log2 of vectors requested (32)
+inline constexpr Field MME{4, 3};  // Multiple Message Enable: log2 of vectors allocated (cfg_msi_mme_i)
+inline constexpr Field ADDR64{7, 1};  // 64-bit address capable
+inline constexpr Field PVM{8, 1};  // per-vector masking capable
+}  // namespace MSI_MSG_CTRL
+namespace MSI_ADDR_LO {
+inline constexpr uint32_t kOffset = 0x04;
+inline constexpr unsigned kWidth = 32;
+inline constexpr uint32_t kReset = 0x0000;  // fixed values (e.g. IDs)
+inline constexpr Field ADDR{2, 30};  // Message Address [31:2]
+}  // namespace MSI_ADDR_LO
+namespace MSI_ADDR_HI {
+inline constexpr uint32_t kOffset = 0x08;
+inline constexpr unsigned kWidth = 32;
+inline constexpr uint32_t kReset = 0x0000;  // fixed values (e.g. IDs)
+inline constexpr Field ADDR{0, 32};  // Message Upper Address
+}  // namespace MSI_ADDR_HI
+namespace MSI_DATA {
+inline constexpr uint32_t kOffset = 0x0c;
+inline constexpr unsigned kWidth = 16;
+inline constexpr uint32_t kReset = 0x0000;  // fixed values (e.g. IDs)
+inline constexpr Field DATA{0, 16};  // Message Data; the function puts the vector number in its low MME bits
+}  // namespace MSI_DATA
+namespace MSI_MASK {
+inline constexpr uint32_t kOffset = 0x10;
+inline constexpr unsigned kWidth = 32;
+inline constexpr uint32_t kReset = 0x0000;  // fixed values (e.g. IDs)
+inline constexpr Field MASK{0, 32};  // Mask Bits, one per vector (cfg_msi_mask_i)
+}  // namespace MSI_MASK
+namespace MSI_PENDING {
+inline constexpr uint32_t kOffset = 0x14;
+inline constexpr unsigned kWidth = 32;
+inline constexpr uint32_t kReset = 0x0000;  // fixed values (e.g. IDs)
+inline constexpr Field PENDING{0, 32};  // Pending Bits, read-only (msi_pending_o)
+}  // namespace MSI_PENDING
 namespace MSIX_CAP_HEADER {
 inline constexpr uint32_t kOffset = 0x00;
 inline constexpr unsigned kWidth = 16;
