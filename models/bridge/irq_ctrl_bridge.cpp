@@ -57,12 +57,12 @@ void IrqCtrlBridge::announce(uint64_t at_ps, Announced a) {
 }
 
 void IrqCtrlBridge::post_pulse(uint64_t at_ps, const SourcePulse& p) {
-  Announced a{Announced::kPulse, p, {false, false, false}, nullptr};
+  Announced a{Announced::kPulse, p, {}, nullptr};
   announce(at_ps, std::move(a));
 }
 
-void IrqCtrlBridge::post_config(uint64_t at_ps, bool msix_enable, bool func_mask, bool intx_disable) {
-  Announced a{Announced::kConfig, {}, {msix_enable, func_mask, intx_disable}, nullptr};
+void IrqCtrlBridge::post_config(uint64_t at_ps, const irqctrl::CfgInputs& cfg) {
+  Announced a{Announced::kConfig, {}, cfg, nullptr};
   announce(at_ps, std::move(a));
 }
 
@@ -86,13 +86,13 @@ void IrqCtrlBridge::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& 
     uint64_t v = 0;
     std::memcpy(&v, gp.get_data_ptr(), size);
     op->wdata = (size == 4 && (offset & 4)) ? v << 32 : v;
-    announce(at, {Announced::kMmio, {}, {false, false, false}, op});
+    announce(at, {Announced::kMmio, {}, {}, op});
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }
   sc_core::sc_event done;
   op->done = &done;
-  announce(at, {Announced::kMmio, {}, {false, false, false}, op});
+  announce(at, {Announced::kMmio, {}, {}, op});
   wait(done);
   const uint64_t v = (size == 4 && (offset & 4)) ? op->rdata >> 32 : op->rdata;
   std::memcpy(gp.get_data_ptr(), &v, size);
@@ -165,11 +165,7 @@ void IrqCtrlBridge::step_one() {
         log({BridgeEvent::kPulse, cycle_, status_bit(p), p.fence, 0});
         break;
       }
-      case Announced::kConfig:
-        in_.cfg_msix_enable = a.cfg[0];
-        in_.cfg_msix_func_mask = a.cfg[1];
-        in_.cfg_intx_disable = a.cfg[2];
-        break;
+      case Announced::kConfig: a.cfg.apply(in_); break;
       case Announced::kMmio: bus_queue_.push_back(a.op); break;
     }
   }
@@ -209,6 +205,9 @@ void IrqCtrlBridge::observe() {
   if (intx_status_history_.empty() || intx_status_history_.rbegin()->second != out_.intx_status) {
     intx_status_history_[cycle_] = out_.intx_status;
   }
+  if (msi_pending_history_.empty() || msi_pending_history_.rbegin()->second != out_.msi_pending) {
+    msi_pending_history_[cycle_] = out_.msi_pending;
+  }
   if (out_.intx != last_intx_) {
     last_intx_ = out_.intx;
     log({BridgeEvent::kIntx, cycle_, out_.intx, 0, 0});
@@ -221,6 +220,11 @@ bool IrqCtrlBridge::intx_status_at(uint64_t t_ps) const {
   auto it = intx_status_history_.upper_bound(c);
   if (it == intx_status_history_.begin()) return false;  // reset value
   return std::prev(it)->second;
+}
+
+uint32_t IrqCtrlBridge::msi_pending_at(uint64_t t_ps) const {
+  auto it = msi_pending_history_.upper_bound(t_ps / opt_.gpu_period_ps);
+  return it == msi_pending_history_.begin() ? 0 : std::prev(it)->second;
 }
 
 void IrqCtrlBridge::emit_msi(const Outputs& o) {

@@ -79,9 +79,11 @@ class IrqCtrlBridge : public sc_core::sc_module {
   /// A source pulse that acts in the cycle containing `at_ps`.
   void post_pulse(uint64_t at_ps, const SourcePulse& p);
   /// Config-space bits from the PCIe function, effective from the cycle containing `at_ps`.
-  void post_config(uint64_t at_ps, bool msix_enable, bool func_mask, bool intx_disable);
+  void post_config(uint64_t at_ps, const irqctrl::CfgInputs& cfg);
 
   uint64_t cycle() const { return cycle_; }
+  /// msi_pending_o during the cycle containing `t_ps` (same validity as intx_status_at).
+  uint32_t msi_pending_at(uint64_t t_ps) const;
   /// intx_status_o during the cycle containing `t_ps`. Valid for any time up to SystemC's
   /// now: the model is either past it (history) or idle since (its state holds).
   bool intx_status_at(uint64_t t_ps) const;
@@ -112,7 +114,7 @@ class IrqCtrlBridge : public sc_core::sc_module {
   struct Announced {
     enum Kind { kPulse, kConfig, kMmio } kind;
     SourcePulse pulse;
-    bool cfg[3];
+    irqctrl::CfgInputs cfg;
     std::shared_ptr<MmioOp> op;
   };
 
@@ -138,6 +140,7 @@ class IrqCtrlBridge : public sc_core::sc_module {
   bool inputs_changed_ = true;
   bool last_intx_ = false;
   std::map<uint64_t, bool> intx_status_history_;  ///< cycle -> value from that cycle on
+  std::map<uint64_t, uint32_t> msi_pending_history_;
   sc_core::sc_event announced_;
   std::vector<BridgeEvent> events_;
   BridgeStats stats_;

@@ -25,7 +25,10 @@ DeviceFunction::DeviceFunction(sc_core::sc_module_name name, const LinkTiming& t
   cfg_[L::kVendorDevice / 4] = L::kVendorId | (L::kDeviceId << 16);
   cfg_[L::kCommandStatus / 4] = uint32_t{1u << cfg::STATUS::CAP_LIST.lsb} << 16;
   cfg_[L::kClassRevision / 4] = L::kClassDisplayVga << 8;
-  cfg_[L::kCapPointer / 4] = L::kMsixCap;
+  cfg_[L::kCapPointer / 4] = L::kMsiCap;
+  // MSI capability: 64-bit, per-vector masking, 32 vectors requested; then MSI-X.
+  cfg_[L::kMsiCap / 4] =
+      L::kMsiCapId | cfg::MSI_CAP_HEADER::NEXT.put(L::kMsixCap) | (cfg::MSI_MSG_CTRL::kReset << 16);
   cfg_[L::kInterruptLinePin / 4] = 1u << 8;  // Interrupt Pin: INTA#
   // MSI-X capability: ID, next pointer 0, Message Control (Table Size = N-1).
   cfg_[L::kMsixCap / 4] = L::kMsixCapId | (cfg::MSIX_MSG_CTRL::TABLE_SIZE.put(msix_vectors - 1) << 16);
@@ -38,6 +41,11 @@ DeviceFunction::DeviceFunction(sc_core::sc_module_name name, const LinkTiming& t
       cfg::COMMAND::MEMORY_SPACE.mask() | cfg::COMMAND::BUS_MASTER.mask() | cfg::COMMAND::INTX_DISABLE.mask();
   cfg_wmask_[L::kBar0 / 4] = ~(bar0_bytes - 1) & ~0xFu;  // 32-bit non-prefetchable memory BAR
   cfg_wmask_[L::kInterruptLinePin / 4] = 0xFF;
+  cfg_wmask_[L::kMsiCap / 4] = (cfg::MSI_MSG_CTRL::ENABLE.mask() | cfg::MSI_MSG_CTRL::MME.mask()) << 16;
+  cfg_wmask_[(L::kMsiCap + cfg::MSI_ADDR_LO::kOffset) / 4] = cfg::MSI_ADDR_LO::ADDR.mask();
+  cfg_wmask_[(L::kMsiCap + cfg::MSI_ADDR_HI::kOffset) / 4] = cfg::MSI_ADDR_HI::ADDR.mask();
+  cfg_wmask_[(L::kMsiCap + cfg::MSI_DATA::kOffset) / 4] = cfg::MSI_DATA::DATA.mask();
+  cfg_wmask_[(L::kMsiCap + cfg::MSI_MASK::kOffset) / 4] = cfg::MSI_MASK::MASK.mask();
   cfg_wmask_[L::kMsixCap / 4] = (cfg::MSIX_MSG_CTRL::FUNC_MASK.mask() | cfg::MSIX_MSG_CTRL::ENABLE.mask())
                                 << 16;
 }
@@ -45,6 +53,9 @@ DeviceFunction::DeviceFunction(sc_core::sc_module_name name, const LinkTiming& t
 uint32_t DeviceFunction::config_read(uint32_t offset) const {
   if (offset / 4 >= cfg_.size()) return 0;
   uint32_t v = cfg_[offset / 4];
+  if (offset / 4 == (L::kMsiCap + regs::pcie_cfg::MSI_PENDING::kOffset) / 4 && msi_pending_) {
+    v = msi_pending_(now_ps());
+  }
   if (offset / 4 == L::kCommandStatus / 4 && intx_status_ && intx_status_(now_ps())) {
     v |= uint32_t{regs::pcie_cfg::STATUS::INTX_STATUS.mask()} << 16;
   }
@@ -56,11 +67,24 @@ void DeviceFunction::config_write(uint32_t offset, uint32_t value, uint64_t at_p
   uint32_t& r = cfg_[offset / 4];
   const uint32_t m = cfg_wmask_[offset / 4];
   r = (r & ~m) | (value & m);
-  if ((offset / 4 == L::kCommandStatus / 4 || offset / 4 == L::kMsixCap / 4) && config_listener_) {
+  const bool interrupt_config =
+      offset / 4 == L::kCommandStatus / 4 || offset / 4 == L::kMsixCap / 4 ||
+      (offset >= L::kMsiCap && offset < L::kMsiCap + regs::pcie_cfg::MSI_PENDING::kOffset);
+  if (interrupt_config && config_listener_) {
     namespace cfg = regs::pcie_cfg;
     const uint32_t mc = cfg_[L::kMsixCap / 4] >> 16;
-    config_listener_(at_ps, cfg::MSIX_MSG_CTRL::ENABLE.get(mc), cfg::MSIX_MSG_CTRL::FUNC_MASK.get(mc),
-                     cfg::COMMAND::INTX_DISABLE.get(command()));
+    const uint32_t msi_mc = cfg_[L::kMsiCap / 4] >> 16;
+    irqctrl::CfgInputs c;
+    c.msix_enable = cfg::MSIX_MSG_CTRL::ENABLE.get(mc);
+    c.msix_func_mask = cfg::MSIX_MSG_CTRL::FUNC_MASK.get(mc);
+    c.intx_disable = cfg::COMMAND::INTX_DISABLE.get(command());
+    c.msi_enable = cfg::MSI_MSG_CTRL::ENABLE.get(msi_mc);
+    c.msi_mme = static_cast<uint8_t>(cfg::MSI_MSG_CTRL::MME.get(msi_mc));
+    c.msi_addr = cfg_[(L::kMsiCap + cfg::MSI_ADDR_LO::kOffset) / 4] |
+                 uint64_t{cfg_[(L::kMsiCap + cfg::MSI_ADDR_HI::kOffset) / 4]} << 32;
+    c.msi_data = static_cast<uint16_t>(cfg_[(L::kMsiCap + cfg::MSI_DATA::kOffset) / 4]);
+    c.msi_mask = cfg_[(L::kMsiCap + cfg::MSI_MASK::kOffset) / 4];
+    config_listener_(at_ps, c);
   }
 }
 

@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 
+#include "irq_ctrl_ports.hpp"
 #include "irq_ctrl_regs.hpp"
 #include "link_direction.hpp"
 
@@ -33,7 +34,9 @@ struct ConfigLayout {
   static constexpr uint32_t kBar0 = 0x10;
   static constexpr uint32_t kCapPointer = regs::irq_ctrl::pcie_cfg::CAPABILITIES_POINTER::kOffset;
   static constexpr uint32_t kInterruptLinePin = 0x3C;
-  static constexpr uint32_t kMsiCap = 0x50;   ///< reserved for the MSI capability (#5)
+  static constexpr uint32_t kMsiCap = 0x50;  ///< MSI capability, 64-bit with per-vector masking
+  static constexpr uint8_t kMsiCapId = static_cast<uint8_t>(
+      regs::irq_ctrl::pcie_cfg::MSI_CAP_HEADER::CAP_ID.get(regs::irq_ctrl::pcie_cfg::MSI_CAP_HEADER::kReset));
   static constexpr uint32_t kMsixCap = 0x70;  ///< ID 0x11, Message Control at +2
   static constexpr uint8_t kMsixCapId =
       static_cast<uint8_t>(regs::irq_ctrl::pcie_cfg::MSIX_CAP_HEADER::CAP_ID.get(
@@ -54,8 +57,8 @@ class DeviceFunction : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<DeviceFunction> bar0;  ///< to the controller's registers
   tlm_utils::simple_target_socket<DeviceFunction> msi_in;   ///< MSI-X writes from the controller
 
-  using ConfigListener =
-      std::function<void(uint64_t at_ps, bool msix_enable, bool func_mask, bool intx_disable)>;
+  /// The interrupt-related config bits, from the arrival of the write that changed them.
+  using ConfigListener = std::function<void(uint64_t at_ps, const irqctrl::CfgInputs& cfg)>;
   using Bypass = std::function<void(const Tlp&)>;
 
   DeviceFunction(sc_core::sc_module_name name, const LinkTiming& timing, LinkDirection& upstream,
@@ -72,6 +75,8 @@ class DeviceFunction : public sc_core::sc_module {
   void set_msi_bypass(Bypass f) { bypass_ = std::move(f); }
   /// Interrupt Status at a given time, for config reads of the Status register.
   void set_intx_status_source(std::function<bool(uint64_t t_ps)> f) { intx_status_ = std::move(f); }
+  /// MSI Pending Bits at a given time, for config reads of the MSI capability.
+  void set_msi_pending_source(std::function<uint32_t(uint64_t t_ps)> f) { msi_pending_ = std::move(f); }
 
   /// Assert_INTA / Deassert_INTA as a posted message, ready at `at_ps` (INTx is a virtual
   /// wire: the message keeps the posted order with the device's writes).
@@ -114,6 +119,7 @@ class DeviceFunction : public sc_core::sc_module {
   ConfigListener config_listener_;
   Bypass bypass_;
   std::function<bool(uint64_t)> intx_status_;
+  std::function<uint32_t(uint64_t)> msi_pending_;
   FunctionStats stats_;
 };
 

@@ -40,6 +40,7 @@ EnumeratedFunction enumerate(RootComplex& rc, uint64_t window_base) {
       f.pba_bir = cfg::MSIX_PBA_OFFSET_BIR::BIR.get(pba);
       f.pba_offset = cfg::MSIX_PBA_OFFSET_BIR::OFFSET.get(pba) << 3;
     }
+    if ((hdr & 0xFF) == L::kMsiCapId) f.msi_cap = ptr;
     ptr = (hdr >> 8) & 0xFC;
   }
   return f;
@@ -51,6 +52,16 @@ void set_msix_control(RootComplex& rc, const EnumeratedFunction& f, bool enable,
   const uint32_t mc_mask = cfg::MSIX_MSG_CTRL::FUNC_MASK.mask() << 16;
   v = (v & ~(mc_enable | mc_mask)) | (enable ? mc_enable : 0) | (function_mask ? mc_mask : 0);
   rc.cfg_write(0, f.msix_cap, v);
+}
+
+void enable_msi(RootComplex& rc, const EnumeratedFunction& f, uint64_t address, uint16_t data,
+                unsigned log2_messages) {
+  rc.cfg_write(0, f.msi_cap + cfg::MSI_ADDR_LO::kOffset, static_cast<uint32_t>(address));
+  rc.cfg_write(0, f.msi_cap + cfg::MSI_ADDR_HI::kOffset, static_cast<uint32_t>(address >> 32));
+  rc.cfg_write(0, f.msi_cap + cfg::MSI_DATA::kOffset, data);
+  const uint32_t hdr = rc.cfg_read(0, f.msi_cap);
+  const uint32_t mc = cfg::MSI_MSG_CTRL::ENABLE.put(1) | cfg::MSI_MSG_CTRL::MME.put(log2_messages);
+  rc.cfg_write(0, f.msi_cap, (hdr & 0xFFFFu) | (mc << 16));
 }
 
 void set_intx_disable(RootComplex& rc, bool disable) {

@@ -60,6 +60,26 @@ struct Inputs {
   bool msg_ready = false;
 };
 
+/// The inputs that come from the function's PCI configuration space.
+struct CfgInputs {
+  bool msix_enable = false, msix_func_mask = false, intx_disable = false;
+  bool msi_enable = false;
+  uint8_t msi_mme = 0;
+  uint64_t msi_addr = 0;
+  uint16_t msi_data = 0;
+  uint32_t msi_mask = 0;
+  void apply(Inputs& in) const {
+    in.cfg_msix_enable = msix_enable;
+    in.cfg_msix_func_mask = msix_func_mask;
+    in.cfg_intx_disable = intx_disable;
+    in.cfg_msi_enable = msi_enable;
+    in.cfg_msi_mme = msi_mme;
+    in.cfg_msi_addr = msi_addr;
+    in.cfg_msi_data = msi_data;
+    in.cfg_msi_mask = msi_mask;
+  }
+};
+
 /// Every output of the block. All of them are functions of state only.
 struct Outputs {
   bool awready = false;

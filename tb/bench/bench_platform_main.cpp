@@ -37,7 +37,9 @@ class Feeder : public sc_core::sc_module {
   }
   void run() {
     // MSI-X Enable, which the other modes drive from reset: in place before any input.
-    b_.post_config((bench::kFirstCycle - 1) * period_, true, false, false);
+    irqctrl::CfgInputs cfg;
+    cfg.msix_enable = true;
+    b_.post_config((bench::kFirstCycle - 1) * period_, cfg);
     for (const auto& e : s_) {
       const uint64_t at = e.cycle * period_;
       const uint64_t announce = at - lookahead_;

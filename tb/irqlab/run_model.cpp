@@ -376,6 +376,12 @@ RunResult run_scenario(const RunOptions& opt) {
         dx.set_driver_caps(caps);
         if (sc.intx_mode) {
           p.ioapic.route(platform::Layout::kIntxLine, kAdapterVector, sc.interrupt_cpu);  // MSI-X stays off
+        } else if (sc.msi_mode) {
+          // MSI: vectors kAdapterVector + 0..N-1 (the base's low bits are 0, as MSI requires).
+          unsigned log2n = 0;
+          while ((1u << log2n) < sc.msi_messages) ++log2n;
+          pcie::enable_msi(p.rc, f, host::msi_address(static_cast<uint8_t>(sc.interrupt_cpu)), kAdapterVector,
+                           log2n);
         } else {
           pcie::set_msix_control(p.rc, f, true, false);
         }

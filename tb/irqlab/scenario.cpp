@@ -118,9 +118,9 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
   if (root.IsNull()) return s;
   if (!root.IsMap()) r.fail(root, "(top level)", "a scenario is a mapping of keys (see docs/scenarios.md)");
   r.known(root, "",
-          {"name", "description", "profile", "seed", "duration_ms", "drain_ms", "cpus", "cpu_ghz",
-           "interrupt_cpu", "dpc_cpu", "quantum_cycles", "engines", "display", "kernel", "driver",
-           "interrupt_mode", "shared_line", "background", "waves"});
+          {"name",    "description",    "profile",     "seed",           "duration_ms", "drain_ms", "cpus",
+           "cpu_ghz", "interrupt_cpu",  "dpc_cpu",     "quantum_cycles", "engines",     "display",  "kernel",
+           "driver",  "interrupt_mode", "shared_line", "msi_messages",   "background",  "waves"});
   if (root["name"]) s.name = r.text(root["name"], "name");
   if (root["description"]) s.description = r.text(root["description"], "description");
   if (root["profile"]) {
@@ -237,8 +237,17 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
   }
   if (const auto m = root["interrupt_mode"]) {
     const std::string mode = r.text(m, "interrupt_mode");
-    if (mode != "msix" && mode != "intx") r.fail(m, "interrupt_mode", "'" + mode + "' is not msix or intx");
+    if (mode != "msix" && mode != "intx" && mode != "msi") {
+      r.fail(m, "interrupt_mode", "'" + mode + "' is not msix, msi or intx");
+    }
     s.intx_mode = mode == "intx";
+    s.msi_mode = mode == "msi";
+  }
+  if (const auto n = root["msi_messages"]) {
+    if (!s.msi_mode) r.fail(n, "msi_messages", "needs interrupt_mode: msi");
+    s.msi_messages = static_cast<unsigned>(r.integer(n, "msi_messages", 1, 32));
+    if (s.msi_messages & (s.msi_messages - 1))
+      r.fail(n, "msi_messages", std::to_string(s.msi_messages) + " is not a power of two");
   }
   if (const auto sl = root["shared_line"]) {
     r.known(sl, "shared_line", {"rate_hz", "isr_us"});

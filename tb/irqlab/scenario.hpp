@@ -58,6 +58,8 @@ struct Scenario {
   uint32_t moderation_cycles = 0;  ///< programmed into VEC_MOD of message 0 by the driver
   std::vector<BackgroundSource> background;
   bool intx_mode = false;          ///< interrupt_mode: intx (MSI-X left disabled)
+  bool msi_mode = false;           ///< interrupt_mode: msi (the MSI capability instead of MSI-X)
+  unsigned msi_messages = 1;       ///< vectors the OS allocates in MSI mode (power of two, 1..32)
   double shared_line_rate_hz = 0;  ///< a second device on the INTx line (0: none)
   Distribution shared_line_isr_us{Distribution::kFixed, 1, 0};
   // waveform window (when --waves asks for one)

@@ -58,7 +58,8 @@ Platform::Platform(const PlatformOptions& o)
   controller.msi.bind(function.msi_in);
   function.set_intx_status_source([this](uint64_t t) { return controller.intx_status_at(t); });
   function.set_config_listener(
-      [this](uint64_t at, bool en, bool fm, bool dis) { controller.post_config(at, en, fm, dis); });
+      [this](uint64_t at, const irqctrl::CfgInputs& c) { controller.post_config(at, c); });
+  function.set_msi_pending_source([this](uint64_t t) { return controller.msi_pending_at(t); });
   if (o.msi_bypass) {
     // The MSI still crosses the wire (serialization + PHY), but in no queue.
     function.set_msi_bypass([this](const pcie::Tlp& t) {

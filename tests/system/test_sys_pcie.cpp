@@ -18,6 +18,8 @@ struct Observed {
   bool unaligned_ok = true, outside_ok = true, mem_off_ok = true;
   uint64_t read_ps = 0;
   uint32_t status_idle = 0, status_pending = 0, status_cleared = 0;
+  uint32_t msi_pending_masked = 0, msi_pending_after = 0;
+  bool msi_vector_delivered = false;
 };
 
 class Probe : public sc_core::sc_module {
@@ -60,6 +62,20 @@ class Probe : public sc_core::sc_module {
     cpu.write32(bar + regs::INTR_STATUS::kOffset, 1u << src);
     wait(sc_core::sc_time(1, sc_core::SC_US));
     o_.status_cleared = p_.rc.cfg_read(0, ConfigLayout::kCommandStatus) >> 16;
+
+    // MSI: 4 vectors at 0x40.., node 0 routed to vector 2 and masked through config space.
+    namespace mc = regs::pcie_cfg;
+    pcie::enable_msi(p_.rc, o_.fn, host::msi_address(0), 0x40, 2);
+    cpu.write32(bar + regs::ROUTE::offset(src), 2);
+    p_.rc.cfg_write(0, o_.fn.msi_cap + mc::MSI_MASK::kOffset, 1u << 2);
+    pulse.fence = 10;
+    p_.controller.post_pulse(pcie::now_ps() + p_.lookahead_ps(), pulse);
+    wait(sc_core::sc_time(1, sc_core::SC_US));
+    o_.msi_pending_masked = p_.rc.cfg_read(0, o_.fn.msi_cap + mc::MSI_PENDING::kOffset);
+    p_.rc.cfg_write(0, o_.fn.msi_cap + mc::MSI_MASK::kOffset, 0);
+    wait(sc_core::sc_time(2, sc_core::SC_US));
+    o_.msi_pending_after = p_.rc.cfg_read(0, o_.fn.msi_cap + mc::MSI_PENDING::kOffset);
+    for (const auto& d : cpu.deliveries()) o_.msi_vector_delivered |= d.vector == 0x42;
     sc_core::sc_stop();
   }
   Platform& p_;
@@ -104,6 +120,11 @@ TEST(Pcie, EnumerationMmioAndUnsupportedRequests) {
   EXPECT_EQ(o.status_pending & intx_status, intx_status) << "pending enabled source, MSI-X off";
   EXPECT_EQ(o.status_cleared & intx_status, 0u) << "after the W1C";
   EXPECT_TRUE(o.status_idle & regs::pcie_cfg::STATUS::CAP_LIST.mask());
+
+  EXPECT_EQ(o.fn.msi_cap, ConfigLayout::kMsiCap) << "MSI capability in the list, before MSI-X";
+  EXPECT_EQ(o.msi_pending_masked, 1u << 2) << "a masked MSI vector's Pending Bit is set";
+  EXPECT_EQ(o.msi_pending_after, 0u) << "unmasking sends it and clears the bit";
+  EXPECT_TRUE(o.msi_vector_delivered) << "vector 0x40 | 2 reached CPU 0";
 }
 
 }  // namespace

@@ -84,7 +84,11 @@ TEST(Scenario, ErrorsNameFileLineAndKey) {
             "s.yaml:1: key '(top level)': a scenario is a mapping of keys (see docs/scenarios.md)");
   EXPECT_EQ(error_of("shared_line: {rate_hz: 5}\n"),
             "s.yaml:1: key 'shared_line': needs interrupt_mode: intx");
-  EXPECT_EQ(error_of("interrupt_mode: msi\n"), "s.yaml:1: key 'interrupt_mode': 'msi' is not msix or intx");
+  EXPECT_EQ(error_of("interrupt_mode: msy\n"),
+            "s.yaml:1: key 'interrupt_mode': 'msy' is not msix, msi or intx");
+  EXPECT_EQ(error_of("interrupt_mode: msi\nmsi_messages: 3\n"),
+            "s.yaml:2: key 'msi_messages': 3 is not a power of two");
+  EXPECT_EQ(error_of("msi_messages: 4\n"), "s.yaml:1: key 'msi_messages': needs interrupt_mode: msi");
 }
 
 }  // namespace
