@@ -6,7 +6,7 @@
 namespace irqlab::host {
 
 bool decode_msi(uint64_t addr, uint32_t data, MsiMessage& m) {
-  if ((addr >> 20) != 0xFEE) return false;
+  if (!is_msi_address(addr)) return false;
   m.dest_apic_id = static_cast<uint8_t>((addr >> 12) & 0xFF);
   m.redirection_hint = (addr >> 3) & 1;
   m.logical_dest = (addr >> 2) & 1;

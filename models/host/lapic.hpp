@@ -22,6 +22,11 @@ struct MsiMessage {
   bool level_triggered = false;
 };
 
+/// True for the x86 interrupt window 0xFEE0_0000-0xFEEF_FFFF, where writes are MSIs.
+inline bool is_msi_address(uint64_t addr) {
+  return (addr >> 20) == 0xFEE;
+}
+
 /// Decodes an MSI address/data pair; false if the address is outside 0xFEE0_0000-0xFEEF_FFFF.
 bool decode_msi(uint64_t addr, uint32_t data, MsiMessage& out);
 

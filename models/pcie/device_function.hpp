@@ -28,7 +28,8 @@ namespace irqlab::pcie {
 /// Config-space layout of the function (PCI Local Bus spec, type-0 header).
 struct ConfigLayout {
   static constexpr uint32_t kVendorDevice = 0x00;
-  static constexpr uint32_t kCommandStatus = 0x04;
+  static constexpr uint32_t kCommandStatus =
+      regs::irq_ctrl::pcie_cfg::COMMAND::kOffset;  ///< and Status at +2
   static constexpr uint32_t kClassRevision = 0x08;
   static constexpr uint32_t kHeaderType = 0x0C;
   static constexpr uint32_t kBar0 = 0x10;
@@ -89,8 +90,8 @@ class DeviceFunction : public sc_core::sc_module {
 
   /// Config dword as a read arriving now sees it.
   uint32_t config_read(uint32_t offset) const;
-  bool memory_space_enabled() const { return command() & 0x2; }
-  bool bus_master_enabled() const { return command() & 0x4; }
+  bool memory_space_enabled() const { return regs::irq_ctrl::pcie_cfg::COMMAND::MEMORY_SPACE.get(command()); }
+  bool bus_master_enabled() const { return regs::irq_ctrl::pcie_cfg::COMMAND::BUS_MASTER.get(command()); }
   uint64_t bar0_base() const { return cfg_[ConfigLayout::kBar0 / 4] & ~0xFull; }
   const FunctionStats& stats() const { return stats_; }
   const LinkTiming& timing() const { return timing_; }

@@ -105,7 +105,7 @@ void RootComplex::on_upstream(const Tlp& tlp) {
   const uint64_t now = now_ps();
   switch (tlp.type) {
     case TlpType::kMWr: {
-      const bool msi = (tlp.addr >> 20) == 0xFEE;
+      const bool msi = host::is_msi_address(tlp.addr);
       pipeline_.at(now + p.rc_latency_ps, [this, tlp, msi] {
         if (msi) {
           ++stats_.msis;

@@ -382,14 +382,15 @@ void IrqCtrlRef::step(const Inputs& in) {
   if (now.idle) ++cov_.idle_cycles;
   if (s_.cfg_func_mask && s_.cfg_enable) ++cov_.function_mask_cycles;
 
-  // Every rule below reads the current state s_ and writes only `next`, as flops do.
-  State next = s_;
+  // Every rule below reads the current state s_ and writes only the next state, as flops do.
+  // next_ and trig_ are members only so that their storage is reused every cycle.
+  next_ = s_;
+  trig_.assign(cfg_.num_vectors, false);
   uint32_t w1c = 0;
-  std::vector<bool> trig(cfg_.num_vectors, false);
-  bus_and_registers(in, next, w1c);
-  sources(in, w1c, next, trig);
-  msix_engine(in, trig, next);
-  s_ = std::move(next);
+  bus_and_registers(in, next_, w1c);
+  sources(in, w1c, next_, trig_);
+  msix_engine(in, trig_, next_);
+  std::swap(s_, next_);
 }
 
 }  // namespace irqlab::irqctrl

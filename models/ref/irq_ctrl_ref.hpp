@@ -101,6 +101,8 @@ class IrqCtrlRef final : public PortModel {
   Config cfg_;
   RefFault fault_;
   State s_;
+  State next_;              // scratch: the state after this edge
+  std::vector<bool> trig_;  // scratch: vectors triggered this edge
   Coverage cov_;
 };
 

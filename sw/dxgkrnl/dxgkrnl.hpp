@@ -83,7 +83,6 @@ class Dxgkrnl : public kernel::KernelObserver {
   uint64_t submitted() const { return submitted_; }
   uint64_t isr_over_25us() const { return isr_long_; }
   uint64_t dpc_over_100us() const { return dpc_long_; }
-  uint64_t isr_activations() const { return isr_seq_; }
   uint64_t dpc_runs() const { return dpc_runs_; }
   /// Observer of submissions (node, fence, time) for the event log.
   void set_submit_observer(std::function<void(unsigned, uint32_t, uint64_t)> f) { on_submit_ = std::move(f); }

@@ -94,7 +94,6 @@ class DisplayMiniport {
   std::array<uint32_t, regs::irq_ctrl::kNumNodesMax> last_completed_{};  ///< per node: last reported
   std::array<uint32_t, regs::irq_ctrl::kNumNodesMax> last_preempted_{};
   std::array<uint32_t, regs::irq_ctrl::kNumNodesMax> last_faulted_{};
-  uint32_t last_pf_fence_ = 0;
   uint64_t isr_count_ = 0;
 };
 

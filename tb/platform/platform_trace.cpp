@@ -106,7 +106,7 @@ void PlatformTrace::hook_link(pcie::LinkDirection& l, const LinkVars& v) {
     w_->change(start, v.addr, tlp.addr);
     w_->change(start, v.len, tlp.length);
     w_->change(end, v.type, 0);
-    if (upstream && tlp.type == TlpType::kMWr && (tlp.addr >> 20) == 0xFEE) {
+    if (upstream && tlp.type == TlpType::kMWr && host::is_msi_address(tlp.addr)) {
       uint32_t data = 0;
       std::memcpy(&data, tlp.data.data(), std::min<size_t>(4, tlp.data.size()));
       w_->change(arrival, msi_[0], tlp.addr);
