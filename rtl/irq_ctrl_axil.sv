@@ -12,6 +12,7 @@ module irq_ctrl_axil #(
   input  logic          awvalid_i,
   output logic          awready_o,
   input  logic [AW-1:0] awaddr_i,
+  input  logic [2:0]    awprot_i,   // [0] = privileged (the host's VF management path)
   input  logic          wvalid_i,
   output logic          wready_o,
   input  logic [63:0]   wdata_i,
@@ -31,6 +32,7 @@ module irq_ctrl_axil #(
   output logic [AW-1:0] wr_addr_o,
   output logic [1:0]    wr_lanes_o,
   output logic [63:0]   wr_data_o,
+  output logic          wr_priv_o,  // the write's AWPROT[0]
   input  logic          wr_err_i,   // decoder refuses the access
   output logic          rd_o,
   output logic [AW-1:0] rd_addr_o,
@@ -42,6 +44,7 @@ module irq_ctrl_axil #(
 
   logic          aw_full_q, w_full_q, bvalid_q, rvalid_q;
   logic [AW-1:0] awaddr_q;
+  logic          awpriv_q;
   logic [63:0]   wdata_q, rdata_q;
   logic [7:0]    wstrb_q;
   logic [1:0]    bresp_q;
@@ -56,6 +59,7 @@ module irq_ctrl_axil #(
   assign wr_addr_o  = {awaddr_q[AW-1:3], 3'b000};
   assign wr_lanes_o = {wstrb_q[4], wstrb_q[0]};
   assign wr_data_o  = wdata_q;
+  assign wr_priv_o  = awpriv_q;
 
   assign rd_o      = arvalid_i && !rvalid_q;
   assign rd_addr_o = {araddr_i[AW-1:3], 3'b000};
@@ -64,6 +68,9 @@ module irq_ctrl_axil #(
   // and a read returns the whole qword.
   logic unused_addr_lsbs;
   assign unused_addr_lsbs = ^{araddr_i[2:0], awaddr_q[2:0]};
+  // AWPROT[1] (secure) and [2] (instruction) mean nothing to a register block.
+  logic unused_prot;
+  assign unused_prot = ^awprot_i[2:1];
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -72,6 +79,7 @@ module irq_ctrl_axil #(
       bvalid_q  <= 1'b0;
       rvalid_q  <= 1'b0;
       awaddr_q  <= '0;
+      awpriv_q  <= 1'b0;
       wdata_q   <= '0;
       wstrb_q   <= '0;
       bresp_q   <= RESP_OKAY;
@@ -80,6 +88,7 @@ module irq_ctrl_axil #(
       if (!aw_full_q && awvalid_i) begin
         aw_full_q <= 1'b1;
         awaddr_q  <= awaddr_i;
+        awpriv_q  <= awprot_i[0];
       end else if (do_write) begin
         aw_full_q <= 1'b0;
       end

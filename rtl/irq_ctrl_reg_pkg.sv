@@ -65,6 +65,20 @@ package irq_ctrl_reg_pkg;
   parameter int unsigned INTR_MASTER_ENABLE_LSB = 0;
   parameter int unsigned INTR_MASTER_ENABLE_WIDTH = 1;
 
+  // MIG_CTRL (RW)
+  parameter logic [16:0] MIG_CTRL_OFFSET = 17'h20;
+  parameter logic [31:0] MIG_CTRL_RESET = 32'h0;
+  parameter int unsigned MIG_CTRL_PAUSE_LSB = 0;
+  parameter int unsigned MIG_CTRL_PAUSE_WIDTH = 1;
+  parameter int unsigned MIG_CTRL_QUIESCED_LSB = 1;
+  parameter int unsigned MIG_CTRL_QUIESCED_WIDTH = 1;
+
+  // MIG_STATUS_SET (RW)
+  parameter logic [16:0] MIG_STATUS_SET_OFFSET = 17'h24;
+  parameter logic [31:0] MIG_STATUS_SET_RESET = 32'h0;
+  parameter int unsigned MIG_STATUS_SET_SET_LSB = 0;
+  parameter int unsigned MIG_STATUS_SET_SET_WIDTH = 32;
+
   // ROUTE (RW)
   parameter logic [16:0] ROUTE_OFFSET = 17'h100;
   parameter int unsigned ROUTE_STRIDE = 4;
@@ -136,6 +150,14 @@ package irq_ctrl_reg_pkg;
   parameter logic [31:0] VEC_MOD_RESET = 32'h0;
   parameter int unsigned VEC_MOD_INTERVAL_LSB = 0;
   parameter int unsigned VEC_MOD_INTERVAL_WIDTH = 16;
+
+  // MIG_PBA_SET (RW)
+  parameter logic [16:0] MIG_PBA_SET_OFFSET = 17'h6000;
+  parameter int unsigned MIG_PBA_SET_STRIDE = 4;
+  parameter int unsigned MIG_PBA_SET_COUNT = 64;
+  parameter logic [31:0] MIG_PBA_SET_RESET = 32'h0;
+  parameter int unsigned MIG_PBA_SET_SET_LSB = 0;
+  parameter int unsigned MIG_PBA_SET_SET_WIDTH = 32;
 
   // MSI-X table and PBA
   parameter logic [16:0] MSIX_TABLE_OFFSET = 17'h10000;

@@ -33,6 +33,7 @@ module irq_ctrl_src
   input  logic [AW-1:0]             wr_addr_i,
   input  logic [1:0]                wr_lanes_i,
   input  logic [63:0]               wr_data_i,
+  input  logic                      wr_priv_i, // privileged write (AWPROT[0])
   output logic [1:0]                wr_hit_o,  // lane addresses a CTRL register
   output logic [1:0]                wr_bad_o,  // ...that refuses this write
   input  logic [AW-1:0]             rd_addr_i,
@@ -40,10 +41,15 @@ module irq_ctrl_src
   // to the MSI-X engine and INTx
   output logic [NUM_VECTORS-1:0]    vec_trig_o,
   output logic                      pending_o,
+  // live migration: MIG_CTRL.PAUSE, and the MSI-X engine's "nothing in flight"
+  output logic                      paused_o,
+  input  logic                      drained_i,
   output logic                      idle_o      // nothing changes until an input does
 );
   localparam int unsigned SW  = SOURCES_WIDTH;
   localparam int unsigned SIW = $clog2(SW);
+  localparam int unsigned NIW = (NUM_NODES > 1) ? $clog2(NUM_NODES) : 1;
+  localparam int unsigned HIW = (NUM_HEADS > 1) ? $clog2(NUM_HEADS) : 1;
 
   // Status bits that exist in this instance.
   logic [SW-1:0] impl;
@@ -72,6 +78,7 @@ module irq_ctrl_src
 
   logic [SW-1:0]            status_q, status_d, en_q, en_d, evt_q, seen_q;
   logic                     master_q, master_d;
+  logic                     pause_q, pause_d;
   logic [VIW-1:0]           route_q [SW];
   logic [VIW-1:0]           route_d [SW];
   logic [31:0]              cmpl_fence_q [NUM_NODES];
@@ -89,6 +96,7 @@ module irq_ctrl_src
   assign pend      = status_q & en_q & {SW{master_q}};
   assign trig      = pend & (evt_q | ~seen_q);
   assign pending_o = |pend;
+  assign paused_o  = pause_q;
   assign idle_o    = (evt_q == '0) && (pend == seen_q);
 
   always_comb begin
@@ -115,15 +123,21 @@ module irq_ctrl_src
 
   // Decode is kept apart from the write itself: the bus commits a write only when no
   // lane refuses it, so the refusal must not depend on the commit.
-  typedef enum logic [2:0] {K_NONE, K_STATUS, K_ENABLE, K_MASTER, K_ROUTE, K_RO} kind_e;
+  typedef enum logic [3:0] {K_NONE, K_STATUS, K_ENABLE, K_MASTER, K_ROUTE, K_RO, K_MIG_CTRL, K_STATUS_SET,
+                            K_CMPL_FENCE, K_PRE_FENCE, K_FLT_FENCE, K_VSYNC_CNT, K_PF_FENCE, K_PF_NODE,
+                            K_PF_VA_LO, K_PF_VA_HI} kind_e;
   kind_e          kind [2];
   logic [1:0]     lane_hit, lane_bad;
   logic [SIW-1:0] route_idx [2];
+  logic [7:0]     arr_idx [2];  // node or head of an array register
+  logic           restore_ok;   // migration restore: privileged and paused
+  assign restore_ok = wr_priv_i && pause_q;
   always_comb begin
     for (int l = 0; l < 2; l++) begin
       logic [AW-1:0] wa;
       wa = wr_addr_i + AW'(4 * l);
       route_idx[l] = SIW'(array_idx(wa, ROUTE_OFFSET, ROUTE_STRIDE));
+      arr_idx[l]   = '0;
       lane_bad[l]  = 1'b0;
       if (wa == INTR_STATUS_OFFSET) kind[l] = K_STATUS;
       else if (wa == INTR_ENABLE_OFFSET) kind[l] = K_ENABLE;
@@ -132,6 +146,33 @@ module irq_ctrl_src
         kind[l] = K_ROUTE;
         // A vector beyond the table would lose the interrupt: refuse it.
         lane_bad[l] = 32'(wr_data_i[32*l + ROUTE_VECTOR_LSB +: ROUTE_VECTOR_WIDTH]) >= NUM_VECTORS;
+      end else if (wa == MIG_CTRL_OFFSET) begin
+        kind[l]     = K_MIG_CTRL;
+        lane_bad[l] = !wr_priv_i;
+      end else if (wa == MIG_STATUS_SET_OFFSET) begin
+        kind[l]     = K_STATUS_SET;
+        lane_bad[l] = !restore_ok;
+      end else if (in_array(wa, NODE_COMPLETED_FENCE_OFFSET, NODE_COMPLETED_FENCE_STRIDE, NUM_NODES)) begin
+        kind[l]     = K_CMPL_FENCE;
+        arr_idx[l]  = 8'(array_idx(wa, NODE_COMPLETED_FENCE_OFFSET, NODE_COMPLETED_FENCE_STRIDE));
+        lane_bad[l] = !restore_ok;
+      end else if (in_array(wa, NODE_PREEMPTED_FENCE_OFFSET, NODE_PREEMPTED_FENCE_STRIDE, NUM_NODES)) begin
+        kind[l]     = K_PRE_FENCE;
+        arr_idx[l]  = 8'(array_idx(wa, NODE_PREEMPTED_FENCE_OFFSET, NODE_PREEMPTED_FENCE_STRIDE));
+        lane_bad[l] = !restore_ok;
+      end else if (in_array(wa, NODE_FAULTED_FENCE_OFFSET, NODE_FAULTED_FENCE_STRIDE, NUM_NODES)) begin
+        kind[l]     = K_FLT_FENCE;
+        arr_idx[l]  = 8'(array_idx(wa, NODE_FAULTED_FENCE_OFFSET, NODE_FAULTED_FENCE_STRIDE));
+        lane_bad[l] = !restore_ok;
+      end else if (in_array(wa, HEAD_VSYNC_COUNT_OFFSET, HEAD_VSYNC_COUNT_STRIDE, NUM_HEADS)) begin
+        kind[l]     = K_VSYNC_CNT;
+        arr_idx[l]  = 8'(array_idx(wa, HEAD_VSYNC_COUNT_OFFSET, HEAD_VSYNC_COUNT_STRIDE));
+        lane_bad[l] = !restore_ok;
+      end else if (wa == PF_FENCE_OFFSET || wa == PF_NODE_OFFSET || wa == PF_VA_LO_OFFSET ||
+                   wa == PF_VA_HI_OFFSET) begin
+        kind[l]     = wa == PF_FENCE_OFFSET ? K_PF_FENCE : wa == PF_NODE_OFFSET ? K_PF_NODE :
+                      wa == PF_VA_LO_OFFSET ? K_PF_VA_LO : K_PF_VA_HI;
+        lane_bad[l] = !restore_ok;
       end else if (wa == ID_OFFSET || wa == HWCFG_OFFSET || wa == INTR_PENDING_OFFSET ||
                    in_array(wa, NODE_COMPLETED_FENCE_OFFSET, NODE_COMPLETED_FENCE_STRIDE,
                             NODE_COMPLETED_FENCE_COUNT) ||
@@ -140,37 +181,45 @@ module irq_ctrl_src
                    in_array(wa, NODE_FAULTED_FENCE_OFFSET, NODE_FAULTED_FENCE_STRIDE,
                             NODE_FAULTED_FENCE_COUNT) ||
                    in_array(wa, HEAD_VSYNC_COUNT_OFFSET, HEAD_VSYNC_COUNT_STRIDE,
-                            HEAD_VSYNC_COUNT_COUNT) ||
-                   wa == PF_FENCE_OFFSET || wa == PF_NODE_OFFSET || wa == PF_VA_LO_OFFSET ||
-                   wa == PF_VA_HI_OFFSET) begin
-        kind[l]     = K_RO;  // read-only register: writes are refused
+                            HEAD_VSYNC_COUNT_COUNT)) begin
+        kind[l]     = K_RO;  // read-only register (or one of an absent node/head): refused
         lane_bad[l] = 1'b1;
       end else kind[l] = K_NONE;
       lane_hit[l] = kind[l] != K_NONE;
     end
   end
 
-  logic [SW-1:0] w1c;
+  // Restored capture registers: a privileged write while paused (migration destination).
+  logic             rs_we [2];
+  always_comb begin
+    for (int l = 0; l < 2; l++) rs_we[l] = wr_i && wr_lanes_i[l] && kind[l] >= K_CMPL_FENCE;
+  end
+
+  logic [SW-1:0] w1c, set;
   always_comb begin
     w1c      = '0;
+    set      = '0;
     en_d     = en_q;
     master_d = master_q;
+    pause_d  = pause_q;
     route_d  = route_q;
     for (int l = 0; l < 2; l++) begin
       logic [31:0] wd;
       wd = wr_data_i[32*l +: 32];
       if (wr_i && wr_lanes_i[l]) begin
         case (kind[l])
-          K_STATUS: w1c = w1c | wd[SW-1:0];
-          K_ENABLE: en_d = wd[SW-1:0] & impl;
-          K_MASTER: master_d = wd[INTR_MASTER_ENABLE_LSB];
-          K_ROUTE:  route_d[route_idx[l]] = wd[ROUTE_VECTOR_LSB +: VIW];
-          default:  ;
+          K_STATUS:     w1c = w1c | wd[SW-1:0];
+          K_ENABLE:     en_d = wd[SW-1:0] & impl;
+          K_MASTER:     master_d = wd[INTR_MASTER_ENABLE_LSB];
+          K_ROUTE:      route_d[route_idx[l]] = wd[ROUTE_VECTOR_LSB +: VIW];
+          K_MIG_CTRL:   pause_d = wd[MIG_CTRL_PAUSE_LSB];
+          K_STATUS_SET: set = set | (wd[SW-1:0] & impl);
+          default:      ;
         endcase
       end
     end
     // An event in the cycle its bit is cleared wins: it is never lost.
-    status_d = (status_q & ~w1c) | (evt & impl);
+    status_d = (status_q & ~w1c) | (evt & impl) | set;
   end
 
   always_comb begin
@@ -190,6 +239,10 @@ module irq_ctrl_src
       else if (ra == INTR_ENABLE_OFFSET) rd[SW-1:0] = en_q;
       else if (ra == INTR_PENDING_OFFSET) rd[SW-1:0] = pend;
       else if (ra == INTR_MASTER_OFFSET) rd[INTR_MASTER_ENABLE_LSB] = master_q;
+      else if (ra == MIG_CTRL_OFFSET) begin
+        rd[MIG_CTRL_PAUSE_LSB]    = pause_q;
+        rd[MIG_CTRL_QUIESCED_LSB] = pause_q && drained_i;
+      end
       else if (in_array(ra, ROUTE_OFFSET, ROUTE_STRIDE, ROUTE_COUNT))
         rd[ROUTE_VECTOR_LSB +: VIW] = route_q[array_idx(ra, ROUTE_OFFSET, ROUTE_STRIDE)];
       else if (ra == PF_FENCE_OFFSET) rd = pf_fence_q;
@@ -223,6 +276,7 @@ module irq_ctrl_src
       evt_q      <= '0;
       seen_q     <= '0;
       master_q   <= 1'b0;
+      pause_q    <= 1'b0;
       pf_fence_q <= '0;
       pf_node_q  <= '0;
       pf_va_q    <= '0;
@@ -237,9 +291,27 @@ module irq_ctrl_src
       status_q <= status_d;
       en_q     <= en_d;
       master_q <= master_d;
+      pause_q  <= pause_d;
       route_q  <= route_d;
       evt_q    <= evt & impl;
-      seen_q   <= pend;
+      seen_q   <= pend | (set & en_q & {SW{master_q}});  // restored bits: already signalled
+      // Restores first, so a pulse in the same cycle (which migration never causes) wins.
+      for (int l = 0; l < 2; l++) begin
+        if (rs_we[l]) begin
+          logic [31:0] wd;
+          wd = wr_data_i[32*l +: 32];
+          case (kind[l])
+            K_CMPL_FENCE: cmpl_fence_q[arr_idx[l][NIW-1:0]] <= wd;
+            K_PRE_FENCE:  pre_fence_q[arr_idx[l][NIW-1:0]] <= wd;
+            K_FLT_FENCE:  flt_fence_q[arr_idx[l][NIW-1:0]] <= wd;
+            K_VSYNC_CNT:  vsync_cnt_q[arr_idx[l][HIW-1:0]] <= wd;
+            K_PF_FENCE:   pf_fence_q <= wd;
+            K_PF_NODE:    pf_node_q <= wd[PF_NODE_NODE_LSB +: PF_NODE_NODE_WIDTH];
+            K_PF_VA_LO:   pf_va_q[31:0] <= wd;
+            default:      pf_va_q[63:32] <= wd;
+          endcase
+        end
+      end
       for (int n = 0; n < NUM_NODES; n++) begin
         if (dma_completed_i[n]) cmpl_fence_q[n] <= dma_completed_fence_i[n];
         if (dma_preempted_i[n]) pre_fence_q[n] <= dma_preempted_fence_i[n];

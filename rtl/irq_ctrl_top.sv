@@ -39,6 +39,7 @@ module irq_ctrl_top
   input  logic                       awvalid_i,
   output logic                       awready_o,
   input  logic [AW-1:0]              awaddr_i,
+  input  logic [2:0]                 awprot_i,  // [0]: privileged (migration registers)
   input  logic                       wvalid_i,
   output logic                       wready_o,
   input  logic [63:0]                wdata_i,
@@ -70,18 +71,20 @@ module irq_ctrl_top
   logic [AW-1:0] wr_addr, rd_addr;
   logic [1:0]    wr_lanes, src_hit, src_bad, msix_hit, msix_bad;
   logic [63:0]   wr_data, src_rdata, msix_rdata;
-  logic          wr_err;
+  logic          wr_err, wr_priv;
+  logic          paused, drained;
   logic          axil_idle, src_idle, msix_idle;
 
   irq_ctrl_axil #(.AW(AW)) u_axil (
     .clk_i, .rst_ni,
-    .awvalid_i, .awready_o, .awaddr_i, .wvalid_i, .wready_o, .wdata_i, .wstrb_i,
+    .awvalid_i, .awready_o, .awaddr_i, .awprot_i, .wvalid_i, .wready_o, .wdata_i, .wstrb_i,
     .bvalid_o, .bready_i, .bresp_o, .arvalid_i, .arready_o, .araddr_i,
     .rvalid_o, .rready_i, .rdata_o, .rresp_o,
     .wr_o      (wr),
     .wr_addr_o (wr_addr),
     .wr_lanes_o(wr_lanes),
     .wr_data_o (wr_data),
+    .wr_priv_o (wr_priv),
     .wr_err_i  (wr_err),
     .rd_o      (rd),
     .rd_addr_o (rd_addr),
@@ -104,12 +107,15 @@ module irq_ctrl_top
     .wr_addr_i (wr_addr),
     .wr_lanes_i(wr_lanes),
     .wr_data_i (wr_data),
+    .wr_priv_i (wr_priv),
     .wr_hit_o  (src_hit),
     .wr_bad_o  (src_bad),
     .rd_addr_i (rd_addr),
     .rd_data_o (src_rdata),
     .vec_trig_o(vec_trig),
     .pending_o (src_pending),
+    .paused_o  (paused),
+    .drained_i (drained),
     .idle_o    (src_idle)
   );
 
@@ -119,6 +125,9 @@ module irq_ctrl_top
     .cfg_func_mask_i(cfg_msix_func_mask_i),
     .cfg_msi_enable_i, .cfg_msi_mme_i, .cfg_msi_addr_i, .cfg_msi_data_i, .cfg_msi_mask_i, .msi_pending_o,
     .enabled_o      (msix_enabled),
+    .paused_i       (paused),
+    .drained_o      (drained),
+    .wr_priv_i      (wr_priv),
     .vec_trig_i     (vec_trig),
     .wr_i           (wr),
     .wr_addr_i      (wr_addr),

@@ -29,6 +29,9 @@ module irq_msix
   input  logic [31:0]            cfg_msi_mask_i,
   output logic [31:0]            msi_pending_o,
   output logic                   enabled_o,        // sampled MSI-X Enable
+  input  logic                   paused_i,         // MIG_CTRL.PAUSE: every vector held
+  output logic                   drained_o,        // no request and no message in flight
+  input  logic                   wr_priv_i,        // privileged write (MIG_PBA_SET)
   input  logic [NUM_VECTORS-1:0] vec_trig_i,
   // register access (see irq_ctrl_axil)
   input  logic                   wr_i,
@@ -87,7 +90,8 @@ module irq_msix
   assign msi_vec   = 5'(gidx) & msi_vmask;
   always_comb begin
     for (int v = 0; v < NV; v++) begin
-      if (cfg_en_q) masked[v] = mask_q[v] || cfg_fm_q;
+      if (paused_i) masked[v] = 1'b1;  // live migration: hold, collect in the PBA
+      else if (cfg_en_q) masked[v] = mask_q[v] || cfg_fm_q;
       else if (msi_en_q) masked[v] = msi_mask_q[5'(v) & msi_vmask];
       else masked[v] = 1'b1;
     end
@@ -115,19 +119,21 @@ module irq_msix
   end
 
   assign req_d = (req_q & ~masked & ~granted) | vec_trig_i | (pba_q & ~masked);
-  assign pba_d = masked & (pba_q | req_q);
+  logic [NV-1:0] pba_set;  // MIG_PBA_SET restores
+  assign pba_d = (masked & (pba_q | req_q)) | pba_set;
 
   // ---- register decode -----------------------------------------------------------
   localparam logic [AW-1:0] TABLE_END = MSIX_TABLE_OFFSET + AW'(NV * MSIX_ENTRY_BYTES);
   localparam logic [AW-1:0] PBA_END   = MSIX_PBA_OFFSET + AW'(PBA_W / 8);
   localparam logic [AW-1:0] MOD_END   = VEC_MOD_OFFSET + AW'(NV * VEC_MOD_STRIDE);
+  localparam logic [AW-1:0] PSET_END  = MIG_PBA_SET_OFFSET + AW'(((NV + 31) / 32) * MIG_PBA_SET_STRIDE);
 
   logic [PBA_W-1:0] pba_pad;
   assign pba_pad = PBA_W'(pba_q);
 
   // Decode (which lane hits what) is kept apart from the write, which the bus commits
   // only when no lane refuses it.
-  typedef enum logic [1:0] {K_NONE, K_TABLE, K_PBA, K_MOD} kind_e;
+  typedef enum logic [2:0] {K_NONE, K_TABLE, K_PBA, K_MOD, K_PSET} kind_e;
   kind_e          kind [2];
   logic [VIW-1:0] widx [2];
   logic [1:0]     tbl_word [2];
@@ -145,19 +151,33 @@ module irq_msix
       end else if (wa >= VEC_MOD_OFFSET && wa < MOD_END) begin
         kind[l] = K_MOD;
         widx[l] = VIW'((wa - VEC_MOD_OFFSET) >> 2);
+      end else if (wa >= MIG_PBA_SET_OFFSET && wa < PSET_END) begin
+        kind[l] = K_PSET;
+        widx[l] = '0;
       end else begin
         kind[l] = K_NONE;
         widx[l] = '0;
       end
       wr_hit_o[l] = kind[l] != K_NONE;
-      wr_bad_o[l] = kind[l] == K_PBA;  // the PBA is read-only
+      // The PBA is read-only; its restore path needs privilege and a paused function.
+      wr_bad_o[l] = kind[l] == K_PBA || (kind[l] == K_PSET && !(wr_priv_i && paused_i));
+    end
+  end
+
+  int unsigned pset_word [2];  // MIG_PBA_SET register index of each lane
+  always_comb begin
+    for (int l = 0; l < 2; l++) begin
+      logic [AW-1:0] rel;
+      rel          = wr_addr_i + AW'(4 * l) - MIG_PBA_SET_OFFSET;
+      pset_word[l] = 32'(rel) / 4;
     end
   end
 
   logic tbl_we [2];
   always_comb begin
-    mask_d = mask_q;
-    ivl_d  = ivl_q;
+    mask_d  = mask_q;
+    ivl_d   = ivl_q;
+    pba_set = '0;
     for (int l = 0; l < 2; l++) begin
       logic [31:0] wd;
       wd = wr_data_i[32*l +: 32];
@@ -169,6 +189,10 @@ module irq_msix
           else tbl_we[l] = 1'b1;
         end else if (kind[l] == K_MOD) begin
           ivl_d[widx[l]] = wd[VEC_MOD_INTERVAL_LSB +: MODW];
+        end else if (kind[l] == K_PSET) begin
+          for (int b = 0; b < 32; b++) begin
+            if (wd[b] && 32 * pset_word[l] + b < NV) pba_set[VIW'(32 * pset_word[l] + b)] = 1'b1;
+          end
         end
       end
     end
@@ -280,6 +304,7 @@ module irq_msix
   assign idle_o = !msg_valid_q && (req_q == '0) && ((pba_q & ~masked) == '0) && !counting;
 
   assign enabled_o    = cfg_en_q;
+  assign drained_o    = !msg_valid_q && (req_q == '0);
   assign msg_valid_o  = msg_valid_q;
   assign msg_addr_o   = msg_addr_q;
   assign msg_data_o   = msg_data_q;

@@ -14,6 +14,7 @@ enum class RtlBuild {
   kDefaultFst,  ///< default parameters, FST tracing
   kDefaultVcd,  ///< default parameters, VCD tracing
   kTable2048,   ///< NUM_VECTORS = 2048, FST tracing
+  kVirtualFunction,  ///< a GPU-P VF: 1 node, 1 head, 4 vectors, FST tracing
 };
 
 /// Waveform request: a file (empty = none) and the window of cycles to record.
@@ -29,6 +30,10 @@ class RtlModel : public PortModel {
   /// Clock edges since reset.
   virtual uint64_t cycle() const = 0;
 };
+
+/// A GPU-P virtual function's controller: one engine context, one head, 4 MSI-X entries
+/// (rtl/CMakeLists.txt builds irq_ctrl_vl_vf with these; a test reads HWCFG to check).
+inline Config vf_config() { return Config{1, 1, 4}; }
 
 /// The build's parameters, without building the model.
 Config rtl_build_config(RtlBuild build);

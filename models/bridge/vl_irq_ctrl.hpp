@@ -14,6 +14,17 @@ class VerilatedFstC;
 
 namespace irqlab::irqctrl {
 
+/// Word n of a packed [N-1:0][31:0] port: Verilator makes it a scalar when N is 1.
+template <typename Port>
+void set_packed_word(Port& port, unsigned n, uint32_t value) {
+  if constexpr (std::is_integral_v<Port>) {
+    (void)n;
+    port = value;
+  } else {
+    port[n] = value;
+  }
+}
+
 template <class V, class Tracer>
 class VlIrqCtrl final : public RtlModel {
  public:
@@ -100,9 +111,9 @@ class VlIrqCtrl final : public RtlModel {
     top_->dma_preempted_i = in.dma_preempted;
     top_->dma_faulted_i = in.dma_faulted;
     for (unsigned n = 0; n < cfg_.num_nodes; ++n) {
-      top_->dma_completed_fence_i[n] = in.dma_completed_fence[n];
-      top_->dma_preempted_fence_i[n] = in.dma_preempted_fence[n];
-      top_->dma_faulted_fence_i[n] = in.dma_faulted_fence[n];
+      set_packed_word(top_->dma_completed_fence_i, n, in.dma_completed_fence[n]);
+      set_packed_word(top_->dma_preempted_fence_i, n, in.dma_preempted_fence[n]);
+      set_packed_word(top_->dma_faulted_fence_i, n, in.dma_faulted_fence[n]);
     }
     top_->vsync_i = in.vsync;
     top_->pf_i = in.pf;
@@ -119,6 +130,7 @@ class VlIrqCtrl final : public RtlModel {
     top_->cfg_msi_mask_i = in.cfg_msi_mask;
     top_->awvalid_i = in.awvalid;
     top_->awaddr_i = in.awaddr;
+    top_->awprot_i = in.awprot;
     top_->wvalid_i = in.wvalid;
     top_->wdata_i = in.wdata;
     top_->wstrb_i = in.wstrb;

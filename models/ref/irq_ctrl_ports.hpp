@@ -49,6 +49,7 @@ struct Inputs {
 
   bool awvalid = false;
   uint32_t awaddr = 0;
+  uint8_t awprot = 0;  ///< AXI AWPROT; bit 0 = privileged (the host's migration path)
   bool wvalid = false;
   uint64_t wdata = 0;
   uint8_t wstrb = 0;

@@ -60,6 +60,7 @@ uint32_t IrqCtrlRef::pending(const State& s) const {
 // (PCI spec 6.8.2). Otherwise, with MSI enabled, vector v is MSI vector v mod 2^MME and
 // masked by that vector's Mask Bit (6.8.1); with neither enabled every vector is masked.
 bool IrqCtrlRef::masked(const State& s, unsigned v) const {
+  if (s.paused) return true;  // live migration: everything collects in the PBA
   if (s.cfg_enable) return s.mask[v] || s.cfg_func_mask;
   if (s.msi_enable) return (s.msi_mask >> (v & msi_vector_mask(s))) & 1;
   return true;
@@ -111,6 +112,26 @@ IrqCtrlRef::Access IrqCtrlRef::decode_write(uint32_t a, uint32_t value) const {
     const bool bad = regs::ROUTE::VECTOR.get(value) >= nv;
     return {A::kRoute, (a - regs::ROUTE::kOffset) / regs::ROUTE::kStride, bad};
   }
+  // Migration registers: privileged writes only; restores only while paused.
+  const bool priv = s_.aw_priv, restore = s_.aw_priv && s_.paused;
+  if (a == regs::MIG_CTRL::kOffset) return {A::kMigCtrl, 0, !priv};
+  if (a == regs::MIG_STATUS_SET::kOffset) return {A::kStatusSet, 0, !restore};
+  const std::pair<uint32_t, A::Kind> arrays[] = {
+      {regs::NODE_COMPLETED_FENCE::kOffset, A::kCompletedFence},
+      {regs::NODE_PREEMPTED_FENCE::kOffset, A::kPreemptedFence},
+      {regs::NODE_FAULTED_FENCE::kOffset, A::kFaultedFence}};
+  for (const auto& [base, kind] : arrays) {
+    if (in_array(a, base, regs::NODE_COMPLETED_FENCE::kStride, cfg_.num_nodes))
+      return {kind, (a - base) / regs::NODE_COMPLETED_FENCE::kStride, !restore};
+  }
+  if (in_array(a, regs::HEAD_VSYNC_COUNT::kOffset, regs::HEAD_VSYNC_COUNT::kStride, cfg_.num_heads))
+    return {A::kVsyncCount, (a - regs::HEAD_VSYNC_COUNT::kOffset) / regs::HEAD_VSYNC_COUNT::kStride, !restore};
+  if (a == regs::PF_FENCE::kOffset) return {A::kPfFence, 0, !restore};
+  if (a == regs::PF_NODE::kOffset) return {A::kPfNode, 0, !restore};
+  if (a == regs::PF_VA_LO::kOffset) return {A::kPfVaLo, 0, !restore};
+  if (a == regs::PF_VA_HI::kOffset) return {A::kPfVaHi, 0, !restore};
+  if (a >= regs::MIG_PBA_SET::kOffset && a < regs::MIG_PBA_SET::offset((nv + 31) / 32))
+    return {A::kPbaSet, (a - regs::MIG_PBA_SET::kOffset) / regs::MIG_PBA_SET::kStride, !restore};
   const bool read_only = a == regs::ID::kOffset || a == regs::HWCFG::kOffset ||
                          a == regs::INTR_PENDING::kOffset ||
                          in_array(a, regs::NODE_COMPLETED_FENCE::kOffset, regs::NODE_COMPLETED_FENCE::kStride,
@@ -120,9 +141,7 @@ IrqCtrlRef::Access IrqCtrlRef::decode_write(uint32_t a, uint32_t value) const {
                          in_array(a, regs::NODE_FAULTED_FENCE::kOffset, regs::NODE_FAULTED_FENCE::kStride,
                                   regs::NODE_FAULTED_FENCE::kCount) ||
                          in_array(a, regs::HEAD_VSYNC_COUNT::kOffset, regs::HEAD_VSYNC_COUNT::kStride,
-                                  regs::HEAD_VSYNC_COUNT::kCount) ||
-                         a == regs::PF_FENCE::kOffset || a == regs::PF_NODE::kOffset ||
-                         a == regs::PF_VA_LO::kOffset || a == regs::PF_VA_HI::kOffset;
+                                  regs::HEAD_VSYNC_COUNT::kCount);  // absent nodes and heads
   if (read_only) return {A::kReadOnly, 0, true};
   const uint32_t table = regs::msix::kTableOffset;
   if (a >= table && a < table + nv * regs::msix::kEntryBytes) {
@@ -147,6 +166,11 @@ uint32_t IrqCtrlRef::read_dword(uint32_t a) const {
   if (a == regs::INTR_ENABLE::kOffset) return s_.enable;
   if (a == regs::INTR_PENDING::kOffset) return pending(s_);
   if (a == regs::INTR_MASTER::kOffset) return regs::INTR_MASTER::ENABLE.put(s_.master);
+  if (a == regs::MIG_CTRL::kOffset) {
+    bool drained = !s_.msg_valid;
+    for (unsigned v = 0; v < nv; ++v) drained = drained && !s_.req[v];
+    return regs::MIG_CTRL::PAUSE.put(s_.paused) | regs::MIG_CTRL::QUIESCED.put(s_.paused && drained);
+  }
   if (in_array(a, regs::ROUTE::kOffset, regs::ROUTE::kStride, regs::ROUTE::kCount)) {
     return regs::ROUTE::VECTOR.put(s_.route[(a - regs::ROUTE::kOffset) / regs::ROUTE::kStride]);
   }
@@ -188,8 +212,9 @@ uint32_t IrqCtrlRef::read_dword(uint32_t a) const {
 // AXI4-Lite front end. AW and W are held independently; a write executes when both
 // are held and no response is outstanding. Only an aligned dword or the whole qword
 // may be written, and a write any lane of which is refused changes nothing.
-void IrqCtrlRef::bus_and_registers(const Inputs& in, State& next, uint32_t& w1c) {
+void IrqCtrlRef::bus_and_registers(const Inputs& in, State& next, uint32_t& w1c, uint32_t& set) {
   w1c = 0;
+  set = 0;
   const bool strobe_ok = s_.wstrb == 0x0F || s_.wstrb == 0xF0 || s_.wstrb == 0xFF;
   const bool do_write = s_.aw_full && s_.w_full && !s_.bvalid;
   const uint32_t qword = s_.awaddr & ~7u;
@@ -204,6 +229,7 @@ void IrqCtrlRef::bus_and_registers(const Inputs& in, State& next, uint32_t& w1c)
   if (!s_.aw_full && in.awvalid) {
     next.aw_full = true;
     next.awaddr = in.awaddr;
+    next.aw_priv = (in.awprot & 1) != 0;
   } else if (do_write) {
     next.aw_full = false;
   }
@@ -234,6 +260,25 @@ void IrqCtrlRef::bus_and_registers(const Inputs& in, State& next, uint32_t& w1c)
         case Access::kMaster: next.master = regs::INTR_MASTER::ENABLE.get(d) != 0; break;
         case Access::kRoute: next.route[i] = regs::ROUTE::VECTOR.get(d) & viw_mask; break;
         case Access::kModeration: next.interval[i] = regs::VEC_MOD::INTERVAL.get(d); break;
+        case Access::kMigCtrl: next.paused = regs::MIG_CTRL::PAUSE.get(d) != 0; break;
+        case Access::kStatusSet:
+          set |= d & implemented_sources();
+          ++cov_.restores;
+          break;
+        case Access::kPbaSet:
+          for (unsigned b = 0; b < 32; ++b) {
+            if ((d >> b & 1) && 32 * i + b < cfg_.num_vectors) pba_set_[32 * i + b] = true;
+          }
+          ++cov_.restores;
+          break;
+        case Access::kCompletedFence: next.completed_fence[i] = d, ++cov_.restores; break;
+        case Access::kPreemptedFence: next.preempted_fence[i] = d, ++cov_.restores; break;
+        case Access::kFaultedFence: next.faulted_fence[i] = d, ++cov_.restores; break;
+        case Access::kVsyncCount: next.vsync_count[i] = d, ++cov_.restores; break;
+        case Access::kPfFence: next.pf_fence = d, ++cov_.restores; break;
+        case Access::kPfNode: next.pf_node = static_cast<uint8_t>(regs::PF_NODE::NODE.get(d)); break;
+        case Access::kPfVaLo: next.pf_va = (next.pf_va & ~uint64_t{0xFFFFFFFF}) | d; break;
+        case Access::kPfVaHi: next.pf_va = (next.pf_va & 0xFFFFFFFFu) | (uint64_t{d} << 32); break;
         case Access::kTable:
           ++cov_.table_writes;
           switch ((qword + 4 * l - regs::msix::kTableOffset) % regs::msix::kEntryBytes) {
@@ -264,7 +309,7 @@ void IrqCtrlRef::bus_and_registers(const Inputs& in, State& next, uint32_t& w1c)
 // Source side. A pulse sets its W1C status bit and captures its fence at the same edge;
 // an event in the cycle its bit is cleared wins. A source triggers its vector when it
 // becomes pending, and again for each new event while it stays pending.
-void IrqCtrlRef::sources(const Inputs& in, uint32_t w1c, State& next, std::vector<bool>& trig) {
+void IrqCtrlRef::sources(const Inputs& in, uint32_t w1c, uint32_t set, State& next, std::vector<bool>& trig) {
   namespace src = regs::sources;
   uint32_t evt = 0;
   for (unsigned n = 0; n < cfg_.num_nodes; ++n) {
@@ -284,7 +329,7 @@ void IrqCtrlRef::sources(const Inputs& in, uint32_t w1c, State& next, std::vecto
   for (unsigned h = 0; h < cfg_.num_heads; ++h) {
     if (in.vsync >> h & 1) {
       evt |= src::CRTC_VSYNC.bit(h);
-      ++next.vsync_count[h];
+      next.vsync_count[h] = s_.vsync_count[h] + 1;  // a pulse wins over a restore in its cycle
     }
   }
   if (in.pf) {
@@ -297,13 +342,15 @@ void IrqCtrlRef::sources(const Inputs& in, uint32_t w1c, State& next, std::vecto
   cov_.source_events += static_cast<uint64_t>(__builtin_popcount(evt));
   if (w1c & evt) ++cov_.w1c_clear_with_event;
 
-  next.status = (s_.status & ~w1c) | evt;
-  if (fault_ == RefFault::kClearBeatsEvent) next.status = (s_.status | evt) & ~w1c;
+  next.status = (s_.status & ~w1c) | evt | set;
+  if (fault_ == RefFault::kClearBeatsEvent) next.status = ((s_.status | evt) & ~w1c) | set;
   next.evt_last = evt;
 
   const uint32_t pend = pending(s_);
   const uint32_t fire = pend & (s_.evt_last | ~s_.pend_last);
-  next.pend_last = pend;
+  // Restored status bits count as already signalled: their message, if one was still
+  // owed, is restored through the PBA.
+  next.pend_last = pend | (s_.master ? (set & s_.enable) : 0);
   for (unsigned s = 0; s < src::kWidth; ++s) {
     if (fire >> s & 1) trig[s_.route[s]] = true;
   }
@@ -338,8 +385,8 @@ void IrqCtrlRef::msix_engine(const Inputs& in, const std::vector<bool>& trig, St
     if (replay) ++cov_.pba_replays;
 
     next.req[v] = (s_.req[v] && !m && !granted) || trig[v] || replay;
-    next.pba[v] = m && (s_.pba[v] || s_.req[v]);
-    if (fault_ == RefFault::kNoReplayOnUnmask) next.pba[v] = s_.pba[v] || (m && s_.req[v]);
+    next.pba[v] = (m && (s_.pba[v] || s_.req[v])) || pba_set_[v];
+    if (fault_ == RefFault::kNoReplayOnUnmask) next.pba[v] = s_.pba[v] || (m && s_.req[v]) || pba_set_[v];
 
     const uint16_t reload = s_.interval[v] > 1 ? s_.interval[v] - 1 : 0;
     if (granted) {
@@ -381,14 +428,16 @@ void IrqCtrlRef::step(const Inputs& in) {
   if (now.intx) ++cov_.intx_cycles;
   if (now.idle) ++cov_.idle_cycles;
   if (s_.cfg_func_mask && s_.cfg_enable) ++cov_.function_mask_cycles;
+  if (s_.paused) ++cov_.paused_cycles;
 
   // Every rule below reads the current state s_ and writes only the next state, as flops do.
   // next_ and trig_ are members only so that their storage is reused every cycle.
   next_ = s_;
   trig_.assign(cfg_.num_vectors, false);
-  uint32_t w1c = 0;
-  bus_and_registers(in, next_, w1c);
-  sources(in, w1c, next_, trig_);
+  pba_set_.assign(cfg_.num_vectors, false);
+  uint32_t w1c = 0, set = 0;
+  bus_and_registers(in, next_, w1c, set);
+  sources(in, w1c, set, next_, trig_);
   msix_engine(in, trig_, next_);
   std::swap(s_, next_);
 }

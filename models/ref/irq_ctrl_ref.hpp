@@ -37,6 +37,8 @@ struct Coverage {
   uint64_t function_mask_cycles = 0;
   uint64_t idle_cycles = 0;   ///< cycles a simulator could have skipped
   uint64_t msi_messages = 0;  ///< messages sent in MSI (not MSI-X) mode
+  uint64_t paused_cycles = 0;   ///< cycles with MIG_CTRL.PAUSE set
+  uint64_t restores = 0;        ///< accepted MIG_STATUS_SET / MIG_PBA_SET / capture-register writes
 };
 
 class IrqCtrlRef final : public PortModel {
@@ -51,7 +53,11 @@ class IrqCtrlRef final : public PortModel {
 
  private:
   struct Access {  // the decode of one written dword
-    enum Kind { kNone, kStatus, kEnable, kMaster, kRoute, kReadOnly, kTable, kPba, kModeration };
+    enum Kind {
+      kNone, kStatus, kEnable, kMaster, kRoute, kReadOnly, kTable, kPba, kModeration,
+      kMigCtrl, kStatusSet, kPbaSet,
+      kCompletedFence, kPreemptedFence, kFaultedFence, kVsyncCount, kPfFence, kPfNode, kPfVaLo, kPfVaHi
+    };
     Kind kind = kNone;
     unsigned index = 0;  // route source, table vector or moderation vector
     bool refused = false;
@@ -60,11 +66,13 @@ class IrqCtrlRef final : public PortModel {
     // bus front end
     bool aw_full = false, w_full = false, bvalid = false, rvalid = false;
     uint32_t awaddr = 0;
+    bool aw_priv = false;
     uint64_t wdata = 0, rdata = 0;
     uint8_t wstrb = 0, bresp = kRespOkay;
     // sources
     uint32_t status = 0, enable = 0, evt_last = 0, pend_last = 0;
     bool master = false;
+    bool paused = false;  ///< MIG_CTRL.PAUSE
     std::vector<uint16_t> route;
     std::array<uint32_t, regs::kNumNodesMax> completed_fence{}, preempted_fence{}, faulted_fence{};
     std::array<uint32_t, regs::kNumHeadsMax> vsync_count{};
@@ -94,8 +102,8 @@ class IrqCtrlRef final : public PortModel {
   bool quiescent() const;
   Access decode_write(uint32_t addr, uint32_t value) const;
   uint32_t read_dword(uint32_t addr) const;
-  void bus_and_registers(const Inputs& in, State& next, uint32_t& w1c);
-  void sources(const Inputs& in, uint32_t w1c, State& next, std::vector<bool>& trig);
+  void bus_and_registers(const Inputs& in, State& next, uint32_t& w1c, uint32_t& set);
+  void sources(const Inputs& in, uint32_t w1c, uint32_t set, State& next, std::vector<bool>& trig);
   void msix_engine(const Inputs& in, const std::vector<bool>& trig, State& next);
 
   Config cfg_;
@@ -103,6 +111,7 @@ class IrqCtrlRef final : public PortModel {
   State s_;
   State next_;              // scratch: the state after this edge
   std::vector<bool> trig_;  // scratch: vectors triggered this edge
+  std::vector<bool> pba_set_;  // scratch: MIG_PBA_SET bits written this edge
   Coverage cov_;
 };
 

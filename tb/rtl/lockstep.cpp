@@ -72,6 +72,8 @@ constexpr Counter kCounters[] = {
     {"function_mask_cycles", &Coverage::function_mask_cycles},
     {"idle_cycles", &Coverage::idle_cycles},
     {"msi_messages", &Coverage::msi_messages},
+    {"paused_cycles", &Coverage::paused_cycles},
+    {"restores", &Coverage::restores},
 };
 
 }  // namespace

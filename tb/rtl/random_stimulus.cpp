@@ -60,6 +60,9 @@ uint32_t RandomStimulus::random_address() {
     return kFenceRegs[below(3)] + n * regs::NODE_COMPLETED_FENCE::kStride;
   }
   if (r < 88) return regs::HEAD_VSYNC_COUNT::offset(below(regs::HEAD_VSYNC_COUNT::kCount));
+  if (r < 90) return regs::MIG_CTRL::kOffset;
+  if (r < 92) return regs::MIG_STATUS_SET::kOffset;
+  if (r < 94) return regs::MIG_PBA_SET::offset(below((nv + 31) / 32 + 1));
   return below(static_cast<uint32_t>(regs::kBarBytes)) & ~3u;  // anywhere, mostly unmapped
 }
 
@@ -78,6 +81,8 @@ void RandomStimulus::new_write() {
     v = chance(500) ? 0 : (chance(900) ? below(40) : below(3000));
   else if (a >= regs::msix::kTableOffset && a % regs::msix::kEntryBytes == regs::msix::VECTOR_CTRL::kOffset)
     v = chance(300) ? 1 : (chance(900) ? 0 : v);
+  else if (a == regs::MIG_CTRL::kOffset)
+    v = chance(400);  // pause or resume
   const bool upper = (a & 4) != 0;
   const uint32_t other = static_cast<uint32_t>(rng_());
   uint8_t strb = upper ? 0xF0 : 0x0F;
@@ -85,6 +90,7 @@ void RandomStimulus::new_write() {
   if (chance(250)) strb = 0xFF;                         // qword: both dwords of the aligned pair
   if (chance(20)) strb = static_cast<uint8_t>(rng_());  // illegal strobe, refused
   cur_.awaddr = a;
+  cur_.awprot = chance(700) ? 1 : static_cast<uint8_t>(below(8));  // mostly privileged
   cur_.wdata = data;
   cur_.wstrb = strb;
   aw_todo_ = w_todo_ = true;

@@ -113,6 +113,25 @@ inline constexpr bool kW1c = false;
 inline constexpr Field ENABLE{0, 1};  // 1 = sources may interrupt
 }  // namespace INTR_MASTER
 
+/// Live migration of this function (GPU-P). Writes need a privileged access (AXI AWPROT[0] = 1: the host's VF management aperture, never a guest's own BAR); others get SLVERR. While PAUSE is 1 every vector behaves as masked: triggers go to the PBA, nothing is sent.
+namespace MIG_CTRL {
+inline constexpr uint32_t kOffset = 0x0020;
+inline constexpr uint32_t kReset = 0x00000000;
+inline constexpr uint32_t kWritableMask = 0x00000003;
+inline constexpr bool kW1c = false;
+inline constexpr Field PAUSE{0, 1};  // 1 = hold all messages (pending bits collect in the PBA)
+inline constexpr Field QUIESCED{1, 1};  // read-only: PAUSE is 1 and no request or message is in flight
+}  // namespace MIG_CTRL
+
+/// Restore of INTR_STATUS on a migration destination: writing 1 sets an implemented status bit as already signalled (no vector is triggered for it; a pending message is restored through MIG_PBA_SET instead). Privileged and only while MIG_CTRL.PAUSE is 1, else SLVERR. Reads 0. The fence and count registers (NODE_*_FENCE, HEAD_VSYNC_COUNT, PF_*) accept privileged writes under the same condition, so their saved values can be restored.
+namespace MIG_STATUS_SET {
+inline constexpr uint32_t kOffset = 0x0024;
+inline constexpr uint32_t kReset = 0x00000000;
+inline constexpr uint32_t kWritableMask = 0xffffffff;
+inline constexpr bool kW1c = false;
+inline constexpr Field SET{0, 32};  // bit layout of INTR_STATUS
+}  // namespace MIG_STATUS_SET
+
 /// Source-to-vector routing: ROUTE[s] is the MSI-X vector of INTR_STATUS bit s. A write of a vector >= NUM_VECTORS is refused (SLVERR) and changes nothing.
 namespace ROUTE {
 inline constexpr uint32_t kOffset = 0x0100;
@@ -220,6 +239,18 @@ inline constexpr unsigned kCount = 2048;
 constexpr uint32_t offset(unsigned i) { return kOffset + i * kStride; }
 inline constexpr Field INTERVAL{0, 16};  // cycles
 }  // namespace VEC_MOD
+
+/// Restore of the Pending Bit Array on a migration destination: writing 1 to bit b of MIG_PBA_SET[i] sets vector 32 i + b's pending bit. Privileged and only while MIG_CTRL.PAUSE is 1, else SLVERR; registers past the table are absent. Reads 0.
+namespace MIG_PBA_SET {
+inline constexpr uint32_t kOffset = 0x6000;
+inline constexpr uint32_t kReset = 0x00000000;
+inline constexpr uint32_t kWritableMask = 0xffffffff;
+inline constexpr bool kW1c = false;
+inline constexpr uint32_t kStride = 4;
+inline constexpr unsigned kCount = 64;
+constexpr uint32_t offset(unsigned i) { return kOffset + i * kStride; }
+inline constexpr Field SET{0, 32};  // one bit per vector
+}  // namespace MIG_PBA_SET
 
 /// MSI-X table and Pending Bit Array, in BAR 0.
 namespace msix {
