@@ -69,7 +69,7 @@ void IrqCtrlBridge::post_config(uint64_t at_ps, const irqctrl::CfgInputs& cfg) {
 // MMIO to BAR0: turned into one AXI4-Lite access in the cycle containing its arrival.
 // Writes are posted; a read returns when the register bus has answered, annotated with
 // the exact GPU cycles it took.
-void IrqCtrlBridge::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+void IrqCtrlBridge::access(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay, bool priv) {
   const unsigned size = gp.get_data_length();
   const uint64_t offset = gp.get_address();
   if ((size != 4 && size != 8) || offset % size || offset + size > regs::kBarBytes) {
@@ -78,6 +78,7 @@ void IrqCtrlBridge::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& 
   }
   auto op = std::make_shared<MmioOp>();
   op->read = gp.is_read();
+  op->priv = priv;
   op->offset = static_cast<uint32_t>(offset);
   op->size = size;
   const uint64_t at = now_ps() + delay.value();
@@ -123,6 +124,7 @@ void IrqCtrlBridge::drive_bus() {
   }
   in_.awvalid = !aw_sent_;
   in_.awaddr = bus_op_->offset;
+  in_.awprot = bus_op_->priv ? 1 : 0;
   in_.wvalid = !w_sent_;
   in_.wdata = bus_op_->wdata;
   in_.wstrb = bus_op_->size == 8 ? 0xFF : ((bus_op_->offset & 4) ? 0xF0 : 0x0F);

@@ -76,6 +76,10 @@ class IrqCtrlBridge : public sc_core::sc_module {
 
   IrqCtrlBridge(sc_core::sc_module_name name, std::unique_ptr<PortModel> model, const BridgeOptions& opt);
 
+  /// A privileged register access (AXI AWPROT[0] = 1): the host's VF management aperture,
+  /// the only way to the migration registers. Same timing as `mmio`.
+  void privileged_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) { access(gp, delay, true); }
+
   /// A source pulse that acts in the cycle containing `at_ps`.
   void post_pulse(uint64_t at_ps, const SourcePulse& p);
   /// Config-space bits from the PCIe function, effective from the cycle containing `at_ps`.
@@ -103,6 +107,7 @@ class IrqCtrlBridge : public sc_core::sc_module {
  private:
   struct MmioOp {
     bool read = false;
+    bool priv = false;  ///< AWPROT[0]
     uint32_t offset = 0;
     unsigned size = 4;
     uint64_t wdata = 0;
@@ -118,7 +123,8 @@ class IrqCtrlBridge : public sc_core::sc_module {
     std::shared_ptr<MmioOp> op;
   };
 
-  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) { access(gp, delay, false); }
+  void access(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay, bool priv);
   void announce(uint64_t at_ps, Announced a);
   void run();
   bool can_skip() const;

@@ -43,6 +43,12 @@ class EngineNode : public sc_core::sc_module {
   uint64_t doorbell_ps() const;
   uint64_t busy_until_ps() const { return busy_until_; }
   uint64_t fence_addr() const { return fence_addr_; }
+  uint64_t result_addr() const { return result_addr_; }
+  /// Point the context at another guest's memory (restoring a migrated VF's engine state).
+  void retarget(uint64_t fence_addr, uint64_t result_addr) {
+    fence_addr_ = fence_addr;
+    result_addr_ = result_addr;
+  }
   unsigned node() const { return node_; }
 
  private:

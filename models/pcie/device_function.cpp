@@ -13,13 +13,16 @@ namespace regs = irqlab::regs::irq_ctrl;
 using L = ConfigLayout;
 
 DeviceFunction::DeviceFunction(sc_core::sc_module_name name, const LinkTiming& timing,
-                               LinkDirection& upstream, uint32_t bar0_bytes, unsigned msix_vectors)
+                               LinkDirection& upstream, uint32_t bar0_bytes, unsigned msix_vectors, unsigned function,
+                               uint16_t requester)
     : sc_core::sc_module(name),
       bar0("bar0"),
       msi_in("msi_in"),
       timing_(timing),
       up_(upstream),
-      bar0_bytes_(bar0_bytes) {
+      bar0_bytes_(bar0_bytes),
+      function_(function),
+      requester_(requester) {
   msi_in.register_b_transport(this, &DeviceFunction::msi_transport);
   namespace cfg = regs::pcie_cfg;
   cfg_[L::kVendorDevice / 4] = L::kVendorId | (L::kDeviceId << 16);
@@ -89,8 +92,9 @@ void DeviceFunction::config_write(uint32_t offset, uint32_t value, uint64_t at_p
 }
 
 void DeviceFunction::send(Tlp tlp, TlpSource src, uint64_t ready_ps) {
-  const auto s = static_cast<uint16_t>(src);
+  const uint16_t s = source(src);
   tlp.key = {ready_ps, s, seq_[s]++};
+  tlp.requester = requester_;
   if (!bus_master_enabled()) {  // a function without Bus Master may not issue requests
     ++stats_.dropped_no_bus_master;
     SC_REPORT_WARNING(name(), "request dropped: Bus Master Enable is off");
@@ -103,8 +107,9 @@ void DeviceFunction::send_intx(bool assert, uint64_t at_ps) {
   Tlp m;
   m.type = TlpType::kMsg;
   m.message_code = assert ? kMsgAssertIntA : kMsgDeassertIntA;
-  const auto s = static_cast<uint16_t>(TlpSource::kIrqCtrl);
+  const uint16_t s = source(TlpSource::kIrqCtrl);
   m.key = {at_ps, s, seq_[s]++};
+  m.requester = requester_;
   up_.send(std::move(m));  // messages need no Bus Master Enable
 }
 
@@ -115,8 +120,9 @@ void DeviceFunction::complete(const Tlp& req, std::vector<uint8_t> data, bool ur
   c.data = std::move(data);
   c.tag = req.tag;
   c.unsupported = ur;
-  const auto s = static_cast<uint16_t>(TlpSource::kIrqCtrl);
+  const uint16_t s = source(TlpSource::kIrqCtrl);
   c.key = {ready_ps, s, seq_[s]++};
+  c.requester = req.requester;  // a completion carries its request's requester ID
   up_.send(std::move(c));  // completions need no Bus Master
 }
 
@@ -136,8 +142,8 @@ void DeviceFunction::on_announce(const Tlp& tlp, uint64_t arrival) {
     case TlpType::kCfgWr: {
       uint32_t v = 0;
       std::memcpy(&v, tlp.data.data(), 4);
-      if (tlp.function == 0) config_write(static_cast<uint32_t>(tlp.addr), v, arrival);
-      complete(tlp, {}, tlp.function != 0, arrival);
+      if (tlp.function == function_) config_write(static_cast<uint32_t>(tlp.addr), v, arrival);
+      complete(tlp, {}, tlp.function != function_, arrival);
       return;
     }
     case TlpType::kMWr:
@@ -175,7 +181,7 @@ void DeviceFunction::on_arrival(const Tlp& tlp) {
     const uint32_t v = config_read(static_cast<uint32_t>(tlp.addr));
     std::vector<uint8_t> d(4);
     std::memcpy(d.data(), &v, 4);
-    complete(tlp, std::move(d), tlp.function != 0, now_ps());  // only function 0 exists here
+    complete(tlp, std::move(d), tlp.function != function_, now_ps());  // no such function: UR
     return;
   }
   if (tlp.type != TlpType::kCplD && tlp.type != TlpType::kCpl) return;
@@ -229,7 +235,7 @@ void DeviceFunction::msi_transport(tlm::tlm_generic_payload& gp, sc_core::sc_tim
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
   if (bypass_) {
     ++stats_.msi_bypassed;
-    t.key = {ready, static_cast<uint16_t>(TlpSource::kIrqCtrl), 0};
+    t.key = {ready, source(TlpSource::kIrqCtrl), 0};
     bypass_(t);
     return;
   }

@@ -62,8 +62,10 @@ class DeviceFunction : public sc_core::sc_module {
   using ConfigListener = std::function<void(uint64_t at_ps, const irqctrl::CfgInputs& cfg)>;
   using Bypass = std::function<void(const Tlp&)>;
 
+  /// `function`: the function number config requests address (0 = PF, VFs 1..N, ARI);
+  /// `requester`: the requester ID its TLPs carry (bus << 8 | function for ARI).
   DeviceFunction(sc_core::sc_module_name name, const LinkTiming& timing, LinkDirection& upstream,
-                 uint32_t bar0_bytes, unsigned msix_vectors);
+                 uint32_t bar0_bytes, unsigned msix_vectors, unsigned function = 0, uint16_t requester = 0x0100);
 
   /// Link announcer of the downstream direction (requests and config).
   void on_announce(const Tlp& tlp, uint64_t arrival_ps);
@@ -93,6 +95,13 @@ class DeviceFunction : public sc_core::sc_module {
   bool memory_space_enabled() const { return regs::irq_ctrl::pcie_cfg::COMMAND::MEMORY_SPACE.get(command()); }
   bool bus_master_enabled() const { return regs::irq_ctrl::pcie_cfg::COMMAND::BUS_MASTER.get(command()); }
   uint64_t bar0_base() const { return cfg_[ConfigLayout::kBar0 / 4] & ~0xFull; }
+  uint32_t bar0_bytes() const { return bar0_bytes_; }
+  unsigned function() const { return function_; }
+  uint16_t requester() const { return requester_; }
+  /// The BAR decodes `addr` (Memory Space on): a multi-function device routes by this.
+  bool claims(uint64_t addr) const {
+    return memory_space_enabled() && addr >= bar0_base() && addr < bar0_base() + bar0_bytes_;
+  }
   const FunctionStats& stats() const { return stats_; }
   const LinkTiming& timing() const { return timing_; }
 
@@ -112,6 +121,10 @@ class DeviceFunction : public sc_core::sc_module {
   const LinkTiming& timing_;
   LinkDirection& up_;
   uint32_t bar0_bytes_;
+  unsigned function_;
+  uint16_t requester_;
+  /// Order-key source of this function's TLPs: functions sharing a link never tie.
+  uint16_t source(TlpSource s) const { return static_cast<uint16_t>(function_ * 64 + static_cast<uint16_t>(s)); }
   std::array<uint32_t, 64> cfg_{};
   std::array<uint32_t, 64> cfg_wmask_{};
   std::map<uint16_t, uint64_t> seq_;

@@ -12,6 +12,7 @@
 namespace irqlab::pcie {
 
 struct EnumeratedFunction {
+  unsigned fid = 0;  ///< function_id(port, function)
   bool present = false;
   uint16_t vendor_id = 0, device_id = 0;
   uint64_t bar0_base = 0, bar0_bytes = 0;
@@ -22,7 +23,9 @@ struct EnumeratedFunction {
   uint32_t table_offset = 0, pba_offset = 0;
 };
 
-EnumeratedFunction enumerate(RootComplex& rc, uint64_t mmio_window_base);
+/// Enumerate function `fid` (function_id(port, number)); its BAR gets the first naturally
+/// aligned address at or above `mmio_window_base`.
+EnumeratedFunction enumerate(RootComplex& rc, uint64_t mmio_window_base, unsigned fid = 0);
 
 /// Set MSI-X Enable / Function Mask in Message Control (read-modify-write).
 void set_msix_control(RootComplex& rc, const EnumeratedFunction& f, bool enable, bool function_mask);

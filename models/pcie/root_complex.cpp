@@ -11,15 +11,20 @@ RootComplex::RootComplex(sc_core::sc_module_name name, const LinkTiming& timing,
     : sc_core::sc_module(name),
       cpu_side("cpu_side"),
       timing_(timing),
-      down_(downstream),
       memory_(memory),
       lapic_(lapic),
       pipeline_("pipeline") {
+  ports_.push_back(&downstream);
   cpu_side.register_b_transport(this, &RootComplex::b_transport);
 }
 
-void RootComplex::add_window(uint64_t base, uint64_t size) {
-  windows_.emplace_back(base, size);
+unsigned RootComplex::add_port(LinkDirection& downstream) {
+  ports_.push_back(&downstream);
+  return static_cast<unsigned>(ports_.size() - 1);
+}
+
+void RootComplex::set_window(unsigned fid, uint64_t base, uint64_t size) {
+  windows_[fid] = {base, size};
 }
 
 Tlp RootComplex::request(TlpType type, uint64_t addr, uint32_t len) {
@@ -33,10 +38,10 @@ Tlp RootComplex::request(TlpType type, uint64_t addr, uint32_t len) {
   return t;
 }
 
-std::unique_ptr<RootComplex::Outstanding> RootComplex::wait_completion(Tlp tlp) {
+std::unique_ptr<RootComplex::Outstanding> RootComplex::wait_completion(Tlp tlp, unsigned port) {
   auto o = std::make_unique<Outstanding>();
   outstanding_[tlp.tag] = o.get();
-  down_.send(std::move(tlp));
+  ports_.at(port)->send(std::move(tlp));
   wait(o->done);
   return o;
 }
@@ -60,9 +65,10 @@ void RootComplex::b_transport(int /*cpu*/, tlm::tlm_generic_payload& gp, sc_core
   delay = sc_core::SC_ZERO_TIME;
   const uint64_t addr = gp.get_address();
   const unsigned size = gp.get_data_length();
-  const bool in_window = std::any_of(windows_.begin(), windows_.end(), [&](const auto& w) {
-    return addr >= w.first && addr + size <= w.first + w.second;
+  const auto hit = std::find_if(windows_.begin(), windows_.end(), [&](const auto& w) {
+    return addr >= w.second.first && addr + size <= w.second.first + w.second.second;
   });
+  const bool in_window = hit != windows_.end();
   if (size != 4 && size != 8) return unsupported(gp, "size must be 4 or 8 bytes");
   if (addr % size) return unsupported(gp, "unaligned");
   if (!in_window) return unsupported(gp, "outside every BAR window");
@@ -70,37 +76,37 @@ void RootComplex::b_transport(int /*cpu*/, tlm::tlm_generic_payload& gp, sc_core
   if (gp.is_write()) {
     Tlp t = request(TlpType::kMWr, addr, size);
     t.data.assign(gp.get_data_ptr(), gp.get_data_ptr() + size);
-    down_.send(std::move(t));
+    port_of(hit->first).send(std::move(t));
     gp.set_response_status(tlm::TLM_OK_RESPONSE);  // posted: done once the RC has it
     return;
   }
-  auto done = wait_completion(request(TlpType::kMRd, addr, size));
+  auto done = wait_completion(request(TlpType::kMRd, addr, size), hit->first >> 8);
   wait(ps(p.rc_latency_ps + p.cpu_mmio_latency_ps));  // completion back to the core
   if (done->unsupported) return unsupported(gp, "the device answered UR");
   std::memcpy(gp.get_data_ptr(), done->data.data(), size);
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-uint32_t RootComplex::cfg_read(unsigned function, uint32_t offset) {
+uint32_t RootComplex::cfg_read(unsigned fid, uint32_t offset) {
   Tlp t = request(TlpType::kCfgRd, offset, 4);
-  t.function = function;
-  auto done = wait_completion(std::move(t));
+  t.function = fid & 0xFF;
+  auto done = wait_completion(std::move(t), fid >> 8);
   wait(ps(timing_.profile().rc_latency_ps));
   uint32_t v = 0xFFFFFFFFu;  // no such function: all ones, as enumeration expects
   if (!done->unsupported && done->data.size() == 4) std::memcpy(&v, done->data.data(), 4);
   return v;
 }
 
-void RootComplex::cfg_write(unsigned function, uint32_t offset, uint32_t value) {
+void RootComplex::cfg_write(unsigned fid, uint32_t offset, uint32_t value) {
   Tlp t = request(TlpType::kCfgWr, offset, 4);
-  t.function = function;
+  t.function = fid & 0xFF;
   t.data.resize(4);
   std::memcpy(t.data.data(), &value, 4);
-  wait_completion(std::move(t));
+  wait_completion(std::move(t), fid >> 8);
   wait(ps(timing_.profile().rc_latency_ps));
 }
 
-void RootComplex::on_upstream(const Tlp& tlp) {
+void RootComplex::on_upstream(const Tlp& tlp, unsigned port) {
   const PcieProfile& p = timing_.profile();
   const uint64_t now = now_ps();
   switch (tlp.type) {
@@ -122,7 +128,7 @@ void RootComplex::on_upstream(const Tlp& tlp) {
     case TlpType::kMRd: {
       // Completions at RCB-aligned boundaries (what root complexes commonly return).
       const uint64_t ready = now + p.rc_latency_ps + p.mem_read_latency_ps;
-      pipeline_.at(ready, [this, tlp] {
+      pipeline_.at(ready, [this, tlp, port] {
         ++stats_.memory_reads;
         const uint32_t rcb = timing_.profile().rcb;
         uint64_t a = tlp.addr;
@@ -141,7 +147,7 @@ void RootComplex::on_upstream(const Tlp& tlp) {
           a += chunk;
           c.last = left == 0;
           c.key = {now_ps(), static_cast<uint16_t>(TlpSource::kRootComplex), seq_++};
-          down_.send(std::move(c));
+          ports_.at(port)->send(std::move(c));
         }
       });
       break;

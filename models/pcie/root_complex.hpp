@@ -22,6 +22,10 @@
 
 namespace irqlab::pcie {
 
+/// Config and window address of a function: root port in bits 15:8, function number
+/// (ARI: 0 = PF, 1.. = VFs) in bits 7:0. Port 0 function 0 is 0, as single-GPU code expects.
+constexpr unsigned function_id(unsigned port, unsigned function) { return (port << 8) | function; }
+
 struct RcStats {
   uint64_t unsupported_requests = 0;
   uint64_t msis = 0;
@@ -37,16 +41,17 @@ class RootComplex : public sc_core::sc_module {
               host::HostMemory& memory, host::Lapic& lapic);
 
   /// Receiver of the upstream link direction.
-  void on_upstream(const Tlp& tlp);
+  void on_upstream(const Tlp& tlp, unsigned port = 0);
   /// INTx messages (Assert/Deassert_INTx codes) go here, rc_latency after arrival.
   void set_intx_handler(std::function<void(uint8_t code)> f) { intx_handler_ = std::move(f); }
-  /// Memory window forwarded to the device (one per BAR, set by enumeration).
-  void add_window(uint64_t base, uint64_t size);
-  void clear_windows() { windows_.clear(); }
+  /// A further root port with its own link (port 0 is the constructor's); returns its index.
+  unsigned add_port(LinkDirection& downstream);
+  /// The memory window (BAR) of function `fid` (see function_id), replacing any earlier one.
+  void set_window(unsigned fid, uint64_t base, uint64_t size);
 
-  /// Blocking type-0 config access to a function behind the port (boot-time enumeration).
-  uint32_t cfg_read(unsigned function, uint32_t offset);
-  void cfg_write(unsigned function, uint32_t offset, uint32_t value);
+  /// Blocking type-0 config access to function `fid`: function_id(port, function number).
+  uint32_t cfg_read(unsigned fid, uint32_t offset);
+  void cfg_write(unsigned fid, uint32_t offset, uint32_t value);
 
   const RcStats& stats() const { return stats_; }
 
@@ -59,14 +64,15 @@ class RootComplex : public sc_core::sc_module {
   void b_transport(int cpu, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void unsupported(tlm::tlm_generic_payload& gp, const char* why);
   Tlp request(TlpType type, uint64_t addr, uint32_t len);
-  std::unique_ptr<Outstanding> wait_completion(Tlp tlp);
+  std::unique_ptr<Outstanding> wait_completion(Tlp tlp, unsigned port);
 
   const LinkTiming& timing_;
-  LinkDirection& down_;
   host::HostMemory& memory_;
   host::Lapic& lapic_;
   TimedActions pipeline_;
-  std::vector<std::pair<uint64_t, uint64_t>> windows_;
+  std::map<unsigned, std::pair<uint64_t, uint64_t>> windows_;  ///< by function id
+  std::vector<LinkDirection*> ports_;
+  LinkDirection& port_of(unsigned fid) { return *ports_.at(fid >> 8); }
   std::map<uint32_t, Outstanding*> outstanding_;
   uint32_t next_tag_ = 0;
   uint64_t seq_ = 0;

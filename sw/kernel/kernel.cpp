@@ -9,7 +9,7 @@ namespace irqlab::kernel {
 
 Kernel::Kernel(const KernelConfig& cfg, std::vector<host::HostCpu*> cpus) : cfg_(cfg) {
   for (unsigned i = 0; i < cpus.size(); ++i) {
-    cpus_.push_back(std::make_unique<KernelCpu>(("kcpu" + std::to_string(i)).c_str(), i, *cpus[i], *this));
+    cpus_.push_back(std::make_unique<KernelCpu>((cfg_.name + std::to_string(i)).c_str(), i, *cpus[i], *this));
   }
 }
 

@@ -28,6 +28,7 @@ struct KernelConfig {
   uint64_t interrupt_entry_cycles = 600;  ///< APIC acceptance, stack switch, KiInterruptDispatch
   uint64_t interrupt_exit_cycles = 400;   ///< EOI, IRQL restore, iret
   uint64_t dpc_dispatch_cycles = 900;     ///< DISPATCH software interrupt, KiRetireDpcList
+  std::string name = "kcpu";              ///< SystemC name prefix of its CPU threads (one kernel per VM)
 };
 
 /// A KDPC: queued at most once at a time, on its target CPU.

@@ -10,6 +10,7 @@
 #include <systemc>
 
 #include "calibrate.hpp"
+#include "gpup_run.hpp"
 #include "report.hpp"
 #include "run_model.hpp"
 #include "scenario.hpp"
@@ -53,6 +54,16 @@ int do_run(const std::string& scenario_arg, const std::string& out, const uint64
   if (ec) {
     std::cerr << "irqlab: --out " << out << ": " << ec.message() << "\n";
     return 2;
+  }
+  if (opt.scenario.gpup.enabled) {  // the GPU-P system: VFs, guests, live migration
+    if (opt.waves.format != waves::Format::kNone || opt.reference_model) {
+      std::cerr << "irqlab: " << scenario_arg << ": --waves and --irq-impl ref are not available for gpup scenarios\n";
+      return 2;
+    }
+    const gpup::GpupResult g = gpup::run_gpup(opt.scenario);
+    std::cout << gpup::write_gpup_outputs(g, out);
+    std::cout << "outputs in " << out << "/: summary.txt migration.json guests.csv verdict.json\n";
+    return g.passed() ? 0 : 1;
   }
   run::RunResult r;
   try {

@@ -120,7 +120,7 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
   r.known(root, "",
           {"name",    "description",    "profile",     "seed",           "duration_ms", "drain_ms", "cpus",
            "cpu_ghz", "interrupt_cpu",  "dpc_cpu",     "quantum_cycles", "engines",     "display",  "kernel",
-           "driver",  "interrupt_mode", "shared_line", "msi_messages",   "background",  "waves"});
+           "driver",  "interrupt_mode", "shared_line", "msi_messages",   "background",  "waves", "gpup", "migrations"});
   if (root["name"]) s.name = r.text(root["name"], "name");
   if (root["description"]) s.description = r.text(root["description"], "description");
   if (root["profile"]) {
@@ -254,6 +254,58 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
     if (!s.intx_mode) r.fail(sl, "shared_line", "needs interrupt_mode: intx");
     if (sl["rate_hz"]) s.shared_line_rate_hz = r.number(sl["rate_hz"], "shared_line.rate_hz", 0, 1e6);
     if (sl["isr_us"]) s.shared_line_isr_us = r.distribution(sl["isr_us"], "shared_line.isr_us");
+  }
+  if (const auto g = root["gpup"]) {
+    r.known(g, "gpup", {"gpus", "vfs", "guests", "guest_mean_gap_us", "vm_exit_us"});
+    auto& gp = s.gpup;
+    gp.enabled = true;
+    if (g["gpus"]) gp.gpus = static_cast<unsigned>(r.integer(g["gpus"], "gpup.gpus", 1, 2));
+    if (g["vfs"]) gp.vfs = static_cast<unsigned>(r.integer(g["vfs"], "gpup.vfs", 1, 64));
+    gp.guests = gp.vfs;
+    if (g["guests"]) {
+      gp.guests = static_cast<unsigned>(r.integer(g["guests"], "gpup.guests", 1, 64));
+      if (gp.guests > gp.vfs)
+        r.fail(g["guests"], "gpup.guests",
+               std::to_string(gp.guests) + " guests need VF indices past gpup.vfs (" + std::to_string(gp.vfs) + ")");
+    }
+    if (g["guest_mean_gap_us"])
+      gp.guest_mean_gap_us = r.number(g["guest_mean_gap_us"], "gpup.guest_mean_gap_us", 0.5, 1e6);
+    if (g["vm_exit_us"]) gp.vm_exit_us = r.number(g["vm_exit_us"], "gpup.vm_exit_us", 0, 1000);
+  }
+  if (const auto ms = root["migrations"]) {
+    if (!s.gpup.enabled) r.fail(ms, "migrations", "needs a gpup: section");
+    if (!ms.IsSequence()) r.fail(ms, "migrations", "expected a list of {vf, at_ms, to_gpu, to_vf}");
+    std::set<unsigned> seen_src;
+    std::set<std::pair<unsigned, unsigned>> seen_dst;
+    for (size_t i = 0; i < ms.size(); ++i) {
+      const auto m = ms[i];
+      const std::string k = "migrations[" + std::to_string(i) + "]";
+      r.known(m, k, {"vf", "at_ms", "to_gpu", "to_vf"});
+      Scenario::Migration mg;
+      if (!m["vf"]) r.fail(m, k + ".vf", "missing");
+      mg.vf = static_cast<unsigned>(r.integer(m["vf"], k + ".vf", 0, 1e6));
+      if (mg.vf >= s.gpup.vfs)
+        r.fail(m["vf"], k + ".vf",
+               "VF " + std::to_string(mg.vf) + " does not exist: GPU 0 has gpup.vfs = " + std::to_string(s.gpup.vfs) +
+                   " (indices 0.." + std::to_string(s.gpup.vfs - 1) + ")");
+      if (mg.vf >= s.gpup.guests)
+        r.fail(m["vf"], k + ".vf",
+               "VF " + std::to_string(mg.vf) + " runs no guest (gpup.guests = " + std::to_string(s.gpup.guests) +
+                   "): there is nothing to migrate");
+      if (!seen_src.insert(mg.vf).second) r.fail(m["vf"], k + ".vf", "VF " + std::to_string(mg.vf) + " migrates twice");
+      if (m["at_ms"]) mg.at_ms = r.number(m["at_ms"], k + ".at_ms", 0.01, s.duration_ms);
+      if (m["to_gpu"]) mg.to_gpu = static_cast<unsigned>(r.integer(m["to_gpu"], k + ".to_gpu", 1, 1e6));
+      if (mg.to_gpu >= s.gpup.gpus)
+        r.fail(m["to_gpu"] ? m["to_gpu"] : m, k + ".to_gpu",
+               "GPU " + std::to_string(mg.to_gpu) + " does not exist (gpup.gpus = " + std::to_string(s.gpup.gpus) + ")");
+      if (m["to_vf"]) mg.to_vf = static_cast<unsigned>(r.integer(m["to_vf"], k + ".to_vf", 0, 1e6));
+      if (mg.to_vf >= s.gpup.vfs)
+        r.fail(m["to_vf"], k + ".to_vf",
+               "VF index " + std::to_string(mg.to_vf) + " is past gpup.vfs (" + std::to_string(s.gpup.vfs) + ")");
+      if (!seen_dst.insert({mg.to_gpu, mg.to_vf}).second)
+        r.fail(m["to_vf"] ? m["to_vf"] : m, k + ".to_vf", "two VMs migrate to the same VF");
+      s.gpup.migrations.push_back(mg);
+    }
   }
   if (const auto w = root["waves"]) {
     r.known(w, "waves", {"start_us", "end_us"});

@@ -62,6 +62,22 @@ struct Scenario {
   unsigned msi_messages = 1;       ///< vectors the OS allocates in MSI mode (power of two, 1..32)
   double shared_line_rate_hz = 0;  ///< a second device on the INTx line (0: none)
   Distribution shared_line_isr_us{Distribution::kFixed, 1, 0};
+  // GPU-P (the `gpup:` section): when set, `irqlab run` assembles the GPU-P system instead
+  struct Migration {
+    unsigned vf = 0;       ///< the VF on GPU 0 whose guest migrates
+    double at_ms = 1;      ///< when the pause begins
+    unsigned to_gpu = 1;   ///< destination GPU instance
+    unsigned to_vf = 0;    ///< destination VF
+  };
+  struct Gpup {
+    bool enabled = false;
+    unsigned gpus = 2;             ///< GPU instances (1..2)
+    unsigned vfs = 4;              ///< VFs per GPU instance (1..64)
+    unsigned guests = 0;           ///< VMs, on VFs 0..guests-1 of GPU 0 (0: one per VF)
+    double guest_mean_gap_us = 20;   ///< per guest: mean gap between submissions
+    double vm_exit_us = 1.5;         ///< host ISR cost to forward an interrupt into a guest
+    std::vector<Migration> migrations;
+  } gpup;
   // waveform window (when --waves asks for one)
   double waves_start_us = 0, waves_end_us = -1;
 };
