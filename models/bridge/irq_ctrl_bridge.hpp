@@ -78,7 +78,9 @@ class IrqCtrlBridge : public sc_core::sc_module {
 
   /// A privileged register access (AXI AWPROT[0] = 1): the host's VF management aperture,
   /// the only way to the migration registers. Same timing as `mmio`.
-  void privileged_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) { access(gp, delay, true); }
+  void privileged_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+    access(gp, delay, true);
+  }
 
   /// A source pulse that acts in the cycle containing `at_ps`.
   void post_pulse(uint64_t at_ps, const SourcePulse& p);

@@ -11,9 +11,9 @@ namespace irqlab::irqctrl {
 
 /// Which Verilated build of irq_ctrl_top to use.
 enum class RtlBuild {
-  kDefaultFst,  ///< default parameters, FST tracing
-  kDefaultVcd,  ///< default parameters, VCD tracing
-  kTable2048,   ///< NUM_VECTORS = 2048, FST tracing
+  kDefaultFst,       ///< default parameters, FST tracing
+  kDefaultVcd,       ///< default parameters, VCD tracing
+  kTable2048,        ///< NUM_VECTORS = 2048, FST tracing
   kVirtualFunction,  ///< a GPU-P VF: 1 node, 1 head, 4 vectors, FST tracing
 };
 
@@ -33,7 +33,9 @@ class RtlModel : public PortModel {
 
 /// A GPU-P virtual function's controller: one engine context, one head, 4 MSI-X entries
 /// (rtl/CMakeLists.txt builds irq_ctrl_vl_vf with these; a test reads HWCFG to check).
-inline Config vf_config() { return Config{1, 1, 4}; }
+inline Config vf_config() {
+  return Config{1, 1, 4};
+}
 
 /// The build's parameters, without building the model.
 Config rtl_build_config(RtlBuild build);

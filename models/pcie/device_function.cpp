@@ -13,8 +13,8 @@ namespace regs = irqlab::regs::irq_ctrl;
 using L = ConfigLayout;
 
 DeviceFunction::DeviceFunction(sc_core::sc_module_name name, const LinkTiming& timing,
-                               LinkDirection& upstream, uint32_t bar0_bytes, unsigned msix_vectors, unsigned function,
-                               uint16_t requester)
+                               LinkDirection& upstream, uint32_t bar0_bytes, unsigned msix_vectors,
+                               unsigned function, uint16_t requester)
     : sc_core::sc_module(name),
       bar0("bar0"),
       msi_in("msi_in"),
@@ -123,7 +123,7 @@ void DeviceFunction::complete(const Tlp& req, std::vector<uint8_t> data, bool ur
   const uint16_t s = source(TlpSource::kIrqCtrl);
   c.key = {ready_ps, s, seq_[s]++};
   c.requester = req.requester;  // a completion carries its request's requester ID
-  up_.send(std::move(c));  // completions need no Bus Master
+  up_.send(std::move(c));       // completions need no Bus Master
 }
 
 void DeviceFunction::unsupported(const Tlp& tlp, const char* why, uint64_t arrival_ps) {

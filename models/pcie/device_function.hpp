@@ -65,7 +65,8 @@ class DeviceFunction : public sc_core::sc_module {
   /// `function`: the function number config requests address (0 = PF, VFs 1..N, ARI);
   /// `requester`: the requester ID its TLPs carry (bus << 8 | function for ARI).
   DeviceFunction(sc_core::sc_module_name name, const LinkTiming& timing, LinkDirection& upstream,
-                 uint32_t bar0_bytes, unsigned msix_vectors, unsigned function = 0, uint16_t requester = 0x0100);
+                 uint32_t bar0_bytes, unsigned msix_vectors, unsigned function = 0,
+                 uint16_t requester = 0x0100);
 
   /// Link announcer of the downstream direction (requests and config).
   void on_announce(const Tlp& tlp, uint64_t arrival_ps);
@@ -124,7 +125,9 @@ class DeviceFunction : public sc_core::sc_module {
   unsigned function_;
   uint16_t requester_;
   /// Order-key source of this function's TLPs: functions sharing a link never tie.
-  uint16_t source(TlpSource s) const { return static_cast<uint16_t>(function_ * 64 + static_cast<uint16_t>(s)); }
+  uint16_t source(TlpSource s) const {
+    return static_cast<uint16_t>(function_ * 64 + static_cast<uint16_t>(s));
+  }
   std::array<uint32_t, 64> cfg_{};
   std::array<uint32_t, 64> cfg_wmask_{};
   std::map<uint16_t, uint64_t> seq_;

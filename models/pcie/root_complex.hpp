@@ -24,7 +24,9 @@ namespace irqlab::pcie {
 
 /// Config and window address of a function: root port in bits 15:8, function number
 /// (ARI: 0 = PF, 1.. = VFs) in bits 7:0. Port 0 function 0 is 0, as single-GPU code expects.
-constexpr unsigned function_id(unsigned port, unsigned function) { return (port << 8) | function; }
+constexpr unsigned function_id(unsigned port, unsigned function) {
+  return (port << 8) | function;
+}
 
 struct RcStats {
   uint64_t unsupported_requests = 0;

@@ -116,16 +116,16 @@ IrqCtrlRef::Access IrqCtrlRef::decode_write(uint32_t a, uint32_t value) const {
   const bool priv = s_.aw_priv, restore = s_.aw_priv && s_.paused;
   if (a == regs::MIG_CTRL::kOffset) return {A::kMigCtrl, 0, !priv};
   if (a == regs::MIG_STATUS_SET::kOffset) return {A::kStatusSet, 0, !restore};
-  const std::pair<uint32_t, A::Kind> arrays[] = {
-      {regs::NODE_COMPLETED_FENCE::kOffset, A::kCompletedFence},
-      {regs::NODE_PREEMPTED_FENCE::kOffset, A::kPreemptedFence},
-      {regs::NODE_FAULTED_FENCE::kOffset, A::kFaultedFence}};
+  const std::pair<uint32_t, A::Kind> arrays[] = {{regs::NODE_COMPLETED_FENCE::kOffset, A::kCompletedFence},
+                                                 {regs::NODE_PREEMPTED_FENCE::kOffset, A::kPreemptedFence},
+                                                 {regs::NODE_FAULTED_FENCE::kOffset, A::kFaultedFence}};
   for (const auto& [base, kind] : arrays) {
     if (in_array(a, base, regs::NODE_COMPLETED_FENCE::kStride, cfg_.num_nodes))
       return {kind, (a - base) / regs::NODE_COMPLETED_FENCE::kStride, !restore};
   }
   if (in_array(a, regs::HEAD_VSYNC_COUNT::kOffset, regs::HEAD_VSYNC_COUNT::kStride, cfg_.num_heads))
-    return {A::kVsyncCount, (a - regs::HEAD_VSYNC_COUNT::kOffset) / regs::HEAD_VSYNC_COUNT::kStride, !restore};
+    return {A::kVsyncCount, (a - regs::HEAD_VSYNC_COUNT::kOffset) / regs::HEAD_VSYNC_COUNT::kStride,
+            !restore};
   if (a == regs::PF_FENCE::kOffset) return {A::kPfFence, 0, !restore};
   if (a == regs::PF_NODE::kOffset) return {A::kPfNode, 0, !restore};
   if (a == regs::PF_VA_LO::kOffset) return {A::kPfVaLo, 0, !restore};

@@ -35,10 +35,10 @@ struct Coverage {
   uint64_t table_writes = 0;
   uint64_t intx_cycles = 0;
   uint64_t function_mask_cycles = 0;
-  uint64_t idle_cycles = 0;   ///< cycles a simulator could have skipped
-  uint64_t msi_messages = 0;  ///< messages sent in MSI (not MSI-X) mode
-  uint64_t paused_cycles = 0;   ///< cycles with MIG_CTRL.PAUSE set
-  uint64_t restores = 0;        ///< accepted MIG_STATUS_SET / MIG_PBA_SET / capture-register writes
+  uint64_t idle_cycles = 0;    ///< cycles a simulator could have skipped
+  uint64_t msi_messages = 0;   ///< messages sent in MSI (not MSI-X) mode
+  uint64_t paused_cycles = 0;  ///< cycles with MIG_CTRL.PAUSE set
+  uint64_t restores = 0;       ///< accepted MIG_STATUS_SET / MIG_PBA_SET / capture-register writes
 };
 
 class IrqCtrlRef final : public PortModel {
@@ -54,9 +54,26 @@ class IrqCtrlRef final : public PortModel {
  private:
   struct Access {  // the decode of one written dword
     enum Kind {
-      kNone, kStatus, kEnable, kMaster, kRoute, kReadOnly, kTable, kPba, kModeration,
-      kMigCtrl, kStatusSet, kPbaSet,
-      kCompletedFence, kPreemptedFence, kFaultedFence, kVsyncCount, kPfFence, kPfNode, kPfVaLo, kPfVaHi
+      kNone,
+      kStatus,
+      kEnable,
+      kMaster,
+      kRoute,
+      kReadOnly,
+      kTable,
+      kPba,
+      kModeration,
+      kMigCtrl,
+      kStatusSet,
+      kPbaSet,
+      kCompletedFence,
+      kPreemptedFence,
+      kFaultedFence,
+      kVsyncCount,
+      kPfFence,
+      kPfNode,
+      kPfVaLo,
+      kPfVaHi
     };
     Kind kind = kNone;
     unsigned index = 0;  // route source, table vector or moderation vector
@@ -109,8 +126,8 @@ class IrqCtrlRef final : public PortModel {
   Config cfg_;
   RefFault fault_;
   State s_;
-  State next_;              // scratch: the state after this edge
-  std::vector<bool> trig_;  // scratch: vectors triggered this edge
+  State next_;                 // scratch: the state after this edge
+  std::vector<bool> trig_;     // scratch: vectors triggered this edge
   std::vector<bool> pba_set_;  // scratch: MIG_PBA_SET bits written this edge
   Coverage cov_;
 };

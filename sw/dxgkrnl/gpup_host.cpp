@@ -56,8 +56,12 @@ NTSTATUS GpupHost::guest_write(unsigned vm, uint32_t offset, uint32_t value) {
   if (entry >= entries_) return wddm::STATUS_INVALID_PARAMETER;
   auto& e = vms_.at(vm).table[entry];
   switch (offset % x::kEntryBytes) {
-    case x::MSG_ADDR_LO::kOffset: e.MessageAddress = (e.MessageAddress & ~0xFFFFFFFFull) | (value & ~3u); break;
-    case x::MSG_ADDR_HI::kOffset: e.MessageAddress = (e.MessageAddress & 0xFFFFFFFFull) | (uint64_t{value} << 32); break;
+    case x::MSG_ADDR_LO::kOffset:
+      e.MessageAddress = (e.MessageAddress & ~0xFFFFFFFFull) | (value & ~3u);
+      break;
+    case x::MSG_ADDR_HI::kOffset:
+      e.MessageAddress = (e.MessageAddress & 0xFFFFFFFFull) | (uint64_t{value} << 32);
+      break;
     case x::MSG_DATA::kOffset: e.MessageData = value; break;
     default: e.VectorControl = value & x::VECTOR_CTRL::MASK.mask(); break;
   }

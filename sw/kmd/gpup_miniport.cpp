@@ -8,7 +8,8 @@ namespace x = regs::msix;
 GpupMiniport::GpupMiniport(MiniportEnvironment& env, const DriverCosts& costs) : env_(env), costs_(costs) {}
 
 NTSTATUS GpupMiniport::Start(const GpupInfo& info) {
-  if (info.vf_count == 0 || info.table_entries == 0 || info.vf_window_bytes == 0) return STATUS_INVALID_PARAMETER;
+  if (info.vf_count == 0 || info.table_entries == 0 || info.vf_window_bytes == 0)
+    return STATUS_INVALID_PARAMETER;
   info_ = info;
   started_ = true;
   return STATUS_SUCCESS;
@@ -52,13 +53,15 @@ NTSTATUS GpupMiniport::SaveVf(UINT vf, VfSavedState* s) {
   s->enable = rd(vf, regs::INTR_ENABLE::kOffset);
   s->master = rd(vf, regs::INTR_MASTER::kOffset);
   for (unsigned i = 0; i < s->route.size(); ++i) s->route[i] = rd(vf, regs::ROUTE::offset(i));
-  for (unsigned v = 0; v < info_.table_entries; ++v) s->moderation.push_back(rd(vf, regs::VEC_MOD::offset(v)));
+  for (unsigned v = 0; v < info_.table_entries; ++v)
+    s->moderation.push_back(rd(vf, regs::VEC_MOD::offset(v)));
   for (unsigned n = 0; n < info_.num_nodes; ++n) {
     s->completed_fence.push_back(rd(vf, regs::NODE_COMPLETED_FENCE::offset(n)));
     s->preempted_fence.push_back(rd(vf, regs::NODE_PREEMPTED_FENCE::offset(n)));
     s->faulted_fence.push_back(rd(vf, regs::NODE_FAULTED_FENCE::offset(n)));
   }
-  for (unsigned h = 0; h < info_.num_heads; ++h) s->vsync_count.push_back(rd(vf, regs::HEAD_VSYNC_COUNT::offset(h)));
+  for (unsigned h = 0; h < info_.num_heads; ++h)
+    s->vsync_count.push_back(rd(vf, regs::HEAD_VSYNC_COUNT::offset(h)));
   s->pf_fence = rd(vf, regs::PF_FENCE::kOffset);
   s->pf_node = rd(vf, regs::PF_NODE::kOffset);
   s->pf_va_lo = rd(vf, regs::PF_VA_LO::kOffset);
@@ -84,7 +87,8 @@ NTSTATUS GpupMiniport::RestoreVf(UINT vf, const VfSavedState& s) {
     wr(vf, regs::NODE_PREEMPTED_FENCE::offset(n), s.preempted_fence[n]);
     wr(vf, regs::NODE_FAULTED_FENCE::offset(n), s.faulted_fence[n]);
   }
-  for (unsigned h = 0; h < s.vsync_count.size(); ++h) wr(vf, regs::HEAD_VSYNC_COUNT::offset(h), s.vsync_count[h]);
+  for (unsigned h = 0; h < s.vsync_count.size(); ++h)
+    wr(vf, regs::HEAD_VSYNC_COUNT::offset(h), s.vsync_count[h]);
   wr(vf, regs::PF_FENCE::kOffset, s.pf_fence);
   wr(vf, regs::PF_NODE::kOffset, s.pf_node);
   wr(vf, regs::PF_VA_LO::kOffset, s.pf_va_lo);

@@ -22,12 +22,12 @@ namespace irqlab::kmd {
 
 /// What the PF's StartDevice learns about its VFs (the SR-IOV capability, simplified).
 struct GpupInfo {
-  uint64_t aperture = 0;          ///< PF BAR0: VF n's registers at aperture + n * vf_window_bytes
-  uint32_t vf_count = 0;          ///< NumVFs
-  uint32_t vf_window_bytes = 0;   ///< one VF's register window (its BAR size)
-  uint32_t table_offset = 0;      ///< MSI-X table offset inside a VF window
-  uint32_t table_entries = 0;     ///< MSI-X Table Size of a VF
-  uint32_t num_nodes = 1;         ///< engine contexts per VF
+  uint64_t aperture = 0;         ///< PF BAR0: VF n's registers at aperture + n * vf_window_bytes
+  uint32_t vf_count = 0;         ///< NumVFs
+  uint32_t vf_window_bytes = 0;  ///< one VF's register window (its BAR size)
+  uint32_t table_offset = 0;     ///< MSI-X table offset inside a VF window
+  uint32_t table_entries = 0;    ///< MSI-X Table Size of a VF
+  uint32_t num_nodes = 1;        ///< engine contexts per VF
   uint32_t num_heads = 1;
 };
 
@@ -52,7 +52,8 @@ class GpupMiniport {
   /// PASSIVE_LEVEL. Writes WriteValue into entry InterruptTableIndex of VF vfIndex's MSI-X
   /// table. STATUS_INVALID_PARAMETER, with nothing written, for a foreign adapter handle,
   /// a null pArgs, a vfIndex past NumVFs or an entry index outside the VF's table.
-  NTSTATUS DxgkDdiWriteVirtualizedInterrupt(HANDLE hAdapter, const DXGKARG_GPUP_WRITE_VIRTUALIZED_MSIX* pArgs);
+  NTSTATUS DxgkDdiWriteVirtualizedInterrupt(HANDLE hAdapter,
+                                            const DXGKARG_GPUP_WRITE_VIRTUALIZED_MSIX* pArgs);
 
   /// Stop the VF's messages (they collect in its PBA) and wait until none is in flight.
   NTSTATUS PauseVf(UINT vf);

@@ -35,39 +35,45 @@ std::string write_gpup_outputs(const GpupResult& r, const std::string& dir) {
   const auto& gp = r.scenario.gpup;
   std::ostringstream s;
   char b[256];
-  s << "irqlab GPU-P run: " << r.scenario.name << " (seed " << r.scenario.seed << ", profile " << r.scenario.profile
-    << ")\n";
-  std::snprintf(b, sizeof b, "  %u GPU instance(s) x %u VFs, %u guest VM(s), %.3f ms simulated\n", gp.gpus, gp.vfs,
-                gp.guests, us(r.end_ps) / 1000);
+  s << "irqlab GPU-P run: " << r.scenario.name << " (seed " << r.scenario.seed << ", profile "
+    << r.scenario.profile << ")\n";
+  std::snprintf(b, sizeof b, "  %u GPU instance(s) x %u VFs, %u guest VM(s), %.3f ms simulated\n", gp.gpus,
+                gp.vfs, gp.guests, us(r.end_ps) / 1000);
   s << b;
   uint64_t msis = 0;
   for (uint64_t m : r.msis_by_requester) msis += m;
-  std::snprintf(b, sizeof b, "  %llu VF messages at the root complex; DxgkDdiWriteVirtualizedInterrupt calls: %llu (%llu failed)\n",
-                static_cast<unsigned long long>(msis), static_cast<unsigned long long>(r.ddi_calls),
-                static_cast<unsigned long long>(r.ddi_failures));
+  std::snprintf(
+      b, sizeof b,
+      "  %llu VF messages at the root complex; DxgkDdiWriteVirtualizedInterrupt calls: %llu (%llu failed)\n",
+      static_cast<unsigned long long>(msis), static_cast<unsigned long long>(r.ddi_calls),
+      static_cast<unsigned long long>(r.ddi_failures));
   s << b;
   std::vector<uint64_t> all;
   for (const auto& g : r.guests) {
     auto l = latencies(g);
     all.insert(all.end(), l.begin(), l.end());
   }
-  std::snprintf(b, sizeof b, "  completion -> DxgkCbNotifyInterrupt in the guest: n=%zu p50 %.2f us p99 %.2f us max %.2f us\n",
-                all.size(), us(percentile(all, 0.5)), us(percentile(all, 0.99)), us(percentile(all, 1.0)));
+  std::snprintf(
+      b, sizeof b,
+      "  completion -> DxgkCbNotifyInterrupt in the guest: n=%zu p50 %.2f us p99 %.2f us max %.2f us\n",
+      all.size(), us(percentile(all, 0.5)), us(percentile(all, 0.99)), us(percentile(all, 1.0)));
   s << b;
   nlohmann::json mj = nlohmann::json::array();
   for (const auto& m : r.migrations) {
     std::snprintf(b, sizeof b,
                   "  migration vm %u: GPU %u VF %u -> GPU %u VF %u at %.3f ms: pause time %.2f us "
                   "(drain+quiesce %.2f, save %.2f, restore %.2f, resume %.2f)\n",
-                  m.vm, m.from_gpu, m.from_vf, m.to_gpu, m.to_vf, us(m.pause_ps) / 1000, us(m.resumed_ps - m.pause_ps),
-                  us(m.quiesced_ps - m.pause_ps), us(m.saved_ps - m.quiesced_ps), us(m.restored_ps - m.saved_ps),
+                  m.vm, m.from_gpu, m.from_vf, m.to_gpu, m.to_vf, us(m.pause_ps) / 1000,
+                  us(m.resumed_ps - m.pause_ps), us(m.quiesced_ps - m.pause_ps),
+                  us(m.saved_ps - m.quiesced_ps), us(m.restored_ps - m.saved_ps),
                   us(m.resumed_ps - m.restored_ps));
     s << b;
-    std::snprintf(b, sizeof b,
-                  "    pending at pause %u, delivered after resume %u; status bits carried 0x%x; %u doorbells held; "
-                  "%zu straddling interrupts, latency max %.2f us\n",
-                  m.pending_at_pause, m.replayed_after_resume, m.status_at_pause, m.held_submissions,
-                  m.straddling_latency_ps.size(), us(percentile(m.straddling_latency_ps, 1.0)));
+    std::snprintf(
+        b, sizeof b,
+        "    pending at pause %u, delivered after resume %u; status bits carried 0x%x; %u doorbells held; "
+        "%zu straddling interrupts, latency max %.2f us\n",
+        m.pending_at_pause, m.replayed_after_resume, m.status_at_pause, m.held_submissions,
+        m.straddling_latency_ps.size(), us(percentile(m.straddling_latency_ps, 1.0)));
     s << b;
     nlohmann::json lat = nlohmann::json::array();
     for (uint64_t l : m.straddling_latency_ps) lat.push_back(us(l));
@@ -94,20 +100,22 @@ std::string write_gpup_outputs(const GpupResult& r, const std::string& dir) {
   csv << "vm,submitted,completion_events,notifies,p50_us,p99_us,max_us\n";
   for (const auto& g : r.guests) {
     const auto l = latencies(g);
-    std::snprintf(b, sizeof b, "%u,%llu,%llu,%llu,%.3f,%.3f,%.3f\n", g.vm, static_cast<unsigned long long>(g.submitted),
-                  static_cast<unsigned long long>(g.interrupts), static_cast<unsigned long long>(g.isrs),
-                  us(percentile(l, 0.5)), us(percentile(l, 0.99)), us(percentile(l, 1.0)));
+    std::snprintf(b, sizeof b, "%u,%llu,%llu,%llu,%.3f,%.3f,%.3f\n", g.vm,
+                  static_cast<unsigned long long>(g.submitted), static_cast<unsigned long long>(g.interrupts),
+                  static_cast<unsigned long long>(g.isrs), us(percentile(l, 0.5)), us(percentile(l, 0.99)),
+                  us(percentile(l, 1.0)));
     csv << b;
   }
   nlohmann::json v;
   v["passed"] = r.passed();
   v["violations"] = nlohmann::json::array();
-  for (const auto& x : r.violations) v["violations"].push_back({{"t_us", us(x.t_ps)}, {"rule", x.rule}, {"detail", x.detail}});
+  for (const auto& x : r.violations)
+    v["violations"].push_back({{"t_us", us(x.t_ps)}, {"rule", x.rule}, {"detail", x.detail}});
   v["migration_failures"] = r.failures;
   v["ddi_failures"] = r.ddi_failures;
   std::ofstream(dir + "/verdict.json") << v.dump(2) << "\n";
-  s << "  verdict: " << (r.passed() ? "PASS" : "FAIL") << " (" << r.violations.size() << " verifier violations, "
-    << r.failures.size() << " migration check failures)\n";
+  s << "  verdict: " << (r.passed() ? "PASS" : "FAIL") << " (" << r.violations.size()
+    << " verifier violations, " << r.failures.size() << " migration check failures)\n";
   for (const auto& x : r.violations) s << "    " << x.rule << ": " << x.detail << "\n";
   for (const auto& f : r.failures) s << "    " << f << "\n";
   std::ofstream(dir + "/summary.txt") << s.str();

@@ -6,8 +6,8 @@
 #include <memory>
 
 #include "display_miniport.hpp"
-#include "enumeration.hpp"
 #include "engine_node.hpp"
+#include "enumeration.hpp"
 #include "gpup_host.hpp"
 #include "gpup_miniport.hpp"
 #include "host_cpu.hpp"
@@ -45,7 +45,8 @@ class VfAperture : public sc_core::sc_module {
   /// The PF's own interrupt controller is not part of the GPU-P system: its message input
   /// is bound here and never used.
   tlm_utils::simple_initiator_socket<VfAperture> pf_messages;
-  explicit VfAperture(sc_core::sc_module_name n) : sc_core::sc_module(n), socket("socket"), pf_messages("pf_messages") {
+  explicit VfAperture(sc_core::sc_module_name n)
+      : sc_core::sc_module(n), socket("socket"), pf_messages("pf_messages") {
     socket.register_b_transport(this, &VfAperture::b_transport);
   }
   std::vector<bridge::IrqCtrlBridge*> vfs;
@@ -81,8 +82,8 @@ struct GpuInstance {
         aperture(("gpu" + std::to_string(g) + "_aperture").c_str()) {
     uint32_t ap = kVfBar;
     while (ap < vfs * kVfBar) ap <<= 1;
-    pf = std::make_unique<pcie::DeviceFunction>(("gpu" + std::to_string(g) + "_pf").c_str(), timing, up, ap, 1, 0,
-                                                requester_id(g, 0));
+    pf = std::make_unique<pcie::DeviceFunction>(("gpu" + std::to_string(g) + "_pf").c_str(), timing, up, ap,
+                                                1, 0, requester_id(g, 0));
     pf->bar0.bind(aperture.socket);
     aperture.pf_messages.bind(pf->msi_in);
     bridge::BridgeOptions bo;
@@ -92,23 +93,24 @@ struct GpuInstance {
       const std::string n = "gpu" + std::to_string(g) + "_vf" + std::to_string(v);
       VfSlot s;
       s.fn = std::make_unique<pcie::DeviceFunction>((n + "_fn").c_str(), timing, up, kVfBar,
-                                                    irqctrl::vf_config().num_vectors, v + 1, requester_id(g, v + 1));
+                                                    irqctrl::vf_config().num_vectors, v + 1,
+                                                    requester_id(g, v + 1));
       s.ctrl = std::make_unique<bridge::IrqCtrlBridge>(
           (n + "_irq").c_str(), irqctrl::make_rtl_model(irqctrl::RtlBuild::kVirtualFunction), bo);
       s.fn->bar0.bind(s.ctrl->mmio);
       s.ctrl->msi.bind(s.fn->msi_in);
       bridge::IrqCtrlBridge* c = s.ctrl.get();
       s.fn->set_config_listener([c](uint64_t at, const irqctrl::CfgInputs& cfg) { c->post_config(at, cfg); });
-      s.engine = std::make_unique<gpu::EngineNode>(
-          (n + "_engine").c_str(), 0, *s.fn,
-          [c](uint64_t at, unsigned kind, unsigned index, uint32_t fence) {
-            bridge::SourcePulse p;
-            p.kind = static_cast<bridge::SourceKind>(kind);
-            p.index = index;
-            p.fence = fence;
-            c->post_pulse(at, p);
-          },
-          0, 0);
+      s.engine =
+          std::make_unique<gpu::EngineNode>((n + "_engine").c_str(), 0, *s.fn,
+                                            [c](uint64_t at, unsigned kind, unsigned index, uint32_t fence) {
+                                              bridge::SourcePulse p;
+                                              p.kind = static_cast<bridge::SourceKind>(kind);
+                                              p.index = index;
+                                              p.fence = fence;
+                                              c->post_pulse(at, p);
+                                            },
+                                            0, 0);
       aperture.vfs.push_back(c);
       slots.push_back(std::move(s));
     }
@@ -203,7 +205,7 @@ struct Guest {
         submission(*this),
         dx(k, submission, 1),
         kmd(env, kmd::DriverCosts{sc.isr_prologue_cycles, sc.isr_per_source_cycles, sc.isr_epilogue_cycles,
-                                   sc.dpc_body_cycles}) {}
+                                  sc.dpc_body_cycles}) {}
   static kernel::KernelConfig kernel_config(const run::Scenario& sc, const std::string& name) {
     kernel::KernelConfig kc;
     kc.name = name;
@@ -284,7 +286,8 @@ void GuestSubmission::submit(uint32_t, uint32_t fence, uint64_t duration_ps, uin
 class Service : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(Service);
-  Service(sc_core::sc_module_name n, std::function<void()> body) : sc_core::sc_module(n), body_(std::move(body)) {
+  Service(sc_core::sc_module_name n, std::function<void()> body)
+      : sc_core::sc_module(n), body_(std::move(body)) {
     SC_THREAD(run);
   }
 
@@ -305,7 +308,8 @@ GpupResult run_gpup(const run::Scenario& sc) {
   host::Lapic lapic("lapic", prof.lapic_latency_ps, sc.cpus);
 
   std::vector<std::unique_ptr<GpuInstance>> gpus;
-  for (unsigned g = 0; g < gp.gpus; ++g) gpus.push_back(std::make_unique<GpuInstance>(g, gp.vfs, timing, prof));
+  for (unsigned g = 0; g < gp.gpus; ++g)
+    gpus.push_back(std::make_unique<GpuInstance>(g, gp.vfs, timing, prof));
   pcie::RootComplex rc("rc", timing, gpus[0]->down, memory, lapic);
   for (auto& g : gpus) {
     if (g->index > 0) g->port = rc.add_port(g->down);
@@ -348,24 +352,23 @@ GpupResult run_gpup(const run::Scenario& sc) {
   std::vector<std::unique_ptr<Guest>> guests;
   unsigned next_host_vector = kFirstHostVector;
   const uint64_t vm_exit_cycles = static_cast<uint64_t>(gp.vm_exit_us * sc.cpu_ghz * 1000);
-  dxgkrnl::GpupHost host_side(
-      irqctrl::vf_config().num_vectors, ddis, [&](unsigned vm, unsigned) {
-        // Interrupt remapping: a host vector on a host CPU whose ISR injects the guest's vector.
-        dxgkrnl::HostRoute route{(next_host_vector - kFirstHostVector) % sc.cpus,
-                                 static_cast<uint8_t>(next_host_vector++)};
-        host_k.connect_interrupt("vm" + std::to_string(vm), route.vector, 0, [&, vm, route] {
-          host_k.current_cpu()->consume(vm_exit_cycles);
-          unsigned owner = 0;
-          const int gv = host_side.guest_vector_for(route.vector, &owner);
-          if (gv < 0) return false;
-          host::MsiMessage m;
-          m.vector = static_cast<uint8_t>(gv);
-          guests[owner]->vcpu.deliver(m, now_ps());
-          (void)vm;
-          return true;
-        });
-        return route;
-      });
+  dxgkrnl::GpupHost host_side(irqctrl::vf_config().num_vectors, ddis, [&](unsigned vm, unsigned) {
+    // Interrupt remapping: a host vector on a host CPU whose ISR injects the guest's vector.
+    dxgkrnl::HostRoute route{(next_host_vector - kFirstHostVector) % sc.cpus,
+                             static_cast<uint8_t>(next_host_vector++)};
+    host_k.connect_interrupt("vm" + std::to_string(vm), route.vector, 0, [&, vm, route] {
+      host_k.current_cpu()->consume(vm_exit_cycles);
+      unsigned owner = 0;
+      const int gv = host_side.guest_vector_for(route.vector, &owner);
+      if (gv < 0) return false;
+      host::MsiMessage m;
+      m.vector = static_cast<uint8_t>(gv);
+      guests[owner]->vcpu.deliver(m, now_ps());
+      (void)vm;
+      return true;
+    });
+    return route;
+  });
 
   for (unsigned v = 0; v < gp.guests; ++v) {
     guests.push_back(std::make_unique<Guest>(v, host_side, sc));
@@ -373,17 +376,19 @@ GpupResult run_gpup(const run::Scenario& sc) {
     g.slot = &gpus[0]->slots[v];
     g.vcpu.mmio.bind(rc.cpu_side);
     g.slot->engine->retarget(g.fence_addr(), g.result_addr());
-    auto& io = g.k.connect_interrupt("guest", kGuestVector, 0, [&g] { return g.kmd.DxgkDdiInterruptRoutine(0); });
+    auto& io =
+        g.k.connect_interrupt("guest", kGuestVector, 0, [&g] { return g.kmd.DxgkDdiInterruptRoutine(0); });
     g.dx.add_adapter_interrupt(&io);
     g.dx.set_dpc([&g] { g.kmd.DxgkDdiDpcRoutine(); }, 0);
     g.dx.set_config_reader([&g, &rc](uint32_t off) { return rc.cfg_read(g.slot->fid, off); });
-    g.dx.set_callback_observer([&g](const std::string& what, int, uint64_t t, const dxgkrnl::NotifyRecord* n, bool) {
-      if (what != "notify_interrupt" || !n || n->type != wddm::DXGK_INTERRUPT_DMA_COMPLETED) return;
-      for (auto it = g.pulse_ps.begin(); it != g.pulse_ps.end() && it->first <= n->fence;) {
-        g.record.handled_ps.emplace_back(it->second, t);
-        it = g.pulse_ps.erase(it);
-      }
-    });
+    g.dx.set_callback_observer(
+        [&g](const std::string& what, int, uint64_t t, const dxgkrnl::NotifyRecord* n, bool) {
+          if (what != "notify_interrupt" || !n || n->type != wddm::DXGK_INTERRUPT_DMA_COMPLETED) return;
+          for (auto it = g.pulse_ps.begin(); it != g.pulse_ps.end() && it->first <= n->fence;) {
+            g.record.handled_ps.emplace_back(it->second, t);
+            it = g.pulse_ps.erase(it);
+          }
+        });
   }
   // Completion pulses per VF slot, credited to the guest running there.
   std::map<bridge::IrqCtrlBridge*, std::vector<bridge::BridgeEvent>> slot_events;
@@ -479,10 +484,12 @@ GpupResult run_gpup(const run::Scenario& sc) {
       rec.to_vf = m.to_vf;
       // 1. pause: the VM's vCPU and engine context stop; running work drains.
       rec.pause_ps = now_ps();
+      // The VF stops sending at once: completions of the draining work collect in its PBA.
       g.paused = true;
+      from.PauseVf(rec.from_vf);
       const uint64_t drained = src.engine->busy_until_ps() + timing.min_hop_ps() + 64 * prof.gpu_period_ps;
       if (drained > now_ps()) wait(ps(drained - now_ps()));
-      from.PauseVf(rec.from_vf);
+      from.PauseVf(rec.from_vf);  // again: quiesced with the drained work's events latched
       rec.quiesced_ps = now_ps();
       // 2. save: controller state (the KMD), guest-form table (dxgkrnl keeps it), engine state.
       kmd::VfSavedState st;
@@ -519,7 +526,8 @@ GpupResult run_gpup(const run::Scenario& sc) {
   auto idle = [&] {
     return std::all_of(guests.begin(), guests.end(), [](const auto& g) { return g->dx.idle(); });
   };
-  for (uint64_t waited = 0; !idle() && waited < 100 * drain; waited += drain / 10) sc_core::sc_start(ps(drain / 10));
+  for (uint64_t waited = 0; !idle() && waited < 100 * drain; waited += drain / 10)
+    sc_core::sc_start(ps(drain / 10));
   sc_core::sc_start(ps(drain));
   r.end_ps = now_ps();
 
@@ -529,7 +537,8 @@ GpupResult run_gpup(const run::Scenario& sc) {
     VfSlot& dst = gpus[rec.to_gpu]->slots[rec.to_vf];
     const uint64_t period = src.ctrl->period_ps();
     for (const auto& e : slot_events[src.ctrl.get()]) {
-      if (e.kind == bridge::BridgeEvent::kMsi && e.cycle * period > rec.quiesced_ps) ++rec.source_msis_after_quiesce;
+      if (e.kind == bridge::BridgeEvent::kMsi && e.cycle * period > rec.quiesced_ps)
+        ++rec.source_msis_after_quiesce;
     }
     for (const auto& e : slot_events[dst.ctrl.get()]) {
       if (e.cycle * period < rec.resumed_ps) continue;
@@ -538,7 +547,8 @@ GpupResult run_gpup(const run::Scenario& sc) {
     }
     const std::string who = "vm " + std::to_string(rec.vm) + ": ";
     if (rec.source_msis_after_quiesce)
-      r.failures.push_back(who + std::to_string(rec.source_msis_after_quiesce) + " message(s) from the source VF after it quiesced");
+      r.failures.push_back(who + std::to_string(rec.source_msis_after_quiesce) +
+                           " message(s) from the source VF after it quiesced");
     if (rec.replayed_after_resume != rec.pending_at_pause)
       r.failures.push_back(who + std::to_string(rec.pending_at_pause) + " message(s) pending at pause but " +
                            std::to_string(rec.replayed_after_resume) + " delivered after resume");
@@ -559,7 +569,8 @@ GpupResult run_gpup(const run::Scenario& sc) {
   // Straddling interrupts: completions before a migration's resume reported after it.
   for (auto& rec : r.migrations) {
     for (const auto& [pulse, notify] : guests[rec.vm]->record.handled_ps) {
-      if (pulse < rec.resumed_ps && notify >= rec.pause_ps) rec.straddling_latency_ps.push_back(notify - pulse);
+      if (pulse < rec.resumed_ps && notify >= rec.pause_ps)
+        rec.straddling_latency_ps.push_back(notify - pulse);
     }
   }
   r.ddi_calls = host_side.ddi_calls();

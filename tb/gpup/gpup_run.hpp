@@ -17,12 +17,12 @@ namespace irqlab::gpup {
 struct MigrationRecord {
   unsigned vm = 0, from_gpu = 0, from_vf = 0, to_gpu = 0, to_vf = 0;
   uint64_t pause_ps = 0, quiesced_ps = 0, saved_ps = 0, restored_ps = 0, resumed_ps = 0;
-  uint32_t status_at_pause = 0;      ///< INTR_STATUS saved (raised, not yet dismissed by the guest)
-  unsigned pending_at_pause = 0;     ///< PBA bits saved (messages owed)
-  unsigned held_submissions = 0;     ///< doorbells that arrived during the pause
+  uint32_t status_at_pause = 0;        ///< INTR_STATUS saved (raised, not yet dismissed by the guest)
+  unsigned pending_at_pause = 0;       ///< PBA bits saved (messages owed)
+  unsigned held_submissions = 0;       ///< doorbells that arrived during the pause
   unsigned replayed_after_resume = 0;  ///< destination messages before its first new event
   unsigned source_msis_after_quiesce = 0;
-  unsigned ddi_writes = 0;           ///< DxgkDdiWriteVirtualizedInterrupt calls of the restore
+  unsigned ddi_writes = 0;                      ///< DxgkDdiWriteVirtualizedInterrupt calls of the restore
   std::vector<uint64_t> straddling_latency_ps;  ///< completion -> notify, for events before the resume
 };
 
@@ -41,7 +41,7 @@ struct GpupResult {
   std::vector<dxgkrnl::Violation> violations;  ///< every guest's dxgkrnl verifier
   std::vector<std::string> failures;           ///< migration checks that failed
   uint64_t ddi_calls = 0, ddi_failures = 0;
-  std::vector<uint16_t> requester_ids;  ///< of every VF, GPU by GPU (distinct)
+  std::vector<uint16_t> requester_ids;      ///< of every VF, GPU by GPU (distinct)
   std::vector<uint64_t> msis_by_requester;  ///< messages seen at the root complex per VF
   bool passed() const { return violations.empty() && failures.empty() && ddi_failures == 0; }
 };

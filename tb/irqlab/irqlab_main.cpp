@@ -57,7 +57,8 @@ int do_run(const std::string& scenario_arg, const std::string& out, const uint64
   }
   if (opt.scenario.gpup.enabled) {  // the GPU-P system: VFs, guests, live migration
     if (opt.waves.format != waves::Format::kNone || opt.reference_model) {
-      std::cerr << "irqlab: " << scenario_arg << ": --waves and --irq-impl ref are not available for gpup scenarios\n";
+      std::cerr << "irqlab: " << scenario_arg
+                << ": --waves and --irq-impl ref are not available for gpup scenarios\n";
       return 2;
     }
     const gpup::GpupResult g = gpup::run_gpup(opt.scenario);

@@ -118,9 +118,10 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
   if (root.IsNull()) return s;
   if (!root.IsMap()) r.fail(root, "(top level)", "a scenario is a mapping of keys (see docs/scenarios.md)");
   r.known(root, "",
-          {"name",    "description",    "profile",     "seed",           "duration_ms", "drain_ms", "cpus",
-           "cpu_ghz", "interrupt_cpu",  "dpc_cpu",     "quantum_cycles", "engines",     "display",  "kernel",
-           "driver",  "interrupt_mode", "shared_line", "msi_messages",   "background",  "waves", "gpup", "migrations"});
+          {"name",       "description", "profile",       "seed",           "duration_ms",    "drain_ms",
+           "cpus",       "cpu_ghz",     "interrupt_cpu", "dpc_cpu",        "quantum_cycles", "engines",
+           "display",    "kernel",      "driver",        "interrupt_mode", "shared_line",    "msi_messages",
+           "background", "waves",       "gpup",          "migrations"});
   if (root["name"]) s.name = r.text(root["name"], "name");
   if (root["description"]) s.description = r.text(root["description"], "description");
   if (root["profile"]) {
@@ -266,7 +267,8 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
       gp.guests = static_cast<unsigned>(r.integer(g["guests"], "gpup.guests", 1, 64));
       if (gp.guests > gp.vfs)
         r.fail(g["guests"], "gpup.guests",
-               std::to_string(gp.guests) + " guests need VF indices past gpup.vfs (" + std::to_string(gp.vfs) + ")");
+               std::to_string(gp.guests) + " guests need VF indices past gpup.vfs (" +
+                   std::to_string(gp.vfs) + ")");
     }
     if (g["guest_mean_gap_us"])
       gp.guest_mean_gap_us = r.number(g["guest_mean_gap_us"], "gpup.guest_mean_gap_us", 0.5, 1e6);
@@ -286,22 +288,25 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
       mg.vf = static_cast<unsigned>(r.integer(m["vf"], k + ".vf", 0, 1e6));
       if (mg.vf >= s.gpup.vfs)
         r.fail(m["vf"], k + ".vf",
-               "VF " + std::to_string(mg.vf) + " does not exist: GPU 0 has gpup.vfs = " + std::to_string(s.gpup.vfs) +
-                   " (indices 0.." + std::to_string(s.gpup.vfs - 1) + ")");
+               "VF " + std::to_string(mg.vf) + " does not exist: GPU 0 has gpup.vfs = " +
+                   std::to_string(s.gpup.vfs) + " (indices 0.." + std::to_string(s.gpup.vfs - 1) + ")");
       if (mg.vf >= s.gpup.guests)
         r.fail(m["vf"], k + ".vf",
-               "VF " + std::to_string(mg.vf) + " runs no guest (gpup.guests = " + std::to_string(s.gpup.guests) +
-                   "): there is nothing to migrate");
-      if (!seen_src.insert(mg.vf).second) r.fail(m["vf"], k + ".vf", "VF " + std::to_string(mg.vf) + " migrates twice");
+               "VF " + std::to_string(mg.vf) + " runs no guest (gpup.guests = " +
+                   std::to_string(s.gpup.guests) + "): there is nothing to migrate");
+      if (!seen_src.insert(mg.vf).second)
+        r.fail(m["vf"], k + ".vf", "VF " + std::to_string(mg.vf) + " migrates twice");
       if (m["at_ms"]) mg.at_ms = r.number(m["at_ms"], k + ".at_ms", 0.01, s.duration_ms);
       if (m["to_gpu"]) mg.to_gpu = static_cast<unsigned>(r.integer(m["to_gpu"], k + ".to_gpu", 1, 1e6));
       if (mg.to_gpu >= s.gpup.gpus)
         r.fail(m["to_gpu"] ? m["to_gpu"] : m, k + ".to_gpu",
-               "GPU " + std::to_string(mg.to_gpu) + " does not exist (gpup.gpus = " + std::to_string(s.gpup.gpus) + ")");
+               "GPU " + std::to_string(mg.to_gpu) +
+                   " does not exist (gpup.gpus = " + std::to_string(s.gpup.gpus) + ")");
       if (m["to_vf"]) mg.to_vf = static_cast<unsigned>(r.integer(m["to_vf"], k + ".to_vf", 0, 1e6));
       if (mg.to_vf >= s.gpup.vfs)
         r.fail(m["to_vf"], k + ".to_vf",
-               "VF index " + std::to_string(mg.to_vf) + " is past gpup.vfs (" + std::to_string(s.gpup.vfs) + ")");
+               "VF index " + std::to_string(mg.to_vf) + " is past gpup.vfs (" + std::to_string(s.gpup.vfs) +
+                   ")");
       if (!seen_dst.insert({mg.to_gpu, mg.to_vf}).second)
         r.fail(m["to_vf"] ? m["to_vf"] : m, k + ".to_vf", "two VMs migrate to the same VF");
       s.gpup.migrations.push_back(mg);

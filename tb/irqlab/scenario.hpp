@@ -64,18 +64,18 @@ struct Scenario {
   Distribution shared_line_isr_us{Distribution::kFixed, 1, 0};
   // GPU-P (the `gpup:` section): when set, `irqlab run` assembles the GPU-P system instead
   struct Migration {
-    unsigned vf = 0;       ///< the VF on GPU 0 whose guest migrates
-    double at_ms = 1;      ///< when the pause begins
-    unsigned to_gpu = 1;   ///< destination GPU instance
-    unsigned to_vf = 0;    ///< destination VF
+    unsigned vf = 0;      ///< the VF on GPU 0 whose guest migrates
+    double at_ms = 1;     ///< when the pause begins
+    unsigned to_gpu = 1;  ///< destination GPU instance
+    unsigned to_vf = 0;   ///< destination VF
   };
   struct Gpup {
     bool enabled = false;
-    unsigned gpus = 2;             ///< GPU instances (1..2)
-    unsigned vfs = 4;              ///< VFs per GPU instance (1..64)
-    unsigned guests = 0;           ///< VMs, on VFs 0..guests-1 of GPU 0 (0: one per VF)
-    double guest_mean_gap_us = 20;   ///< per guest: mean gap between submissions
-    double vm_exit_us = 1.5;         ///< host ISR cost to forward an interrupt into a guest
+    unsigned gpus = 2;              ///< GPU instances (1..2)
+    unsigned vfs = 4;               ///< VFs per GPU instance (1..64)
+    unsigned guests = 0;            ///< VMs, on VFs 0..guests-1 of GPU 0 (0: one per VF)
+    double guest_mean_gap_us = 20;  ///< per guest: mean gap between submissions
+    double vm_exit_us = 1.5;        ///< host ISR cost to forward an interrupt into a guest
     std::vector<Migration> migrations;
   } gpup;
   // waveform window (when --waves asks for one)

@@ -131,7 +131,8 @@ TYPED_TEST(Migration, RestoredStatusWithoutPendingSendsNothing) {
   auto& h = this->h;
   this->live_vector();
   ASSERT_EQ(this->privileged_write(regs::MIG_CTRL::kOffset, regs::MIG_CTRL::PAUSE.put(1)), kOkay);
-  ASSERT_EQ(this->privileged_write(regs::MIG_STATUS_SET::kOffset, regs::sources::DMA_COMPLETED.bit(0)), kOkay);
+  ASSERT_EQ(this->privileged_write(regs::MIG_STATUS_SET::kOffset, regs::sources::DMA_COMPLETED.bit(0)),
+            kOkay);
   ASSERT_EQ(this->privileged_write(regs::MIG_CTRL::kOffset, 0), kOkay);
   h.tick(100);
   EXPECT_TRUE(h.messages().empty());

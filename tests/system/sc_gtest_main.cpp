@@ -1,6 +1,7 @@
 // GoogleTest entry for SystemC test executables: SystemC starts once per process, so
 // each such executable runs one elaborated platform. `--seed N`, `--profile NAME`,
-// `--random-profile` and `--bypass` are passed on as IRQLAB_* environment variables.
+// `--random-profile`, `--bypass` and `--set NAME=VALUE` are passed on as IRQLAB_* environment
+// variables.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -20,7 +21,15 @@ int sc_main(int argc, char** argv) {
       setenv("IRQLAB_RANDOM_PROFILE", "1", 1);
     else if (a == "--bypass")
       setenv("IRQLAB_BYPASS", "1", 1);
-    else {
+    else if (a == "--set" && has_value) {  // --set NAME=VALUE -> IRQLAB_NAME
+      const std::string kv = argv[++i];
+      const auto eq = kv.find('=');
+      if (eq == std::string::npos) {
+        std::fprintf(stderr, "--set expects NAME=VALUE, got %s\n", kv.c_str());
+        return 2;
+      }
+      setenv(("IRQLAB_" + kv.substr(0, eq)).c_str(), kv.substr(eq + 1).c_str(), 1);
+    } else {
       std::fprintf(stderr, "unknown argument %s\n", a.c_str());
       return 2;
     }

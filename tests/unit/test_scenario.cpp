@@ -91,5 +91,25 @@ TEST(Scenario, ErrorsNameFileLineAndKey) {
   EXPECT_EQ(error_of("msi_messages: 4\n"), "s.yaml:1: key 'msi_messages': needs interrupt_mode: msi");
 }
 
+TEST(Scenario, GpupErrorsNameFileLineAndKey) {
+  const std::string g = "gpup: {vfs: 4, gpus: 2}\nmigrations:\n";
+  EXPECT_EQ(error_of(g + "  - {vf: 7, at_ms: 1}\n"),
+            "s.yaml:3: key 'migrations[0].vf': VF 7 does not exist: GPU 0 has gpup.vfs = 4 (indices 0..3)");
+  EXPECT_EQ(error_of(g + "  - {vf: 1, to_vf: 4}\n"),
+            "s.yaml:3: key 'migrations[0].to_vf': VF index 4 is past gpup.vfs (4)");
+  EXPECT_EQ(error_of(g + "  - {vf: 1, to_gpu: 2}\n"),
+            "s.yaml:3: key 'migrations[0].to_gpu': GPU 2 does not exist (gpup.gpus = 2)");
+  EXPECT_EQ(
+      error_of("gpup: {vfs: 4, guests: 2}\nmigrations:\n  - {vf: 3}\n"),
+      "s.yaml:3: key 'migrations[0].vf': VF 3 runs no guest (gpup.guests = 2): there is nothing to migrate");
+  EXPECT_EQ(error_of("gpup: {vfs: 65}\n"), "s.yaml:1: key 'gpup.vfs': value 65 out of range [1, 64]");
+  EXPECT_EQ(error_of("gpup: {vfs: 2, guests: 3}\n"),
+            "s.yaml:1: key 'gpup.guests': 3 guests need VF indices past gpup.vfs (2)");
+  EXPECT_EQ(error_of("migrations: []\n"), "s.yaml:1: key 'migrations': needs a gpup: section");
+  EXPECT_EQ(error_of("gpup: {vfs: 4, gpus: 1}\nmigrations:\n  - {vf: 0}\n"),
+            "s.yaml:3: key 'migrations[0].to_gpu': GPU 1 does not exist (gpup.gpus = 1)");
+  EXPECT_EQ(run::parse_scenario("gpup: {vfs: 64}\n", "t").gpup.guests, 64u) << "one guest per VF by default";
+}
+
 }  // namespace
 }  // namespace irqlab::run
