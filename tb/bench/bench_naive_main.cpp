@@ -17,10 +17,10 @@ SC_MODULE(Driver) {
   sc_core::sc_in<bool> clk;
   sc_core::sc_signal<bool> rst_ni{"rst_ni"};
   sc_core::sc_signal<uint32_t> dma_completed{"dma_completed"}, dma_preempted{"dma_preempted"},
-      dma_faulted{"dma_faulted"}, vsync{"vsync"}, pf_node{"pf_node"}, awaddr{"awaddr"}, wstrb{"wstrb"},
-      araddr{"araddr"}, bresp{"bresp"}, rresp{"rresp"}, pf_fence{"pf_fence"}, msg_data{"msg_data"},
-      msg_vector{"msg_vector"}, msi_mme{"msi_mme"}, msi_data{"msi_data"}, msi_mask{"msi_mask"},
-      msi_pending{"msi_pending"};
+      dma_faulted{"dma_faulted"}, vsync{"vsync"}, pf_node{"pf_node"}, awaddr{"awaddr"}, awprot{"awprot"},
+      wstrb{"wstrb"}, araddr{"araddr"}, bresp{"bresp"}, rresp{"rresp"}, pf_fence{"pf_fence"},
+      msg_data{"msg_data"}, msg_vector{"msg_vector"}, msi_mme{"msi_mme"}, msi_data{"msi_data"},
+      msi_mask{"msi_mask"}, msi_pending{"msi_pending"};
   sc_core::sc_signal<sc_dt::sc_bv<128>> cmpl_fence{"cmpl_fence"}, pre_fence{"pre_fence"},
       flt_fence{"flt_fence"};
   sc_core::sc_signal<bool> pf{"pf"}, msix_en{"msix_en"}, fm{"fm"}, intx_dis{"intx_dis"}, awvalid{"awvalid"},
@@ -74,6 +74,7 @@ SC_MODULE(Driver) {
     }
     awvalid.write(in.awvalid);
     awaddr.write(in.awaddr);
+    awprot.write(in.awprot);
     wvalid.write(in.wvalid);
     wdata.write(in.wdata);
     wstrb.write(in.wstrb);
@@ -114,6 +115,7 @@ int sc_main(int argc, char** argv) {
   dut.awvalid_i(d.awvalid);
   dut.awready_o(d.awready);
   dut.awaddr_i(d.awaddr);
+  dut.awprot_i(d.awprot);
   dut.wvalid_i(d.wvalid);
   dut.wready_o(d.wready);
   dut.wdata_i(d.wdata);
