@@ -26,15 +26,6 @@ HostRoute GpupHost::route(unsigned vm, unsigned entry) {
   return it->second;
 }
 
-int GpupHost::guest_vector_for(uint8_t host_vector, unsigned* vm) const {
-  for (const auto& [key, r] : routes_) {
-    if (r.vector != host_vector) continue;
-    if (vm) *vm = key.first;
-    return static_cast<int>(vms_.at(key.first).table.at(key.second).MessageData & 0xFF);
-  }
-  return -1;
-}
-
 // Host form: the guest's mask state, the host CPU's MSI address and the host vector.
 NTSTATUS GpupHost::write_entry(unsigned vm, unsigned entry) {
   const Vm& v = vms_.at(vm);

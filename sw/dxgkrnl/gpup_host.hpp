@@ -47,8 +47,11 @@ class GpupHost {
   const wddm::DXGK_INTERRUPT_TABLE_ENTRY& guest_entry(unsigned vm, unsigned entry) const {
     return vms_.at(vm).table.at(entry);
   }
-  /// The guest vector a host vector stands for (the host ISR injects it), or -1.
-  int guest_vector_for(uint8_t host_vector, unsigned* vm) const;
+  /// The guest vector of a guest entry (the low byte of its guest-form Message Data): what
+  /// the host ISR injects.
+  uint8_t guest_vector(unsigned vm, unsigned entry) const {
+    return static_cast<uint8_t>(vms_.at(vm).table.at(entry).MessageData);
+  }
   HostRoute route(unsigned vm, unsigned entry);
 
   /// Migration restore: move the VM to `to` and write every guest-form entry, mask state

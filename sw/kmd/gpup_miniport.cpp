@@ -5,7 +5,8 @@ namespace irqlab::kmd {
 namespace regs = irqlab::regs::irq_ctrl;
 namespace x = regs::msix;
 
-GpupMiniport::GpupMiniport(MiniportEnvironment& env, const DriverCosts& costs) : env_(env), costs_(costs) {}
+GpupMiniport::GpupMiniport(MiniportEnvironment& env, const GpupCosts& costs, GpupFault fault)
+    : env_(env), costs_(costs), fault_(fault) {}
 
 NTSTATUS GpupMiniport::Start(const GpupInfo& info) {
   if (info.vf_count == 0 || info.table_entries == 0 || info.vf_window_bytes == 0)
@@ -19,7 +20,7 @@ NTSTATUS GpupMiniport::Start(const GpupInfo& info) {
 // address. Unmasked: address and data first, unmask last.
 NTSTATUS GpupMiniport::DxgkDdiWriteVirtualizedInterrupt(HANDLE hAdapter,
                                                         const DXGKARG_GPUP_WRITE_VIRTUALIZED_MSIX* a) {
-  env_.cost(costs_.isr_prologue);
+  env_.cost(costs_.ddi_entry);
   if (hAdapter != adapter() || !a || !valid_vf(a->vfIndex) || a->InterruptTableIndex < 0 ||
       static_cast<uint32_t>(a->InterruptTableIndex) >= info_.table_entries) {
     return STATUS_INVALID_PARAMETER;
@@ -41,7 +42,7 @@ NTSTATUS GpupMiniport::PauseVf(UINT vf) {
   // The read also flushes every earlier posted write to the VF (PCIe ordering).
   for (;;) {
     ++polls_;
-    env_.cost(costs_.isr_per_source);
+    env_.cost(costs_.quiesce_poll);
     if (regs::MIG_CTRL::QUIESCED.get(rd(vf, regs::MIG_CTRL::kOffset))) return STATUS_SUCCESS;
   }
 }
@@ -93,7 +94,7 @@ NTSTATUS GpupMiniport::RestoreVf(UINT vf, const VfSavedState& s) {
   wr(vf, regs::PF_NODE::kOffset, s.pf_node);
   wr(vf, regs::PF_VA_LO::kOffset, s.pf_va_lo);
   wr(vf, regs::PF_VA_HI::kOffset, s.pf_va_hi);
-  for (unsigned w = 0; w < s.pending.size(); ++w) {
+  for (unsigned w = 0; w < s.pending.size() && fault_ != GpupFault::kSkipPendingRestore; ++w) {
     if (s.pending[w]) wr(vf, regs::MIG_PBA_SET::offset(w), s.pending[w]);
   }
   return STATUS_SUCCESS;

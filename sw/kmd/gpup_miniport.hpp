@@ -41,9 +41,21 @@ struct VfSavedState {
   std::vector<uint32_t> pending;  ///< PBA, 32 vectors per word
 };
 
+/// CPU-cycle costs of the GPU-P paths.
+struct GpupCosts {
+  uint64_t ddi_entry = 250;     ///< DxgkDdiWriteVirtualizedInterrupt's own code
+  uint64_t quiesce_poll = 120;  ///< one iteration of the QUIESCED poll loop
+};
+
+/// A deliberate defect, so a test can prove the migration checks notice a lost message.
+enum class GpupFault {
+  kNone,
+  kSkipPendingRestore,  ///< RestoreVf forgets MIG_PBA_SET: messages pending at pause are lost
+};
+
 class GpupMiniport {
  public:
-  GpupMiniport(MiniportEnvironment& env, const DriverCosts& costs);
+  GpupMiniport(MiniportEnvironment& env, const GpupCosts& costs, GpupFault fault = GpupFault::kNone);
 
   NTSTATUS Start(const GpupInfo& info);
   /// The adapter handle dxgkrnl passes back in every DDI.
@@ -73,7 +85,8 @@ class GpupMiniport {
   void wr(UINT vf, uint32_t off, uint32_t v) { env_.WRITE_REGISTER_ULONG(base(vf) + off, v); }
 
   MiniportEnvironment& env_;
-  DriverCosts costs_;
+  GpupCosts costs_;
+  GpupFault fault_;
   GpupInfo info_;
   bool started_ = false;
   uint64_t polls_ = 0;

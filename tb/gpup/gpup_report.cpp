@@ -102,8 +102,8 @@ std::string write_gpup_outputs(const GpupResult& r, const std::string& dir) {
     const auto l = latencies(g);
     std::snprintf(b, sizeof b, "%u,%llu,%llu,%llu,%.3f,%.3f,%.3f\n", g.vm,
                   static_cast<unsigned long long>(g.submitted), static_cast<unsigned long long>(g.interrupts),
-                  static_cast<unsigned long long>(g.isrs), us(percentile(l, 0.5)), us(percentile(l, 0.99)),
-                  us(percentile(l, 1.0)));
+                  static_cast<unsigned long long>(g.notifies), us(percentile(l, 0.5)),
+                  us(percentile(l, 0.99)), us(percentile(l, 1.0)));
     csv << b;
   }
   nlohmann::json v;

@@ -14,10 +14,12 @@
 #include "host_memory.hpp"
 #include "irq_ctrl_bridge.hpp"
 #include "kernel.hpp"
+#include "kernel_environment.hpp"
 #include "lapic.hpp"
 #include "link_direction.hpp"
 #include "root_complex.hpp"
 #include "rtl_model.hpp"
+#include "scenario_settings.hpp"
 
 namespace irqlab::gpup {
 
@@ -70,6 +72,7 @@ struct VfSlot {
   std::unique_ptr<bridge::IrqCtrlBridge> ctrl;
   std::unique_ptr<gpu::EngineNode> engine;
   unsigned fid = 0;
+  int guest = -1;  ///< the VM running on this VF, or -1
   pcie::EnumeratedFunction enumerated;
 };
 
@@ -146,42 +149,23 @@ struct GpuInstance {
   unsigned port = 0;
 };
 
-/// MMIO and cost for host-side driver code: on the host CPU running it, else CPU 0
-/// (worker threads, the migration service).
-class HostEnv : public wddm::MiniportEnvironment {
- public:
-  explicit HostEnv(kernel::Kernel& k) : k_(k) {}
-  uint32_t READ_REGISTER_ULONG(uint64_t a) override { return hw().read32(a); }
-  void WRITE_REGISTER_ULONG(uint64_t a, uint32_t v) override { hw().write32(a, v); }
-  void cost(uint64_t cycles) override {
-    if (kernel::KernelCpu* c = k_.current_cpu())
-      c->consume(cycles);
-    else
-      wait(k_.cycles(cycles));
-  }
-  uint32_t current_processor() override { return k_.current_cpu() ? k_.current_cpu()->index() : 0; }
-
- private:
-  host::HostCpu& hw() { return k_.current_cpu() ? k_.current_cpu()->hw() : k_.cpu(0).hw(); }
-  kernel::Kernel& k_;
-};
-
 /// One guest VM: a vCPU with its own kernel, dxgkrnl and the unchanged #4 driver.
 struct Guest;
 
 /// The guest's register access: its BAR is mapped (second-level translation) onto the
 /// VF it currently runs on; MSI-X table accesses trap to dxgkrnl on the host; while the
 /// VM is paused for migration the vCPU stalls.
-class GuestEnv : public wddm::MiniportEnvironment {
+class GuestEnv : public run::KernelEnvironment {
  public:
-  explicit GuestEnv(Guest& g) : g_(g) {}
+  GuestEnv(Guest& g, kernel::Kernel& k) : run::KernelEnvironment(k), g_(g) {}
   uint32_t READ_REGISTER_ULONG(uint64_t a) override;
   void WRITE_REGISTER_ULONG(uint64_t a, uint32_t v) override;
-  void cost(uint64_t cycles) override;
-  uint32_t current_processor() override { return 0; }
 
  private:
-  void stall_while_paused();
+  /// The offset into the guest's MSI-X table that `a` addresses, if it does.
+  bool in_table(uint64_t a, uint32_t* offset) const;
+  /// The VF's address for guest address `a`, once the VM runs (the vCPU stalls while paused).
+  uint64_t translate(uint64_t a);
   Guest& g_;
 };
 
@@ -200,21 +184,11 @@ struct Guest {
       : vm(i),
         host(host_side),
         vcpu(("vm" + std::to_string(i) + "_vcpu").c_str(), 0),
-        k(kernel_config(sc, "vm" + std::to_string(i) + "_kcpu"), {&vcpu}),
-        env(*this),
+        k(run::kernel_config(sc, "vm" + std::to_string(i) + "_kcpu"), {&vcpu}),
+        env(*this, k),
         submission(*this),
         dx(k, submission, 1),
-        kmd(env, kmd::DriverCosts{sc.isr_prologue_cycles, sc.isr_per_source_cycles, sc.isr_epilogue_cycles,
-                                  sc.dpc_body_cycles}) {}
-  static kernel::KernelConfig kernel_config(const run::Scenario& sc, const std::string& name) {
-    kernel::KernelConfig kc;
-    kc.name = name;
-    kc.cpu_ghz = sc.cpu_ghz;
-    kc.interrupt_entry_cycles = sc.interrupt_entry_cycles;
-    kc.interrupt_exit_cycles = sc.interrupt_exit_cycles;
-    kc.dpc_dispatch_cycles = sc.dpc_dispatch_cycles;
-    return kc;
-  }
+        kmd(env, run::driver_costs(sc)) {}
   uint64_t fence_addr() const { return kGuestMemory + vm * kGuestStride; }
   uint64_t result_addr() const { return fence_addr() + 0x1000; }
 
@@ -234,47 +208,37 @@ struct Guest {
   std::deque<gpu::Submission> held;
   GuestRecord record;
   std::map<uint32_t, uint64_t> pulse_ps;  ///< fence -> completion pulse time
-  uint32_t next_unreported = 1;
 };
 
-void GuestEnv::stall_while_paused() {
+bool GuestEnv::in_table(uint64_t a, uint32_t* offset) const {
+  const uint64_t off = a - g_.guest_bar;
+  const uint32_t bytes = regs::msix::kEntryBytes * irqctrl::vf_config().num_vectors;
+  if (off < g_.table_offset || off >= g_.table_offset + bytes) return false;
+  *offset = static_cast<uint32_t>(off - g_.table_offset);
+  return true;
+}
+uint64_t GuestEnv::translate(uint64_t a) {
   while (g_.paused) wait(g_.resumed);
+  return g_.slot->fn->bar0_base() + (a - g_.guest_bar);
 }
 uint32_t GuestEnv::READ_REGISTER_ULONG(uint64_t a) {
-  const uint64_t off = a - g_.guest_bar;
-  const uint32_t tbl = regs::msix::kEntryBytes * irqctrl::vf_config().num_vectors;
-  if (off >= g_.table_offset && off < g_.table_offset + tbl) {
-    return g_.host.guest_read(g_.vm, static_cast<uint32_t>(off - g_.table_offset));
-  }
-  stall_while_paused();
-  return g_.vcpu.read32(g_.slot->fn->bar0_base() + off);
+  uint32_t off = 0;
+  if (in_table(a, &off)) return g_.host.guest_read(g_.vm, off);
+  return cpu().hw().read32(translate(a));
 }
 void GuestEnv::WRITE_REGISTER_ULONG(uint64_t a, uint32_t v) {
-  const uint64_t off = a - g_.guest_bar;
-  const uint32_t tbl = regs::msix::kEntryBytes * irqctrl::vf_config().num_vectors;
-  if (off >= g_.table_offset && off < g_.table_offset + tbl) {
-    g_.host.guest_write(g_.vm, static_cast<uint32_t>(off - g_.table_offset), v);  // the trap
+  uint32_t off = 0;
+  if (in_table(a, &off)) {
+    g_.host.guest_write(g_.vm, off, v);  // the trap
     return;
   }
-  stall_while_paused();
-  if (off == regs::INTR_STATUS::kOffset && v != 0) g_.dx.device_dismissed(0);
-  g_.vcpu.write32(g_.slot->fn->bar0_base() + off, v);
-}
-void GuestEnv::cost(uint64_t cycles) {
-  if (kernel::KernelCpu* c = g_.k.current_cpu())
-    c->consume(cycles);
-  else
-    wait(g_.k.cycles(cycles));
+  const uint64_t host_addr = translate(a);
+  note_dismiss(a, v);
+  cpu().hw().write32(host_addr, v);
 }
 
 void GuestSubmission::submit(uint32_t, uint32_t fence, uint64_t duration_ps, uint32_t bytes, Outcome o) {
-  gpu::Submission s;
-  s.fence = fence;
-  s.duration_ps = duration_ps;
-  s.result_bytes = bytes;
-  s.outcome = o == Outcome::kComplete  ? gpu::Outcome::kComplete
-              : o == Outcome::kPreempt ? gpu::Outcome::kPreempt
-                                       : gpu::Outcome::kFault;
+  const gpu::Submission s = run::engine_work(fence, duration_ps, bytes, o);
   ++g_.record.submitted;
   if (g_.paused) {
     g_.held.push_back(s);  // the engine context is frozen: kept with its state
@@ -282,19 +246,6 @@ void GuestSubmission::submit(uint32_t, uint32_t fence, uint64_t duration_ps, uin
   }
   g_.slot->engine->submit(s);
 }
-
-class Service : public sc_core::sc_module {
- public:
-  SC_HAS_PROCESS(Service);
-  Service(sc_core::sc_module_name n, std::function<void()> body)
-      : sc_core::sc_module(n), body_(std::move(body)) {
-    SC_THREAD(run);
-  }
-
- private:
-  void run() { body_(); }
-  std::function<void()> body_;
-};
 
 }  // namespace
 
@@ -311,21 +262,16 @@ GpupResult run_gpup(const run::Scenario& sc) {
   for (unsigned g = 0; g < gp.gpus; ++g)
     gpus.push_back(std::make_unique<GpuInstance>(g, gp.vfs, timing, prof));
   pcie::RootComplex rc("rc", timing, gpus[0]->down, memory, lapic);
+  // Upstream traffic goes to the root complex; messages are counted by requester ID.
+  std::map<uint16_t, uint64_t> msis_by_rid;
   for (auto& g : gpus) {
     if (g->index > 0) g->port = rc.add_port(g->down);
     const unsigned port = g->port;
-    g->up.set_receiver([&rc, port](const pcie::Tlp& t) { rc.on_upstream(t, port); });
-    for (auto& s : g->slots) r.requester_ids.push_back(s.fn->requester());
-  }
-  // Messages seen at the root complex, by the requester ID they carry.
-  std::map<uint16_t, uint64_t> msis_by_rid;
-  for (auto& g : gpus) {
-    auto* up = &g->up;
-    const unsigned port = g->port;
-    up->set_receiver([&rc, &msis_by_rid, port](const pcie::Tlp& t) {
+    g->up.set_receiver([&rc, &msis_by_rid, port](const pcie::Tlp& t) {
       if (t.type == pcie::TlpType::kMWr && host::is_msi_address(t.addr)) ++msis_by_rid[t.requester];
       rc.on_upstream(t, port);
     });
+    for (auto& s : g->slots) r.requester_ids.push_back(s.fn->requester());
   }
 
   std::vector<std::unique_ptr<host::HostCpu>> cpus;
@@ -336,14 +282,14 @@ GpupResult run_gpup(const run::Scenario& sc) {
     hw.push_back(cpus.back().get());
   }
   lapic.set_deliver([&](unsigned cpu, const host::MsiMessage& m, uint64_t at) { cpus[cpu]->deliver(m, at); });
-  kernel::Kernel host_k(Guest::kernel_config(sc, "kcpu"), hw);
-  HostEnv host_env(host_k);
-  const kmd::DriverCosts costs{sc.isr_prologue_cycles, sc.isr_per_source_cycles, sc.isr_epilogue_cycles,
-                               sc.dpc_body_cycles};
+  kernel::Kernel host_k(run::kernel_config(sc), hw);
+  run::KernelEnvironment host_env(host_k);
   std::vector<std::unique_ptr<kmd::GpupMiniport>> adapters;
   std::vector<dxgkrnl::GpupHost::WriteDdi> ddis;
   for (unsigned g = 0; g < gp.gpus; ++g) {
-    adapters.push_back(std::make_unique<kmd::GpupMiniport>(host_env, costs));
+    adapters.push_back(std::make_unique<kmd::GpupMiniport>(
+        host_env, kmd::GpupCosts{},
+        gp.kmd_skips_pending_restore ? kmd::GpupFault::kSkipPendingRestore : kmd::GpupFault::kNone));
     kmd::GpupMiniport* a = adapters.back().get();
     ddis.push_back([a](const wddm::DXGKARG_GPUP_WRITE_VIRTUALIZED_MSIX& args) {
       return a->DxgkDdiWriteVirtualizedInterrupt(a->adapter(), &args);
@@ -352,19 +298,16 @@ GpupResult run_gpup(const run::Scenario& sc) {
   std::vector<std::unique_ptr<Guest>> guests;
   unsigned next_host_vector = kFirstHostVector;
   const uint64_t vm_exit_cycles = static_cast<uint64_t>(gp.vm_exit_us * sc.cpu_ghz * 1000);
-  dxgkrnl::GpupHost host_side(irqctrl::vf_config().num_vectors, ddis, [&](unsigned vm, unsigned) {
-    // Interrupt remapping: a host vector on a host CPU whose ISR injects the guest's vector.
+  dxgkrnl::GpupHost host_side(irqctrl::vf_config().num_vectors, ddis, [&](unsigned vm, unsigned entry) {
+    // Interrupt remapping: a host vector on a host CPU whose ISR injects the guest's vector
+    // (read from the guest-form entry at each interrupt: the guest may reprogram it).
     dxgkrnl::HostRoute route{(next_host_vector - kFirstHostVector) % sc.cpus,
                              static_cast<uint8_t>(next_host_vector++)};
-    host_k.connect_interrupt("vm" + std::to_string(vm), route.vector, 0, [&, vm, route] {
+    host_k.connect_interrupt("vm" + std::to_string(vm), route.vector, 0, [&, vm, entry] {
       host_k.current_cpu()->consume(vm_exit_cycles);
-      unsigned owner = 0;
-      const int gv = host_side.guest_vector_for(route.vector, &owner);
-      if (gv < 0) return false;
       host::MsiMessage m;
-      m.vector = static_cast<uint8_t>(gv);
-      guests[owner]->vcpu.deliver(m, now_ps());
-      (void)vm;
+      m.vector = host_side.guest_vector(vm, entry);
+      guests[vm]->vcpu.deliver(m, now_ps());
       return true;
     });
     return route;
@@ -374,6 +317,7 @@ GpupResult run_gpup(const run::Scenario& sc) {
     guests.push_back(std::make_unique<Guest>(v, host_side, sc));
     Guest& g = *guests.back();
     g.slot = &gpus[0]->slots[v];
+    g.slot->guest = static_cast<int>(v);
     g.vcpu.mmio.bind(rc.cpu_side);
     g.slot->engine->retarget(g.fence_addr(), g.result_addr());
     auto& io =
@@ -391,135 +335,140 @@ GpupResult run_gpup(const run::Scenario& sc) {
         });
   }
   // Completion pulses per VF slot, credited to the guest running there.
-  std::map<bridge::IrqCtrlBridge*, std::vector<bridge::BridgeEvent>> slot_events;
   for (auto& gpu : gpus) {
     for (auto& s : gpu->slots) {
       bridge::IrqCtrlBridge* c = s.ctrl.get();
       VfSlot* slot = &s;
-      c->set_event_observer([&, c, slot](const bridge::BridgeEvent& e) {
-        if (e.kind != bridge::BridgeEvent::kPulse && e.kind != bridge::BridgeEvent::kMsi) return;
-        slot_events[c].push_back(e);
-        for (auto& g : guests) {
-          if (g->slot != slot || e.kind != bridge::BridgeEvent::kPulse) continue;
-          ++g->record.interrupts;
-          g->pulse_ps[static_cast<uint32_t>(e.b)] = e.cycle * c->period_ps();
-        }
+      c->set_event_observer([&guests, c, slot](const bridge::BridgeEvent& e) {
+        if (e.kind != bridge::BridgeEvent::kPulse || slot->guest < 0) return;
+        Guest& g = *guests[static_cast<size_t>(slot->guest)];
+        ++g.record.interrupts;
+        g.pulse_ps[static_cast<uint32_t>(e.b)] = e.cycle * c->period_ps();
       });
     }
   }
 
   const uint64_t until = static_cast<uint64_t>(sc.duration_ms * 1e9);
   // Host PnP: enumerate every function, start the PF adapters, then boot the guests.
-  Service pnp("pnp", [&] {
-    uint64_t window = kMmioWindow;
-    for (auto& g : gpus) {
-      g->pf_enum = pcie::enumerate(rc, window, pcie::function_id(g->port, 0));
-      window = g->pf_enum.bar0_base + g->pf_enum.bar0_bytes;
-      for (unsigned v = 0; v < g->slots.size(); ++v) {
-        VfSlot& s = g->slots[v];
-        s.fid = pcie::function_id(g->port, v + 1);
-        s.enumerated = pcie::enumerate(rc, window, s.fid);
-        window = s.enumerated.bar0_base + s.enumerated.bar0_bytes;
-        pcie::set_msix_control(rc, s.enumerated, true, false);  // the host owns the VF's real MSI-X Enable
-      }
-      kmd::GpupInfo info;
-      info.aperture = g->pf_enum.bar0_base;
-      info.vf_count = static_cast<uint32_t>(g->slots.size());
-      info.vf_window_bytes = kVfBar;
-      info.table_offset = g->slots[0].enumerated.table_offset;
-      info.table_entries = g->slots[0].enumerated.msix_table_size;
-      adapters[g->index]->Start(info);
-    }
-    for (auto& gptr : guests) {
-      Guest& g = *gptr;
-      host_side.add_vm(g.vm, {0, g.vm});
-      g.guest_bar = g.slot->enumerated.bar0_base;
-      g.table_offset = g.slot->enumerated.table_offset;
-      sc_core::sc_spawn(
-          [&g, &sc, until] {
-            kmd::StartInfo si;
-            si.bar0 = g.guest_bar;
-            si.message_address = {host::msi_address(0), host::msi_address(0)};
-            si.message_data = {host::msi_data(kGuestVector), host::msi_data(kGuestVector)};
-            si.num_nodes = 1;
-            si.num_heads = 0;
-            g.kmd.DxgkDdiAddDevice();
-            wddm::ULONG sources = 0;
-            g.kmd.DxgkDdiStartDevice(si, g.dx.interface(), &sources);
-            wddm::DXGK_DRIVERCAPS caps{};
-            wddm::DXGKARG_QUERYADAPTERINFO q{wddm::DXGKQAITYPE_DRIVERCAPS, &caps, sizeof caps};
-            g.kmd.DxgkDdiQueryAdapterInfo(&q);
-            g.dx.set_driver_caps(caps);
-            dxgkrnl::NodeLoad load;
-            load.mean_gap_us = sc.gpup.guest_mean_gap_us;
-            load.min_duration_us = sc.min_duration_us;
-            load.max_duration_us = sc.max_duration_us;
-            load.max_result_bytes = sc.max_result_bytes;
-            load.preempt_probability = 0;
-            load.fault_probability = 0;
-            g.dx.start_scheduler({load}, sc.seed * 7919 + g.vm, until);
-          },
-          ("vm" + std::to_string(g.vm) + "_boot").c_str());
-    }
-  });
+  sc_core::sc_spawn(
+      [&] {
+        uint64_t window = kMmioWindow;
+        for (auto& g : gpus) {
+          g->pf_enum = pcie::enumerate(rc, window, pcie::function_id(g->port, 0));
+          window = g->pf_enum.bar0_base + g->pf_enum.bar0_bytes;
+          for (unsigned v = 0; v < g->slots.size(); ++v) {
+            VfSlot& s = g->slots[v];
+            s.fid = pcie::function_id(g->port, v + 1);
+            s.enumerated = pcie::enumerate(rc, window, s.fid);
+            window = s.enumerated.bar0_base + s.enumerated.bar0_bytes;
+            pcie::set_msix_control(rc, s.enumerated, true,
+                                   false);  // the host owns the VF's real MSI-X Enable
+          }
+          kmd::GpupInfo info;
+          info.aperture = g->pf_enum.bar0_base;
+          info.vf_count = static_cast<uint32_t>(g->slots.size());
+          info.vf_window_bytes = kVfBar;
+          info.table_offset = g->slots[0].enumerated.table_offset;
+          info.table_entries = g->slots[0].enumerated.msix_table_size;
+          adapters[g->index]->Start(info);
+        }
+        for (auto& gptr : guests) {
+          Guest& g = *gptr;
+          host_side.add_vm(g.vm, {0, g.vm});
+          g.guest_bar = g.slot->enumerated.bar0_base;
+          g.env.watch_dismiss(&g.dx, g.guest_bar);
+          g.table_offset = g.slot->enumerated.table_offset;
+          sc_core::sc_spawn(
+              [&g, &sc, until] {
+                kmd::StartInfo si;
+                si.bar0 = g.guest_bar;
+                si.message_address = {host::msi_address(0), host::msi_address(0)};
+                si.message_data = {host::msi_data(kGuestVector), host::msi_data(kGuestVector)};
+                si.num_nodes = 1;
+                si.num_heads = 0;
+                g.kmd.DxgkDdiAddDevice();
+                wddm::ULONG sources = 0;
+                g.kmd.DxgkDdiStartDevice(si, g.dx.interface(), &sources);
+                wddm::DXGK_DRIVERCAPS caps{};
+                wddm::DXGKARG_QUERYADAPTERINFO q{wddm::DXGKQAITYPE_DRIVERCAPS, &caps, sizeof caps};
+                g.kmd.DxgkDdiQueryAdapterInfo(&q);
+                g.dx.set_driver_caps(caps);
+                dxgkrnl::NodeLoad load;
+                load.mean_gap_us = sc.gpup.guest_mean_gap_us;
+                load.min_duration_us = sc.min_duration_us;
+                load.max_duration_us = sc.max_duration_us;
+                load.max_result_bytes = sc.max_result_bytes;
+                load.preempt_probability = 0;
+                load.fault_probability = 0;
+                g.dx.start_scheduler({load}, sc.seed * 7919 + g.vm, until);
+              },
+              ("vm" + std::to_string(g.vm) + "_boot").c_str());
+        }
+      },
+      "pnp");
 
   // Live migration: pause, save, restore on the destination (paused), resume.
   auto migrations = gp.migrations;
   std::stable_sort(migrations.begin(), migrations.end(),
                    [](const auto& a, const auto& b) { return a.at_ms < b.at_ms; });
-  Service migrator("migrator", [&] {
-    for (const auto& m : migrations) {
-      const uint64_t at = static_cast<uint64_t>(m.at_ms * 1e9);
-      if (at > now_ps()) wait(ps(at - now_ps()));
-      Guest& g = *guests[m.vf];
-      VfSlot& src = *g.slot;
-      VfSlot& dst = gpus[m.to_gpu]->slots[m.to_vf];
-      kmd::GpupMiniport& from = *adapters[host_side.binding(g.vm).gpu];
-      kmd::GpupMiniport& to = *adapters[m.to_gpu];
-      MigrationRecord rec;
-      rec.vm = g.vm;
-      rec.from_gpu = host_side.binding(g.vm).gpu;
-      rec.from_vf = host_side.binding(g.vm).vf;
-      rec.to_gpu = m.to_gpu;
-      rec.to_vf = m.to_vf;
-      // 1. pause: the VM's vCPU and engine context stop; running work drains.
-      rec.pause_ps = now_ps();
-      // The VF stops sending at once: completions of the draining work collect in its PBA.
-      g.paused = true;
-      from.PauseVf(rec.from_vf);
-      const uint64_t drained = src.engine->busy_until_ps() + timing.min_hop_ps() + 64 * prof.gpu_period_ps;
-      if (drained > now_ps()) wait(ps(drained - now_ps()));
-      from.PauseVf(rec.from_vf);  // again: quiesced with the drained work's events latched
-      rec.quiesced_ps = now_ps();
-      // 2. save: controller state (the KMD), guest-form table (dxgkrnl keeps it), engine state.
-      kmd::VfSavedState st;
-      from.SaveVf(rec.from_vf, &st);
-      rec.status_at_pause = st.status;
-      for (uint32_t w : st.pending) rec.pending_at_pause += static_cast<unsigned>(__builtin_popcount(w));
-      rec.saved_ps = now_ps();
-      // 3. restore on the destination, paused; every table entry through the DDI.
-      to.PauseVf(m.to_vf);
-      to.RestoreVf(m.to_vf, st);
-      const uint64_t calls = host_side.ddi_calls();
-      host_side.rebind_and_rewrite(g.vm, {m.to_gpu, m.to_vf});
-      rec.ddi_writes = static_cast<unsigned>(host_side.ddi_calls() - calls);
-      dst.engine->retarget(src.engine->fence_addr(), src.engine->result_addr());
-      rec.restored_ps = now_ps();
-      // 4. resume: remap the guest's BAR, release the VF, the vCPU and held doorbells.
-      g.slot = &dst;
-      to.ResumeVf(m.to_vf);
-      rec.resumed_ps = now_ps();
-      g.paused = false;
-      g.resumed.notify(sc_core::SC_ZERO_TIME);
-      rec.held_submissions = static_cast<unsigned>(g.held.size());
-      while (!g.held.empty()) {
-        dst.engine->submit(g.held.front());
-        g.held.pop_front();
-      }
-      from.ResetVf(rec.from_vf);
-      r.migrations.push_back(rec);
-    }
-  });
+  sc_core::sc_spawn(
+      [&] {
+        for (const auto& m : migrations) {
+          const uint64_t at = static_cast<uint64_t>(m.at_ms * 1e9);
+          if (at > now_ps()) wait(ps(at - now_ps()));
+          Guest& g = *guests[m.vf];
+          VfSlot& src = *g.slot;
+          VfSlot& dst = gpus[m.to_gpu]->slots[m.to_vf];
+          kmd::GpupMiniport& from = *adapters[host_side.binding(g.vm).gpu];
+          kmd::GpupMiniport& to = *adapters[m.to_gpu];
+          MigrationRecord rec;
+          rec.vm = g.vm;
+          rec.from_gpu = host_side.binding(g.vm).gpu;
+          rec.from_vf = host_side.binding(g.vm).vf;
+          rec.to_gpu = m.to_gpu;
+          rec.to_vf = m.to_vf;
+          // 1. pause: the VM's vCPU and engine context stop; running work drains.
+          rec.pause_ps = now_ps();
+          // The VF stops sending at once: completions of the draining work collect in its PBA.
+          g.paused = true;
+          from.PauseVf(rec.from_vf);
+          const uint64_t drained =
+              src.engine->busy_until_ps() + timing.min_hop_ps() + 64 * prof.gpu_period_ps;
+          if (drained > now_ps()) wait(ps(drained - now_ps()));
+          from.PauseVf(rec.from_vf);  // again: quiesced with the drained work's events latched
+          rec.quiesced_ps = now_ps();
+          // 2. save: controller state (the KMD), guest-form table (dxgkrnl keeps it), engine state.
+          kmd::VfSavedState st;
+          from.SaveVf(rec.from_vf, &st);
+          rec.status_at_pause = st.status;
+          for (uint32_t w : st.pending) rec.pending_at_pause += static_cast<unsigned>(__builtin_popcount(w));
+          rec.saved_ps = now_ps();
+          // 3. restore on the destination, paused; every table entry through the DDI.
+          to.PauseVf(m.to_vf);
+          to.RestoreVf(m.to_vf, st);
+          const uint64_t calls = host_side.ddi_calls();
+          host_side.rebind_and_rewrite(g.vm, {m.to_gpu, m.to_vf});
+          rec.ddi_writes = static_cast<unsigned>(host_side.ddi_calls() - calls);
+          dst.engine->retarget(src.engine->fence_addr(), src.engine->result_addr());
+          rec.restored_ps = now_ps();
+          // 4. resume: remap the guest's BAR, release the VF, the vCPU and held doorbells.
+          src.guest = -1;
+          dst.guest = static_cast<int>(g.vm);
+          g.slot = &dst;
+          to.ResumeVf(m.to_vf);
+          rec.resumed_ps = now_ps();
+          g.paused = false;
+          g.resumed.notify(sc_core::SC_ZERO_TIME);
+          rec.held_submissions = static_cast<unsigned>(g.held.size());
+          while (!g.held.empty()) {
+            dst.engine->submit(g.held.front());
+            g.held.pop_front();
+          }
+          from.ResetVf(rec.from_vf);
+          r.migrations.push_back(rec);
+        }
+      },
+      "migrator");
 
   sc_core::sc_start(ps(until));
   const uint64_t drain = static_cast<uint64_t>(sc.drain_ms * 1e9);
@@ -536,14 +485,14 @@ GpupResult run_gpup(const run::Scenario& sc) {
     VfSlot& src = gpus[rec.from_gpu]->slots[rec.from_vf];
     VfSlot& dst = gpus[rec.to_gpu]->slots[rec.to_vf];
     const uint64_t period = src.ctrl->period_ps();
-    for (const auto& e : slot_events[src.ctrl.get()]) {
+    for (const auto& e : src.ctrl->events()) {
       if (e.kind == bridge::BridgeEvent::kMsi && e.cycle * period > rec.quiesced_ps)
         ++rec.source_msis_after_quiesce;
     }
-    for (const auto& e : slot_events[dst.ctrl.get()]) {
+    for (const auto& e : dst.ctrl->events()) {
       if (e.cycle * period < rec.resumed_ps) continue;
       if (e.kind == bridge::BridgeEvent::kPulse) break;
-      ++rec.replayed_after_resume;
+      if (e.kind == bridge::BridgeEvent::kMsi) ++rec.replayed_after_resume;
     }
     const std::string who = "vm " + std::to_string(rec.vm) + ": ";
     if (rec.source_msis_after_quiesce)
@@ -563,7 +512,7 @@ GpupResult run_gpup(const run::Scenario& sc) {
       r.violations.push_back(copy);
     }
     g->record.vm = g->vm;
-    g->record.isrs = g->dx.notifies().size();
+    g->record.notifies = g->dx.notifies().size();
     r.guests.push_back(g->record);
   }
   // Straddling interrupts: completions before a migration's resume reported after it.

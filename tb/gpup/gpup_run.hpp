@@ -28,7 +28,8 @@ struct MigrationRecord {
 
 struct GuestRecord {
   unsigned vm = 0;
-  uint64_t submitted = 0, interrupts = 0, isrs = 0;
+  uint64_t submitted = 0, interrupts = 0,
+           notifies = 0;  ///< doorbells, completion events, DxgkCbNotifyInterrupt calls
   /// Per completed fence: the completion pulse and the DxgkCbNotifyInterrupt that reported it.
   std::vector<std::pair<uint64_t, uint64_t>> handled_ps;
 };

@@ -8,7 +8,9 @@
 #include "display_miniport.hpp"
 #include "enumeration.hpp"
 #include "kernel.hpp"
+#include "kernel_environment.hpp"
 #include "platform.hpp"
+#include "scenario_settings.hpp"
 #include "shared_line_device.hpp"
 #include "source_info.hpp"
 
@@ -46,46 +48,11 @@ kmd::DriverFault parse_fault(const std::string& s) {
   return it->second;
 }
 
-/// Register access on the CPU the driver is running on (CPU 0 for PnP-time code).
-class KernelEnvironment : public wddm::MiniportEnvironment {
- public:
-  KernelEnvironment(kernel::Kernel& k, dxgkrnl::Dxgkrnl*& dx, uint64_t bar) : k_(k), dx_(dx), bar_(bar) {}
-  uint32_t READ_REGISTER_ULONG(uint64_t a) override { return cpu().hw().read32(a); }
-  void WRITE_REGISTER_ULONG(uint64_t a, uint32_t v) override {
-    if (a == bar_ + regs::INTR_STATUS::kOffset && v != 0 && dx_) dx_->device_dismissed(cpu().index());
-    cpu().hw().write32(a, v);
-  }
-  void cost(uint64_t cycles) override {
-    if (kernel::KernelCpu* c = k_.current_cpu())
-      c->consume(cycles);
-    else
-      wait(k_.cycles(cycles));
-  }
-  uint32_t current_processor() override { return cpu().index(); }
-  void set_bar(uint64_t b) { bar_ = b; }
-
- private:
-  kernel::KernelCpu& cpu() {
-    kernel::KernelCpu* c = k_.current_cpu();
-    return c ? *c : k_.cpu(0);
-  }
-  kernel::Kernel& k_;
-  dxgkrnl::Dxgkrnl*& dx_;
-  uint64_t bar_;
-};
-
 class EngineSubmission : public wddm::GpuSubmission {
  public:
   explicit EngineSubmission(platform::Platform& p) : p_(p) {}
   void submit(uint32_t node, uint32_t fence, uint64_t duration_ps, uint32_t bytes, Outcome o) override {
-    gpu::Submission s;
-    s.fence = fence;
-    s.duration_ps = duration_ps;
-    s.result_bytes = bytes;
-    s.outcome = o == Outcome::kComplete  ? gpu::Outcome::kComplete
-                : o == Outcome::kPreempt ? gpu::Outcome::kPreempt
-                                         : gpu::Outcome::kFault;
-    p_.engines[node]->submit(s);
+    p_.engines[node]->submit(engine_work(fence, duration_ps, bytes, o));
   }
 
  private:
@@ -185,20 +152,12 @@ RunResult run_scenario(const RunOptions& opt) {
 
   std::vector<host::HostCpu*> hw;
   for (auto& c : p.cpus) hw.push_back(c.get());
-  kernel::KernelConfig kc;
-  kc.cpu_ghz = sc.cpu_ghz;
-  kc.interrupt_entry_cycles = sc.interrupt_entry_cycles;
-  kc.interrupt_exit_cycles = sc.interrupt_exit_cycles;
-  kc.dpc_dispatch_cycles = sc.dpc_dispatch_cycles;
-  kernel::Kernel k(kc, hw);
+  kernel::Kernel k(kernel_config(sc), hw);
 
   EngineSubmission submission(p);
   dxgkrnl::Dxgkrnl dx(k, submission, sc.nodes);
-  dxgkrnl::Dxgkrnl* dx_ptr = &dx;
-  KernelEnvironment env(k, dx_ptr, 0);
-  kmd::DriverCosts costs{sc.isr_prologue_cycles, sc.isr_per_source_cycles, sc.isr_epilogue_cycles,
-                         sc.dpc_body_cycles};
-  kmd::DisplayMiniport kmd(env, costs, fault);
+  KernelEnvironment env(k);
+  kmd::DisplayMiniport kmd(env, driver_costs(sc), fault);
 
   std::set<const kernel::InterruptObject*> adapter_ios;
   Recorder rec(r, adapter_ios);
@@ -344,7 +303,7 @@ RunResult run_scenario(const RunOptions& opt) {
       "pnp",
       [&] {
         const auto f = pcie::enumerate(p.rc, platform::Layout::kMmioWindow);
-        env.set_bar(f.bar0_base);
+        env.watch_dismiss(&dx, f.bar0_base);
         kmd::StartInfo si;
         si.bar0 = f.bar0_base;
         si.message_address = {host::msi_address(static_cast<uint8_t>(sc.interrupt_cpu)),

@@ -257,7 +257,7 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
     if (sl["isr_us"]) s.shared_line_isr_us = r.distribution(sl["isr_us"], "shared_line.isr_us");
   }
   if (const auto g = root["gpup"]) {
-    r.known(g, "gpup", {"gpus", "vfs", "guests", "guest_mean_gap_us", "vm_exit_us"});
+    r.known(g, "gpup", {"gpus", "vfs", "guests", "guest_mean_gap_us", "vm_exit_us", "kmd_fault"});
     auto& gp = s.gpup;
     gp.enabled = true;
     if (g["gpus"]) gp.gpus = static_cast<unsigned>(r.integer(g["gpus"], "gpup.gpus", 1, 2));
@@ -273,6 +273,12 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
     if (g["guest_mean_gap_us"])
       gp.guest_mean_gap_us = r.number(g["guest_mean_gap_us"], "gpup.guest_mean_gap_us", 0.5, 1e6);
     if (g["vm_exit_us"]) gp.vm_exit_us = r.number(g["vm_exit_us"], "gpup.vm_exit_us", 0, 1000);
+    if (const auto f = g["kmd_fault"]) {
+      const std::string v = r.text(f, "gpup.kmd_fault");
+      if (v != "none" && v != "skip-pending-restore")
+        r.fail(f, "gpup.kmd_fault", "'" + v + "' is not none or skip-pending-restore");
+      gp.kmd_skips_pending_restore = v == "skip-pending-restore";
+    }
   }
   if (const auto ms = root["migrations"]) {
     if (!s.gpup.enabled) r.fail(ms, "migrations", "needs a gpup: section");

@@ -71,11 +71,12 @@ struct Scenario {
   };
   struct Gpup {
     bool enabled = false;
-    unsigned gpus = 2;              ///< GPU instances (1..2)
-    unsigned vfs = 4;               ///< VFs per GPU instance (1..64)
-    unsigned guests = 0;            ///< VMs, on VFs 0..guests-1 of GPU 0 (0: one per VF)
-    double guest_mean_gap_us = 20;  ///< per guest: mean gap between submissions
-    double vm_exit_us = 1.5;        ///< host ISR cost to forward an interrupt into a guest
+    unsigned gpus = 2;                       ///< GPU instances (1..2)
+    unsigned vfs = 4;                        ///< VFs per GPU instance (1..64)
+    unsigned guests = 0;                     ///< VMs, on VFs 0..guests-1 of GPU 0 (0: one per VF)
+    double guest_mean_gap_us = 20;           ///< per guest: mean gap between submissions
+    double vm_exit_us = 1.5;                 ///< host ISR cost to forward an interrupt into a guest
+    bool kmd_skips_pending_restore = false;  ///< gpup.kmd_fault: a deliberately broken host KMD (tests)
     std::vector<Migration> migrations;
   } gpup;
   // waveform window (when --waves asks for one)

@@ -2,28 +2,15 @@
 // reference model, for the PF build and the GPU-P VF build.
 #include <gtest/gtest.h>
 
+#include "dut_builds.hpp"
 #include "dut_harness.hpp"
-#include "irq_ctrl_ref.hpp"
-#include "rtl_model.hpp"
 
 namespace irqlab::irqctrl::test {
 namespace {
 
 namespace x = regs::msix;
 
-struct RtlPf {
-  static std::unique_ptr<PortModel> make() { return make_rtl_model(RtlBuild::kDefaultFst); }
-};
-struct RefPf {
-  static std::unique_ptr<PortModel> make() { return std::make_unique<IrqCtrlRef>(Config{}); }
-};
-struct RtlVf {
-  static std::unique_ptr<PortModel> make() { return make_rtl_model(RtlBuild::kVirtualFunction); }
-};
-struct RefVf {
-  static std::unique_ptr<PortModel> make() { return std::make_unique<IrqCtrlRef>(vf_config()); }
-};
-using Duts = ::testing::Types<RtlPf, RefPf, RtlVf, RefVf>;
+using Duts = ::testing::Types<Rtl64, Ref64, RtlVf, RefVf>;
 class DutNames {
  public:
   template <class T>

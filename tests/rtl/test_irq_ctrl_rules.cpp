@@ -2,29 +2,13 @@
 // the reference model, each with the default 64-entry table and the 2048-entry one.
 #include <gtest/gtest.h>
 
+#include "dut_builds.hpp"
 #include "dut_harness.hpp"
-#include "irq_ctrl_ref.hpp"
-#include "rtl_model.hpp"
 
 namespace irqlab::irqctrl::test {
 namespace {
 
 namespace x = regs::msix;
-
-struct Rtl64 {
-  static std::unique_ptr<PortModel> make() { return make_rtl_model(RtlBuild::kDefaultFst); }
-};
-struct Rtl2048 {
-  static std::unique_ptr<PortModel> make() { return make_rtl_model(RtlBuild::kTable2048); }
-};
-struct Ref64 {
-  static std::unique_ptr<PortModel> make() { return std::make_unique<IrqCtrlRef>(Config{}); }
-};
-struct Ref2048 {
-  static std::unique_ptr<PortModel> make() {
-    return std::make_unique<IrqCtrlRef>(rtl_build_config(RtlBuild::kTable2048));
-  }
-};
 
 using Duts = ::testing::Types<Rtl64, Ref64, Rtl2048, Ref2048>;
 class DutNames {

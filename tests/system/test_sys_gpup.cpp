@@ -2,6 +2,7 @@
 //   --seed N                      scenario seed; the migration instant is drawn from it
 //   --set GPUP_VFS=N              VFs per GPU instance (default 4; 64 in system.gpup.vfs64)
 //   --set GPUP_GAP_US=X           mean gap between a guest's submissions (2: a continuous burst)
+//   --set GPUP_KMD_FAULT=skip-pending-restore   the host KMD loses the PBA: the run must fail
 // The scoreboard is the guests' dxgkrnl verifiers (no fence lost or reported twice) plus
 // the migration checks (every message pending at pause delivered once after resume,
 // nothing from the source after it quiesced).
@@ -27,6 +28,7 @@ TEST(GpupMigration, VfsInterruptThroughTheirOwnTablesAndMigrationLosesNothing) {
   const uint64_t seed = std::stoull(env("IRQLAB_SEED", "1"));
   const unsigned vfs = static_cast<unsigned>(std::stoul(env("IRQLAB_GPUP_VFS", "4")));
   const std::string gap = env("IRQLAB_GPUP_GAP_US", "20");
+  const std::string fault = env("IRQLAB_GPUP_KMD_FAULT", "none");
   std::mt19937_64 rng(seed);
   const double at_ms = std::uniform_real_distribution<double>(0.3, 1.5)(rng);
   const unsigned migrating = static_cast<unsigned>(rng() % vfs);
@@ -36,10 +38,21 @@ TEST(GpupMigration, VfsInterruptThroughTheirOwnTablesAndMigrationLosesNothing) {
   const std::string yaml =
       "name: gpup-test\nduration_ms: 2\nseed: " + std::to_string(seed) +
       "\ngpup:\n  vfs: " + std::to_string(vfs) + "\n  gpus: 2\n  guest_mean_gap_us: " + gap +
-      "\nmigrations:\n  - {vf: " + std::to_string(migrating) + ", at_ms: " + std::to_string(at_ms) +
-      ", to_gpu: 1, to_vf: " + std::to_string(to_vf) + "}\n";
+      "\n  kmd_fault: " + fault + "\nmigrations:\n  - {vf: " + std::to_string(migrating) +
+      ", at_ms: " + std::to_string(at_ms) + ", to_gpu: 1, to_vf: " + std::to_string(to_vf) + "}\n";
   const run::Scenario sc = run::parse_scenario(yaml, "test");
   const GpupResult r = run_gpup(sc);
+
+  if (fault != "none") {  // a host KMD that loses the pending bits: the checks must say so
+    ASSERT_EQ(r.migrations.size(), 1u);
+    ASSERT_GT(r.migrations[0].pending_at_pause, 0u) << "pick a seed whose pause catches a pending message";
+    EXPECT_EQ(r.migrations[0].replayed_after_resume, 0u);
+    ASSERT_FALSE(r.failures.empty());
+    EXPECT_NE(r.failures[0].find("pending at pause but 0 delivered after resume"), std::string::npos)
+        << r.failures[0];
+    EXPECT_FALSE(r.passed());
+    return;
+  }
 
   for (const auto& v : r.violations) ADD_FAILURE() << v.rule << ": " << v.detail;
   for (const auto& f : r.failures) ADD_FAILURE() << f;

@@ -1,0 +1,52 @@
+// MiniportEnvironment on the kernel model: a driver's register access goes out on the CPU
+// its code is running on (CPU 0 for PnP-time code and worker threads), its cost annotation
+// consumes that CPU's time. Shared by the #4 run, the GPU-P host driver and the guests.
+#pragma once
+
+#include <cstdint>
+
+#include "dxgkrnl.hpp"
+#include "irq_ctrl_regs.hpp"
+#include "kernel.hpp"
+#include "miniport_env.hpp"
+
+namespace irqlab::run {
+
+class KernelEnvironment : public wddm::MiniportEnvironment {
+ public:
+  explicit KernelEnvironment(kernel::Kernel& k) : k_(k) {}
+  /// Report writes to INTR_STATUS at `bar` to dxgkrnl (its verifier's dismiss rule).
+  void watch_dismiss(dxgkrnl::Dxgkrnl* dx, uint64_t bar) {
+    dx_ = dx;
+    bar_ = bar;
+  }
+  uint32_t READ_REGISTER_ULONG(uint64_t a) override { return cpu().hw().read32(a); }
+  void WRITE_REGISTER_ULONG(uint64_t a, uint32_t v) override {
+    note_dismiss(a, v);
+    cpu().hw().write32(a, v);
+  }
+  void cost(uint64_t cycles) override {
+    if (kernel::KernelCpu* c = k_.current_cpu())
+      c->consume(cycles);
+    else
+      wait(k_.cycles(cycles));
+  }
+  uint32_t current_processor() override { return cpu().index(); }
+
+ protected:
+  kernel::KernelCpu& cpu() {
+    kernel::KernelCpu* c = k_.current_cpu();
+    return c ? *c : k_.cpu(0);
+  }
+  void note_dismiss(uint64_t a, uint32_t v) {
+    if (dx_ && v != 0 && a == bar_ + regs::irq_ctrl::INTR_STATUS::kOffset)
+      dx_->device_dismissed(cpu().index());
+  }
+
+ private:
+  kernel::Kernel& k_;
+  dxgkrnl::Dxgkrnl* dx_ = nullptr;
+  uint64_t bar_ = 0;
+};
+
+}  // namespace irqlab::run
