@@ -5,7 +5,9 @@
 namespace irqlab::host {
 
 HostCpu::HostCpu(sc_core::sc_module_name name, unsigned index)
-    : sc_core::sc_module(name), mmio("mmio"), irq_pending("irq_pending"), index_(index) {}
+    : sc_core::sc_module(name), mmio("mmio"), irq_pending("irq_pending"), index_(index) {
+  irq_pending.write(false);
+}
 
 bool HostCpu::transport(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned size) {
   tlm::tlm_generic_payload gp;
@@ -31,21 +33,30 @@ void HostCpu::write32(uint64_t addr, uint32_t value) {
   write(addr, &value, 4);
 }
 
-void HostCpu::deliver(const MsiMessage& m, uint64_t arrived_ps) {
-  pending_.push_back(m);
-  log_.push_back({m.vector, arrived_ps, sc_core::sc_time_stamp().value()});
-  irq_pending.write(true);
-  interrupt_.notify(sc_core::SC_ZERO_TIME);
-  for (const auto& f : listeners_) f(log_.back());
+void HostCpu::apic_changed() {
+  const bool any = apic_.any_requested();
+  irq_pending.write(any);
+  for (const auto& f : apic_listeners_) f(any, apic_.highest_requested());
 }
 
-bool HostCpu::take(MsiMessage& out) {
-  if (pending_.empty()) return false;
-  out = pending_.front();
-  pending_.pop_front();
-  irq_pending.write(!pending_.empty());
-  for (const auto& f : take_listeners_) f(out.vector, !pending_.empty());
+void HostCpu::deliver(const MsiMessage& m, uint64_t arrived_ps) {
+  const uint64_t now = sc_core::sc_time_stamp().value();
+  const bool merged = apic_.request(m.vector, m.level_triggered, now) == LocalApic::Accept::kMerged;
+  const Delivery d{m.vector, arrived_ps, now, merged};
+  if (!merged) apic_changed();
+  for (const auto& f : listeners_) f(d);
+}
+
+bool HostCpu::acknowledge(uint8_t& vector, uint64_t& requested_ps) {
+  if (!apic_.acknowledge(vector, requested_ps)) return false;
+  apic_changed();
   return true;
+}
+
+std::optional<LocalApic::Eoi> HostCpu::end_of_interrupt() {
+  const auto e = apic_.eoi();
+  if (e && e->level_triggered && eoi_broadcast_) eoi_broadcast_(e->vector);
+  return e;
 }
 
 }  // namespace irqlab::host

@@ -1,6 +1,6 @@
-// A host CPU as the platform sees it: an MMIO initiator into the root complex and an
-// interrupt input from the LAPIC. Issue #4 gives it IRQL, ISR dispatch and DPC queues;
-// here it records each delivered vector and keeps a pending line per CPU.
+// A host CPU as the platform sees it: an MMIO initiator into the root complex, and its
+// local APIC (local_apic.hpp), which accepts fixed interrupts from the APIC bus (MSIs,
+// the I/O APIC, IPIs) into IRR and hands the kernel model the vector to dispatch.
 #pragma once
 
 #include <tlm_utils/simple_initiator_socket.h>
@@ -8,18 +8,19 @@
 #include <tlm>
 
 #include <cstdint>
-#include <deque>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "lapic.hpp"
+#include "local_apic.hpp"
 
 namespace irqlab::host {
 
 class HostCpu : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<HostCpu> mmio;
-  /// High while a delivered interrupt has not been taken (for waveforms, and #4).
+  /// High while some vector is requested in the local APIC's IRR (for waveforms).
   sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> irq_pending;
 
   HostCpu(sc_core::sc_module_name name, unsigned index);
@@ -32,33 +33,41 @@ class HostCpu : public sc_core::sc_module {
   uint32_t read32(uint64_t addr);
   void write32(uint64_t addr, uint32_t value);
 
-  /// Called by the LAPIC.
+  /// A fixed interrupt reaches this CPU's local APIC now (`arrived_ps`: when its MSI
+  /// write reached the root complex, or when the I/O APIC sampled the line).
   void deliver(const MsiMessage& m, uint64_t arrived_ps);
-  /// Take the oldest pending vector (false if none).
-  bool take(MsiMessage& out);
 
   struct Delivery {
     uint8_t vector;
     uint64_t arrived_ps;    ///< MSI write reached the root complex
-    uint64_t delivered_ps;  ///< interrupt asserted at this CPU
+    uint64_t delivered_ps;  ///< the local APIC accepted it
+    bool merged;            ///< its IRR bit was already set: it collapsed into that request
   };
-  const std::deque<Delivery>& deliveries() const { return log_; }
-  /// Every listener is called at each delivery (checkers, waveforms, #4's kernel).
+  /// Every listener is called at each delivery (checkers, waveforms, the kernel).
   void add_interrupt_listener(std::function<void(const Delivery&)> f) { listeners_.push_back(std::move(f)); }
-  /// Called when an interrupt is taken: the vector and whether others are still pending.
-  void add_take_listener(std::function<void(uint8_t, bool)> f) { take_listeners_.push_back(std::move(f)); }
+  /// Called whenever IRR changes: whether any vector is requested, and the highest one.
+  void add_apic_listener(std::function<void(bool, uint8_t)> f) { apic_listeners_.push_back(std::move(f)); }
+  /// Where the local APIC broadcasts the EOI of a level-triggered vector (the I/O APIC).
+  void set_eoi_broadcast(std::function<void(uint8_t vector)> f) { eoi_broadcast_ = std::move(f); }
+
+  /// Interrupt acknowledge (the kernel's dispatch): see LocalApic::acknowledge.
+  bool acknowledge(uint8_t& vector, uint64_t& requested_ps);
+  /// End of interrupt: clears the highest in-service vector; broadcasts if level-triggered.
+  std::optional<LocalApic::Eoi> end_of_interrupt();
+  /// The task priority (the kernel keeps it equal to IRQL << 4).
+  void set_tpr(uint8_t tpr) { apic_.set_tpr(tpr); }
+  const LocalApic& apic() const { return apic_; }
   unsigned index() const { return index_; }
-  sc_core::sc_event& interrupt_event() { return interrupt_; }
 
  private:
   bool transport(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned size);
+  void apic_changed();
 
   unsigned index_;
-  std::deque<MsiMessage> pending_;
-  std::deque<Delivery> log_;
-  sc_core::sc_event interrupt_;
+  LocalApic apic_;
   std::vector<std::function<void(const Delivery&)>> listeners_;
-  std::vector<std::function<void(uint8_t, bool)>> take_listeners_;
+  std::vector<std::function<void(bool, uint8_t)>> apic_listeners_;
+  std::function<void(uint8_t)> eoi_broadcast_;
 };
 
 }  // namespace irqlab::host

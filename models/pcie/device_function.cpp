@@ -168,6 +168,10 @@ void DeviceFunction::on_announce(const Tlp& tlp, uint64_t arrival) {
     bar0->b_transport(*gp, delay);  // posted: returns at once
     return;
   }
+  if (++reads_received_ == drop_read_nth_) {
+    SC_REPORT_WARNING(name(), "fault injection: this memory read is never completed");
+    return;
+  }
   // A read waits for the register bus; its own process keeps the link running.
   sc_core::sc_spawn([this, gp, data, tlp, arrival] {
     sc_core::sc_time delay = ps(arrival - now_ps());
@@ -192,13 +196,34 @@ void DeviceFunction::on_arrival(const Tlp& tlp) {
   if (off + tlp.data.size() <= r.data.size())
     std::memcpy(r.data.data() + off, tlp.data.data(), tlp.data.size());
   r.remaining -= std::min<uint32_t>(r.remaining, tlp.length);
-  if (tlp.last) up_.return_np_credit();  // the request's tag is free again
+  std::function<void()> finish;
   if (r.remaining == 0) {
-    auto done = std::move(r.done);
-    auto data = std::move(r.data);
+    finish = [done = std::move(r.done), data = std::move(r.data)]() mutable {
+      done(now_ps(), std::move(data));
+    };
     reads_.erase(it);
-    done(now_ps(), std::move(data));
   }
+  if (tlp.last) {
+    up_.return_np_credit();  // the request is complete: its credit and its tag are free again
+    tags_.release(tlp.tag);
+    if (!waiting_for_tag_.empty()) {
+      PendingRead next = std::move(waiting_for_tag_.front());
+      waiting_for_tag_.pop_front();
+      issue_read(std::move(next), now_ps());
+    }
+  }
+  if (finish) finish();
+}
+
+void DeviceFunction::issue_read(PendingRead r, uint64_t ready_ps) {
+  const auto tag = tags_.acquire();
+  if (!tag) {  // every tag outstanding: the request waits for a completion to free one
+    waiting_for_tag_.push_back(std::move(r));
+    return;
+  }
+  r.tlp.tag = *tag;
+  reads_[*tag] = std::move(r.read);
+  send(std::move(r.tlp), r.src, ready_ps);
 }
 
 void DeviceFunction::dma_read(uint64_t addr, uint32_t len, TlpSource src, uint64_t ready_ps,
@@ -210,18 +235,18 @@ void DeviceFunction::dma_read(uint64_t addr, uint32_t len, TlpSource src, uint64
   auto buffer = std::make_shared<std::vector<uint8_t>>(len);
   for (uint32_t off = 0; off < len; off += mrrs) {
     const uint32_t n = std::min(mrrs, len - off);
-    Tlp t;
-    t.type = TlpType::kMRd;
-    t.addr = addr + off;
-    t.length = n;
-    t.tag = next_tag_++;
-    reads_[t.tag] = Read{n, std::vector<uint8_t>(n), t.addr,
-                         [shared_done, remaining, buffer, off, n](uint64_t at, std::vector<uint8_t> part) {
-                           std::memcpy(buffer->data() + off, part.data(), n);
-                           *remaining -= n;
-                           if (*remaining == 0) (*shared_done)(at, std::move(*buffer));
-                         }};
-    send(std::move(t), src, ready_ps);
+    PendingRead r;
+    r.tlp.type = TlpType::kMRd;
+    r.tlp.addr = addr + off;
+    r.tlp.length = n;
+    r.src = src;
+    r.read = Read{n, std::vector<uint8_t>(n), r.tlp.addr,
+                  [shared_done, remaining, buffer, off, n](uint64_t at, std::vector<uint8_t> part) {
+                    std::memcpy(buffer->data() + off, part.data(), n);
+                    *remaining -= n;
+                    if (*remaining == 0) (*shared_done)(at, std::move(*buffer));
+                  }};
+    issue_read(std::move(r), ready_ps);
   }
 }
 

@@ -16,12 +16,14 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 
 #include "irq_ctrl_ports.hpp"
 #include "irq_ctrl_regs.hpp"
 #include "link_direction.hpp"
+#include "tag_pool.hpp"
 
 namespace irqlab::pcie {
 
@@ -105,6 +107,12 @@ class DeviceFunction : public sc_core::sc_module {
   }
   const FunctionStats& stats() const { return stats_; }
   const LinkTiming& timing() const { return timing_; }
+  /// Fault injection: the `nth` memory read this function receives is never completed
+  /// (0: off), so the requester's completion timeout must see it.
+  void drop_read_completion(uint64_t nth) { drop_read_nth_ = nth; }
+  uint64_t reads_received() const { return reads_received_; }
+  /// DMA read tags handed out so far, over every wrap of the 8-bit field.
+  uint64_t tags_issued() const { return tags_.handed_out(); }
 
  private:
   struct Read {
@@ -113,6 +121,13 @@ class DeviceFunction : public sc_core::sc_module {
     uint64_t base;
     std::function<void(uint64_t, std::vector<uint8_t>)> done;
   };
+  /// A read request (one MRRS chunk) waiting for a free tag.
+  struct PendingRead {
+    Tlp tlp;
+    TlpSource src;
+    Read read;
+  };
+  void issue_read(PendingRead r, uint64_t ready_ps);
   uint16_t command() const { return static_cast<uint16_t>(cfg_[ConfigLayout::kCommandStatus / 4]); }
   void config_write(uint32_t offset, uint32_t value, uint64_t at_ps);
   void complete(const Tlp& req, std::vector<uint8_t> data, bool unsupported, uint64_t ready_ps);
@@ -131,8 +146,11 @@ class DeviceFunction : public sc_core::sc_module {
   std::array<uint32_t, 64> cfg_{};
   std::array<uint32_t, 64> cfg_wmask_{};
   std::map<uint16_t, uint64_t> seq_;
-  std::map<uint32_t, Read> reads_;
-  uint32_t next_tag_ = 0;
+  std::map<uint16_t, Read> reads_;  ///< outstanding DMA reads by tag
+  TagPool tags_{8};
+  std::deque<PendingRead> waiting_for_tag_;
+  uint64_t reads_received_ = 0;
+  uint64_t drop_read_nth_ = 0;
   ConfigListener config_listener_;
   Bypass bypass_;
   std::function<bool(uint64_t)> intx_status_;

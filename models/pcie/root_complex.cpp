@@ -34,16 +34,30 @@ Tlp RootComplex::request(TlpType type, uint64_t addr, uint32_t len) {
   t.length = len;
   t.key = {now_ps() + timing_.profile().rc_latency_ps, static_cast<uint16_t>(TlpSource::kRootComplex),
            seq_++};
-  t.tag = next_tag_++;
   return t;
 }
 
-std::unique_ptr<RootComplex::Outstanding> RootComplex::wait_completion(Tlp tlp, unsigned port) {
+std::unique_ptr<RootComplex::Outstanding> RootComplex::wait_completion(Tlp tlp, unsigned port, int cpu) {
+  std::optional<uint16_t> tag;
+  while (!(tag = tags_.acquire())) wait(tag_freed_);  // every tag outstanding: the request waits
+  tlp.tag = *tag;
+  // The request may have waited for a tag: it is ready no earlier than now.
+  tlp.key.ready_ps = std::max(tlp.key.ready_ps, now_ps());
   auto o = std::make_unique<Outstanding>();
-  outstanding_[tlp.tag] = o.get();
+  o->what = {cpu, *tag, tlp.addr, tlp.type, now_ps()};
+  o->port = port;
+  outstanding_[*tag] = o.get();
   ports_.at(port)->send(std::move(tlp));
   wait(o->done);
   return o;
+}
+
+std::optional<OutstandingRequest> RootComplex::oldest_outstanding() const {
+  std::optional<OutstandingRequest> oldest;
+  for (const auto& [tag, o] : outstanding_) {
+    if (!oldest || o->what.issued_ps < oldest->issued_ps) oldest = o->what;
+  }
+  return oldest;
 }
 
 void RootComplex::unsupported(tlm::tlm_generic_payload& gp, const char* why) {
@@ -59,7 +73,7 @@ void RootComplex::unsupported(tlm::tlm_generic_payload& gp, const char* why) {
 
 // CPU MMIO. The CPU is synchronized (delay is 0 on entry); the time spent here is the
 // modelled access: core to root complex, the link both ways for a read, and back.
-void RootComplex::b_transport(int /*cpu*/, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+void RootComplex::b_transport(int cpu, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
   const PcieProfile& p = timing_.profile();
   wait(delay + ps(p.cpu_mmio_latency_ps));
   delay = sc_core::SC_ZERO_TIME;
@@ -80,7 +94,7 @@ void RootComplex::b_transport(int /*cpu*/, tlm::tlm_generic_payload& gp, sc_core
     gp.set_response_status(tlm::TLM_OK_RESPONSE);  // posted: done once the RC has it
     return;
   }
-  auto done = wait_completion(request(TlpType::kMRd, addr, size), hit->first >> 8);
+  auto done = wait_completion(request(TlpType::kMRd, addr, size), hit->first >> 8, cpu);
   wait(ps(p.rc_latency_ps + p.cpu_mmio_latency_ps));  // completion back to the core
   if (done->unsupported) return unsupported(gp, "the device answered UR");
   std::memcpy(gp.get_data_ptr(), done->data.data(), size);
@@ -90,7 +104,7 @@ void RootComplex::b_transport(int /*cpu*/, tlm::tlm_generic_payload& gp, sc_core
 uint32_t RootComplex::cfg_read(unsigned fid, uint32_t offset) {
   Tlp t = request(TlpType::kCfgRd, offset, 4);
   t.function = fid & 0xFF;
-  auto done = wait_completion(std::move(t), fid >> 8);
+  auto done = wait_completion(std::move(t), fid >> 8, -1);
   wait(ps(timing_.profile().rc_latency_ps));
   uint32_t v = 0xFFFFFFFFu;  // no such function: all ones, as enumeration expects
   if (!done->unsupported && done->data.size() == 4) std::memcpy(&v, done->data.data(), 4);
@@ -102,7 +116,7 @@ void RootComplex::cfg_write(unsigned fid, uint32_t offset, uint32_t value) {
   t.function = fid & 0xFF;
   t.data.resize(4);
   std::memcpy(t.data.data(), &value, 4);
-  wait_completion(std::move(t), fid >> 8);
+  wait_completion(std::move(t), fid >> 8, -1);
   wait(ps(timing_.profile().rc_latency_ps));
 }
 
@@ -162,7 +176,13 @@ void RootComplex::on_upstream(const Tlp& tlp, unsigned port) {
       it->second->data.insert(it->second->data.end(), tlp.data.begin(), tlp.data.end());
       it->second->unsupported |= tlp.unsupported;
       if (tlp.last) {
-        it->second->done.notify(sc_core::SC_ZERO_TIME);
+        // The request is complete: its tag and its non-posted credit on the downstream
+        // link are free again (a credit never returned stalls every later read).
+        Outstanding* o = it->second;
+        o->done.notify(sc_core::SC_ZERO_TIME);
+        ports_.at(o->port)->return_np_credit();
+        tags_.release(o->what.tag);
+        tag_freed_.notify(sc_core::SC_ZERO_TIME);
         outstanding_.erase(it);
       }
       break;

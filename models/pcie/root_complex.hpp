@@ -13,11 +13,13 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "host_memory.hpp"
 #include "lapic.hpp"
 #include "link_direction.hpp"
+#include "tag_pool.hpp"
 #include "timed_actions.hpp"
 
 namespace irqlab::pcie {
@@ -27,6 +29,15 @@ namespace irqlab::pcie {
 constexpr unsigned function_id(unsigned port, unsigned function) {
   return (port << 8) | function;
 }
+
+/// A non-posted request of the root complex still waiting for its completion.
+struct OutstandingRequest {
+  int cpu = -1;  ///< the CPU that issued it (-1: config access from a PnP thread)
+  uint16_t tag = 0;
+  uint64_t addr = 0;
+  TlpType type = TlpType::kMRd;
+  uint64_t issued_ps = 0;
+};
 
 struct RcStats {
   uint64_t unsupported_requests = 0;
@@ -56,17 +67,24 @@ class RootComplex : public sc_core::sc_module {
   void cfg_write(unsigned fid, uint32_t offset, uint32_t value);
 
   const RcStats& stats() const { return stats_; }
+  /// The oldest request still waiting for its completion (watchdog: completion timeout).
+  std::optional<OutstandingRequest> oldest_outstanding() const;
+  /// Tags handed out so far, over every wrap of the 8-bit field.
+  uint64_t tags_issued() const { return tags_.handed_out(); }
 
  private:
   struct Outstanding {
     sc_core::sc_event done;
     std::vector<uint8_t> data;
     bool unsupported = false;
+    OutstandingRequest what;
+    unsigned port = 0;
   };
   void b_transport(int cpu, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void unsupported(tlm::tlm_generic_payload& gp, const char* why);
   Tlp request(TlpType type, uint64_t addr, uint32_t len);
-  std::unique_ptr<Outstanding> wait_completion(Tlp tlp, unsigned port);
+  /// Takes a tag (waiting while all are in use), sends, and waits for the last completion.
+  std::unique_ptr<Outstanding> wait_completion(Tlp tlp, unsigned port, int cpu);
 
   const LinkTiming& timing_;
   host::HostMemory& memory_;
@@ -75,8 +93,9 @@ class RootComplex : public sc_core::sc_module {
   std::map<unsigned, std::pair<uint64_t, uint64_t>> windows_;  ///< by function id
   std::vector<LinkDirection*> ports_;
   LinkDirection& port_of(unsigned fid) { return *ports_.at(fid >> 8); }
-  std::map<uint32_t, Outstanding*> outstanding_;
-  uint32_t next_tag_ = 0;
+  std::map<uint16_t, Outstanding*> outstanding_;  ///< by tag
+  TagPool tags_{8};
+  sc_core::sc_event tag_freed_;
   uint64_t seq_ = 0;
   RcStats stats_;
   std::function<void(uint8_t)> intx_handler_;

@@ -49,7 +49,7 @@ struct Tlp {
   uint32_t length = 0;        ///< payload bytes (MWr, CplD) or requested bytes (MRd)
   std::vector<uint8_t> data;  ///< MWr/CplD payload
   uint16_t requester = 0;     ///< requester ID (bus/dev/fn)
-  uint32_t tag = 0;           ///< matches completions to requests
+  uint16_t tag = 0;           ///< matches completions to requests (8 bits on the wire here)
   bool unsupported = false;   ///< completion status UR
   bool last = true;           ///< last completion of a split read
   uint32_t function = 0;      ///< target function for config requests

@@ -13,13 +13,13 @@ Dxgkrnl* self(HANDLE h) {
 }
 }  // namespace
 
-Dxgkrnl::Dxgkrnl(kernel::Kernel& k, GpuSubmission& gpu, unsigned num_nodes)
+Dxgkrnl::Dxgkrnl(kernel::Kernel& k, GpuSubmission& gpu, unsigned num_nodes, uint32_t first_fence)
     : k_(k),
       gpu_(gpu),
       num_nodes_(num_nodes),
-      next_fence_(num_nodes, 1),
+      next_fence_(num_nodes, first_fence),
       outstanding_(num_nodes),
-      last_completed_(num_nodes, 0) {
+      last_completed_(num_nodes, uint64_t{first_fence} - 1) {
   for (unsigned n = 0; n < num_nodes; ++n) node_progress_.push_back(std::make_unique<sc_core::sc_event>());
   iface_.DeviceHandle = this;
   iface_.DxgkCbNotifyInterrupt = &Dxgkrnl::cb_notify_interrupt;
@@ -30,18 +30,21 @@ Dxgkrnl::Dxgkrnl(kernel::Kernel& k, GpuSubmission& gpu, unsigned num_nodes)
   k_.add_observer(this);
 }
 
-void Dxgkrnl::set_dpc(std::function<void()> routine, int target_cpu) {
+void Dxgkrnl::set_dpc(std::function<void()> routine, const DpcPolicy& policy) {
   dpc_routine_ = std::move(routine);
-  dpc_target_ = target_cpu;
+  dpc_policy_ = policy;
 }
 
+// KeInitializeDpc + KeSetTargetProcessorDpcEx + KeSetImportanceDpc, once per object.
 kernel::Kdpc& Dxgkrnl::dpc_object(uint32_t message, unsigned cpu) {
-  auto& d = dpcs_[{message, cpu}];
+  const bool split = dpc_policy_.per_message_per_cpu;
+  auto& d = dpcs_[split ? std::make_pair(message, cpu) : std::make_pair(0u, 0u)];
   if (!d) {
     d = std::make_unique<kernel::Kdpc>();
     d->name = "dxgk_adapter_dpc";
     d->routine = dpc_routine_;
-    d->target_cpu = cpu;
+    d->target_cpu = dpc_policy_.target_cpu >= 0 ? dpc_policy_.target_cpu : split ? static_cast<int>(cpu) : -1;
+    d->importance = dpc_policy_.importance;
   }
   return *d;
 }
@@ -136,6 +139,7 @@ NTSTATUS Dxgkrnl::cb_read_device_space(HANDLE h, ULONG type, PVOID buf, ULONG of
 }
 
 void Dxgkrnl::notify_interrupt(const DXGKARGCB_NOTIFY_INTERRUPT_DATA& d) {
+  k_.cost(costs_.notify_interrupt);
   Activation* a = current_activation();
   kernel::KernelCpu* cpu = k_.current_cpu();
   if (!a) {
@@ -202,24 +206,26 @@ void Dxgkrnl::fence_reported(DXGK_INTERRUPT_TYPE type, unsigned node, uint32_t f
   }
   auto& out = outstanding_[node];
   const std::string what = "node " + std::to_string(node) + " fence " + std::to_string(fence);
-  if (fence >= next_fence_[node]) {
+  const uint64_t f = extend_fence(fence, last_submitted(node));
+  if (f >= next_fence_[node]) {
     violate("fence-never-submitted", what + " was never submitted");
     return;
   }
-  if (!out.count(fence)) {
+  if (!out.count(f)) {
     violate("fence-twice-or-out-of-order", what + " was already reported (or an earlier report covered it)");
     return;
   }
   if (type == DXGK_INTERRUPT_DMA_COMPLETED) {
-    out.erase(out.begin(), out.upper_bound(fence));
-    last_completed_[node] = fence;
+    out.erase(out.begin(), out.upper_bound(f));
+    last_completed_[node] = f;
   } else {
-    out.erase(fence);
+    out.erase(f);
   }
   node_progress_[node]->notify(sc_core::SC_ZERO_TIME);
 }
 
 void Dxgkrnl::notify_dpc() {
+  k_.cost(costs_.notify_dpc);
   kernel::KernelCpu* here = k_.current_cpu();
   auto run = here ? dpc_running_.find(here->index()) : dpc_running_.end();
   if (run == dpc_running_.end()) {
@@ -238,9 +244,7 @@ BOOLEAN Dxgkrnl::queue_dpc() {
   if (a) a->queued = true;
   kernel::KernelCpu* c = k_.current_cpu();
   const uint32_t message = a ? a->io->message_number : 0;
-  const unsigned target =
-      dpc_target_ == kDpcOnIsrCpu ? (c ? c->index() : 0u) : static_cast<unsigned>(dpc_target_);
-  const bool queued = k_.insert_queue_dpc(dpc_object(message, target));
+  const bool queued = k_.insert_queue_dpc(dpc_object(message, c ? c->index() : 0u));
   if (on_callback_)
     on_callback_("queue_dpc", c ? static_cast<int>(c->index()) : -1, now_ps(), nullptr, queued);
   return queued ? TRUE : FALSE;
@@ -278,7 +282,7 @@ void Dxgkrnl::node_thread(unsigned node, NodeLoad load, uint64_t seed, uint64_t 
     while (outstanding_[node].size() >= load.max_in_flight && now_ps() < until_ps)
       wait(*node_progress_[node]);
     if (now_ps() >= until_ps) return;
-    const uint32_t fence = next_fence_[node]++;
+    const uint64_t fence = next_fence_[node]++;
     outstanding_[node].insert(fence);
     const double roll = u01(rng);
     const auto outcome = roll < load.fault_probability ? GpuSubmission::Outcome::kFault
@@ -288,8 +292,8 @@ void Dxgkrnl::node_thread(unsigned node, NodeLoad load, uint64_t seed, uint64_t 
     const uint64_t duration = static_cast<uint64_t>(dur(rng) * 1e6);
     const uint32_t bytes = static_cast<uint32_t>(rng() % (uint64_t{load.max_result_bytes} + 1));
     ++submitted_;
-    if (on_submit_) on_submit_(node, fence, now_ps());
-    gpu_.submit(node, fence, duration, bytes, outcome);
+    if (on_submit_) on_submit_(node, static_cast<uint32_t>(fence), now_ps());
+    gpu_.submit(node, static_cast<uint32_t>(fence), duration, bytes, outcome);
   }
 }
 
@@ -302,10 +306,10 @@ bool Dxgkrnl::idle() const {
 
 void Dxgkrnl::finish() {
   for (unsigned n = 0; n < num_nodes_; ++n) {
-    for (uint32_t f : outstanding_[n]) {
-      violations_.push_back(
-          {now_ps(), -1, "fence-never-reported",
-           "node " + std::to_string(n) + " fence " + std::to_string(f) + " was never reported"});
+    for (uint64_t f : outstanding_[n]) {
+      violations_.push_back({now_ps(), -1, "fence-never-reported",
+                             "node " + std::to_string(n) + " fence " +
+                                 std::to_string(static_cast<uint32_t>(f)) + " was never reported"});
     }
   }
 }

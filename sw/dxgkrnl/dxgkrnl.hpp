@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "fence_id.hpp"
 #include "kernel.hpp"
 #include "miniport_env.hpp"
 #include "wddm_ddi.hpp"
@@ -41,6 +42,21 @@ struct NotifyRecord {
   uint32_t fence;
 };
 
+/// CPU-cycle costs of dxgkrnl's own code on the interrupt path (docs/timing.md).
+struct DxgkrnlCosts {
+  uint64_t notify_interrupt = 300;  ///< DxgkCbNotifyInterrupt: record the event at DIRQL
+  uint64_t notify_dpc = 600;        ///< DxgkCbNotifyDpc: fixed part of the DPC-time processing
+};
+
+/// Where and how the adapter's DPC is queued (KeSetTargetProcessorDpcEx, KeSetImportanceDpc).
+struct DpcPolicy {
+  int target_cpu = -1;  ///< -1: none, the processor that queues it (KeInsertQueueDpc's default)
+  kernel::KDPC_IMPORTANCE importance = kernel::MediumImportance;
+  /// One KDPC per adapter (WDDM), or separate ones per message and per CPU (the NDIS 6.1
+  /// guarantee, only when a scenario asks for it).
+  bool per_message_per_cpu = false;
+};
+
 /// Per-node submission load.
 struct NodeLoad {
   double mean_gap_us = 20;
@@ -53,17 +69,15 @@ struct NodeLoad {
 
 class Dxgkrnl : public kernel::KernelObserver {
  public:
-  Dxgkrnl(kernel::Kernel& k, GpuSubmission& gpu, unsigned num_nodes);
+  /// `first_fence`: the first fence ID each node submits (tests start near 2^32 to wrap).
+  Dxgkrnl(kernel::Kernel& k, GpuSubmission& gpu, unsigned num_nodes, uint32_t first_fence = 1);
+  void set_costs(const DxgkrnlCosts& c) { costs_ = c; }
 
   /// The interface handed to DxgkDdiStartDevice.
   const DXGKRNL_INTERFACE& interface() const { return iface_; }
   void set_driver_caps(const DXGK_DRIVERCAPS& caps) { caps_ = caps; }
-  /// Where a DPC queued from an ISR runs: a fixed CPU, or the CPU the ISR ran on.
-  static constexpr int kDpcOnIsrCpu = -1;
-  /// The adapter's DPC routine (DxgkDdiDpcRoutine) and the CPU it targets. DPC objects are
-  /// per message and per target CPU (NDIS semantics): DPCs of different messages on one CPU,
-  /// and of one message on different CPUs, queue separately.
-  void set_dpc(std::function<void()> routine, int target_cpu);
+  /// The adapter's DPC routine (DxgkDdiDpcRoutine), its target processor and importance.
+  void set_dpc(std::function<void()> routine, const DpcPolicy& policy = {});
   /// The interrupt objects of this adapter (so ISRs of other devices are told apart).
   void add_adapter_interrupt(const kernel::InterruptObject* io) { adapter_ios_.insert(io); }
   /// How config space is read for DxgkCbReadDeviceSpace (a dword at an offset; may wait).
@@ -118,6 +132,7 @@ class Dxgkrnl : public kernel::KernelObserver {
   void violate(const std::string& rule, const std::string& detail);
   Activation* current_activation();
   void fence_reported(DXGK_INTERRUPT_TYPE type, unsigned node, uint32_t fence);
+  uint64_t last_submitted(unsigned node) const { return next_fence_[node] - 1; }
   void node_thread(unsigned node, NodeLoad load, uint64_t seed, uint64_t until_ps);
 
   kernel::Kernel& k_;
@@ -135,13 +150,14 @@ class Dxgkrnl : public kernel::KernelObserver {
 
   std::function<uint32_t(uint32_t)> config_reader_;
   std::function<void()> dpc_routine_;
-  int dpc_target_ = 0;
-  std::map<std::pair<uint32_t, unsigned>, std::unique_ptr<kernel::Kdpc>> dpcs_;  ///< (message, cpu)
+  DpcPolicy dpc_policy_;
+  DxgkrnlCosts costs_;
+  std::map<std::pair<uint32_t, unsigned>, std::unique_ptr<kernel::Kdpc>> dpcs_;  ///< (message, cpu) or (0, 0)
   std::map<unsigned, DpcRun> dpc_running_;                                       ///< per CPU
   std::map<unsigned, std::vector<Activation>> active_;                           ///< per CPU, innermost last
-  std::vector<uint32_t> next_fence_;                                             ///< per node
-  std::vector<std::set<uint32_t>> outstanding_;  ///< per node: submitted, not yet reported
-  std::vector<uint32_t> last_completed_;
+  std::vector<uint64_t> next_fence_;             ///< per node, 64-bit (submitted as its low 32 bits)
+  std::vector<std::set<uint64_t>> outstanding_;  ///< per node: submitted, not yet reported
+  std::vector<uint64_t> last_completed_;
   std::vector<std::unique_ptr<sc_core::sc_event>> node_progress_;  ///< a fence of the node was reported
   std::vector<Violation> violations_;
   std::vector<NotifyRecord> notifies_;

@@ -1,9 +1,20 @@
 #include "kernel.hpp"
 
-#include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace irqlab::kernel {
+
+namespace {
+uint64_t now_ps() {
+  return sc_core::sc_time_stamp().value();
+}
+std::string isr_name(const InterruptObject& io) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, " (vector 0x%02x)", io.vector);
+  return "ISR " + io.owner + " message " + std::to_string(io.message_number) + buf;
+}
+}  // namespace
 
 // ---- Kernel -------------------------------------------------------------------------------
 
@@ -11,12 +22,26 @@ Kernel::Kernel(const KernelConfig& cfg, std::vector<host::HostCpu*> cpus) : cfg_
   for (unsigned i = 0; i < cpus.size(); ++i) {
     cpus_.push_back(std::make_unique<KernelCpu>((cfg_.name + std::to_string(i)).c_str(), i, *cpus[i], *this));
   }
+  // The IPI handler: the sender asked this CPU to drain its DPC queue now.
+  connect_interrupt("ipi", kIpiVector, 0, [this] {
+    KernelCpu* c = current_cpu();
+    c->consume(cfg_.ipi_receive_cycles);
+    c->request_dispatch();
+    return true;
+  });
 }
 
 Kernel::~Kernel() = default;
 
 sc_core::sc_time Kernel::cycles(uint64_t n) const {
   return sc_core::sc_time::from_value(static_cast<uint64_t>(std::llround(n * 1000.0 / cfg_.cpu_ghz)));
+}
+
+void Kernel::cost(uint64_t n) {
+  if (KernelCpu* c = current_cpu())
+    c->consume(n);
+  else
+    sc_core::wait(cycles(n));
 }
 
 InterruptObject& Kernel::connect_interrupt(const std::string& owner, uint8_t vector, uint32_t message_number,
@@ -26,16 +51,13 @@ InterruptObject& Kernel::connect_interrupt(const std::string& owner, uint8_t vec
   io->vector = vector;
   io->message_number = message_number;
   io->isr = std::move(isr);
+  by_vector_[vector].push_back(io.get());
   interrupts_.push_back(std::move(io));
   return *interrupts_.back();
 }
 
-std::vector<InterruptObject*> Kernel::interrupts_for(uint8_t vector) {
-  std::vector<InterruptObject*> chain;
-  for (auto& io : interrupts_) {
-    if (io->vector == vector) chain.push_back(io.get());
-  }
-  return chain;
+const std::vector<InterruptObject*>& Kernel::interrupts_for(uint8_t vector) const {
+  return by_vector_[vector];
 }
 
 KernelCpu* Kernel::current_cpu() const {
@@ -45,13 +67,32 @@ KernelCpu* Kernel::current_cpu() const {
   return nullptr;
 }
 
+// KeInsertQueueDpc ("Organization of DPC Queues", KeSetImportanceDpc,
+// KeSetTargetProcessorDpcEx on learn.microsoft.com): the current processor's queue unless
+// a target was set; High importance at the head, others at the tail; whether processing
+// begins at once is the target queue's decision (KernelCpu::enqueue). On another processor
+// that means an IPI.
 bool Kernel::insert_queue_dpc(Kdpc& d) {
-  const bool queued = !d.inserted;
   KernelCpu* here = current_cpu();
-  for (auto* o : observers_) o->dpc_queued(here ? here->index() : d.target_cpu, d, queued);
+  const unsigned cur = here ? here->index() : 0;
+  cost(cfg_.insert_queue_dpc_cycles);
+  const bool queued = !d.inserted;
+  for (auto* o : observers_) o->dpc_queued(cur, d, queued);
   if (!queued) return false;  // already queued: the requests merge into one run
   d.inserted = true;
-  cpus_[d.target_cpu % cpus_.size()]->queue_dpc(d);
+  const unsigned target = d.target_cpu >= 0 ? static_cast<unsigned>(d.target_cpu) % num_cpus() : cur;
+  KernelCpu& t = *cpus_[target];
+  // Code off the CPUs (PnP and worker threads) counts as running on the target's processor.
+  const bool local = !here || here == &t;
+  if (!t.enqueue(d, local)) return true;
+  if (local) {
+    t.request_dispatch();
+  } else {
+    ++ipis_;
+    for (auto* o : observers_) o->ipi_sent(cur, target);
+    here->consume(cfg_.ipi_send_cycles);
+    t.post_ipi();
+  }
   return true;
 }
 
@@ -59,40 +100,71 @@ bool Kernel::insert_queue_dpc(Kdpc& d) {
 
 KernelCpu::KernelCpu(sc_core::sc_module_name name, unsigned index, host::HostCpu& hw, Kernel& k)
     : sc_core::sc_module(name), index_(index), hw_(hw), k_(k) {
-  hw_.add_interrupt_listener([this](const host::HostCpu::Delivery& d) {
-    host::MsiMessage m;
-    while (hw_.take(m)) pending_.push_back({m.vector, d.delivered_ps, nullptr});
-    wake_.notify(sc_core::SC_ZERO_TIME);
-  });
+  hw_.add_interrupt_listener([this](const host::HostCpu::Delivery&) { wake_.notify(sc_core::SC_ZERO_TIME); });
+  hw_.set_tpr(0);
   SC_THREAD(run);
   thread_ = sc_core::sc_get_last_created_process_handle();
+  SC_METHOD(clock_tick);
+  SC_METHOD(ipi_arrival);
+  sensitive << ipi_event_;
+  dont_initialize();
 }
 
-void KernelCpu::inject(uint8_t vector, std::function<bool()> isr) {
-  pending_.push_back({vector, sc_core::sc_time_stamp().value(), std::move(isr)});
-  wake_.notify(sc_core::SC_ZERO_TIME);
+void KernelCpu::set_irql(KIRQL irql) {
+  irql_ = irql;
+  hw_.set_tpr(static_cast<uint8_t>(irql << 4));
 }
 
-void KernelCpu::queue_dpc(Kdpc& d) {
-  dpcs_.push_back(&d);
-  wake_.notify(sc_core::SC_ZERO_TIME);
-}
-
-// The highest-priority pending vector (oldest first among equals) whose IRQL is above
-// the CPU's.
-bool KernelCpu::deliverable(size_t& index) const {
-  if (pending_.empty()) return false;
-  size_t best = 0;
-  for (size_t i = 1; i < pending_.size(); ++i) {
-    if (pending_[i].vector > pending_[best].vector) best = i;
+bool KernelCpu::enqueue(Kdpc& d, bool local) {
+  if (d.importance == HighImportance)
+    dpcs_.push_front(&d);
+  else
+    dpcs_.push_back(&d);
+  ++requests_this_tick_;
+  const auto& c = k_.config();
+  const bool deep = dpcs_.size() > c.maximum_dpc_queue_depth;
+  if (local) {
+    return d.importance != LowImportance || deep || requests_last_tick_ < c.minimum_dpc_rate;
   }
-  if (wddm::irql_of_vector(pending_[best].vector) <= irql_) return false;
-  index = best;
-  return true;
+  return d.importance == MediumHighImportance || d.importance == HighImportance || deep;
+}
+
+void KernelCpu::request_dispatch() {
+  dispatch_requested_ = true;
+  wake_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void KernelCpu::post_ipi() {
+  ipis_due_.push_back(now_ps() + k_.config().ipi_latency_ps);
+  if (ipis_due_.size() == 1) ipi_event_.notify(sc_core::sc_time::from_value(k_.config().ipi_latency_ps));
+}
+
+void KernelCpu::ipi_arrival() {
+  const uint64_t now = now_ps();
+  while (!ipis_due_.empty() && ipis_due_.front() <= now) {
+    ipis_due_.pop_front();
+    host::MsiMessage m;
+    m.dest_apic_id = static_cast<uint8_t>(index_);
+    m.vector = kIpiVector;
+    hw_.deliver(m, now);
+  }
+  if (!ipis_due_.empty()) ipi_event_.notify(sc_core::sc_time::from_value(ipis_due_.front() - now));
+}
+
+// The clock interrupt's part in DPC processing: a deferred queue is drained at the next
+// tick at the latest, and the request rate is measured per tick.
+void KernelCpu::clock_tick() {
+  next_trigger(sc_core::sc_time::from_value(k_.config().clock_tick_ps));
+  if (now_ps() == 0) return;
+  requests_last_tick_ = requests_this_tick_;
+  requests_this_tick_ = 0;
+  if (!dpcs_.empty()) request_dispatch();
 }
 
 void KernelCpu::service_interrupts() {
-  for (size_t i = 0; deliverable(i);) run_isr(i);
+  uint8_t vector = 0;
+  uint64_t requested = 0;
+  while (hw_.acknowledge(vector, requested)) run_isr(vector, requested);
 }
 
 void KernelCpu::consume(uint64_t cycles) {
@@ -106,6 +178,7 @@ void KernelCpu::consume(uint64_t cycles) {
 }
 
 void KernelCpu::acquire(InterruptObject& io) {
+  consume(k_.config().spinlock_acquire_cycles);
   while (io.lock_owner >= 0 && io.lock_owner != static_cast<int>(index_)) wait(io.released);  // spin
   io.lock_owner = static_cast<int>(index_);
 }
@@ -113,38 +186,37 @@ void KernelCpu::acquire(InterruptObject& io) {
 void KernelCpu::release(InterruptObject& io) {
   io.lock_owner = -1;
   io.released.notify(sc_core::SC_ZERO_TIME);
+  consume(k_.config().spinlock_release_cycles);
 }
 
-void KernelCpu::run_isr(size_t index) {
-  const Pending p = pending_[index];
-  pending_.erase(pending_.begin() + static_cast<long>(index));
-  const uint8_t vector = p.vector;
+// KiInterruptDispatch: raise to the vector's IRQL, call the ISRs of the vector until one
+// claims the interrupt, EOI, then lower IRQL (a request for the same vector that arrived
+// meanwhile is dispatched only then).
+void KernelCpu::run_isr(uint8_t vector, uint64_t requested_ps) {
   const KIRQL saved = irql_;
-  irql_ = wddm::irql_of_vector(vector);
+  set_irql(wddm::irql_of_vector(vector));
   consume(k_.config().interrupt_entry_cycles);
-  if (p.isr) {
-    p.isr();
-  } else {
-    // The chain of ISRs on this vector, until one says the interrupt was its device's.
-    for (InterruptObject* io : k_.interrupts_for(vector)) {
-      acquire(*io);
-      isr_stack_.push_back(io);
-      for (auto* o : k_.observers()) o->isr_enter(index_, *io, p.delivered_ps);
-      const bool claimed = io->isr();
-      for (auto* o : k_.observers()) o->isr_exit(index_, *io, claimed);
-      isr_stack_.pop_back();
-      release(*io);
-      if (claimed) break;
-    }
+  for (InterruptObject* io : k_.interrupts_for(vector)) {
+    acquire(*io);
+    isr_stack_.push_back(io);
+    activities_.push_back({Activity::kIsr, isr_name(*io), now_ps()});
+    for (auto* o : k_.observers()) o->isr_enter(index_, *io, requested_ps);
+    const bool claimed = io->isr();
+    for (auto* o : k_.observers()) o->isr_exit(index_, *io, claimed);
+    activities_.pop_back();
+    isr_stack_.pop_back();
+    release(*io);
+    if (claimed) break;
   }
-  if (k_.eoi_hook()) k_.eoi_hook()(vector);
+  hw_.end_of_interrupt();
   consume(k_.config().interrupt_exit_cycles);
-  irql_ = saved;
+  set_irql(saved);
 }
 
 void KernelCpu::run_dpcs() {
   const KIRQL saved = irql_;
-  irql_ = wddm::DISPATCH_LEVEL;
+  set_irql(wddm::DISPATCH_LEVEL);
+  dispatch_requested_ = false;
   while (!dpcs_.empty()) {
     consume(k_.config().dpc_dispatch_cycles);
     if (dpcs_.empty()) break;
@@ -152,21 +224,23 @@ void KernelCpu::run_dpcs() {
     dpcs_.pop_front();
     d->inserted = false;  // may be queued again from now on
     dpc_ = d;
+    activities_.push_back({Activity::kDpc, "DPC " + d->name, now_ps()});
     for (auto* o : k_.observers()) o->dpc_enter(index_, *d);
     d->routine();
     for (auto* o : k_.observers()) o->dpc_exit(index_, *d);
+    activities_.pop_back();
     dpc_ = nullptr;
   }
-  irql_ = saved;
+  set_irql(saved);
 }
 
 bool KernelCpu::synchronize(InterruptObject& io, const std::function<bool()>& f) {
   const KIRQL saved = irql_;
-  if (io.irql() > irql_) irql_ = io.irql();
+  if (io.irql() > irql_) set_irql(io.irql());
   acquire(io);
   const bool r = f();
   release(io);
-  irql_ = saved;
+  set_irql(saved);
   service_interrupts();
   return r;
 }
@@ -174,8 +248,11 @@ bool KernelCpu::synchronize(InterruptObject& io, const std::function<bool()>& f)
 void KernelCpu::run() {
   for (;;) {
     service_interrupts();
-    if (irql_ < wddm::DISPATCH_LEVEL && !dpcs_.empty()) {
-      run_dpcs();
+    if (irql_ < wddm::DISPATCH_LEVEL && dispatch_requested_) {
+      if (dpcs_.empty())
+        dispatch_requested_ = false;
+      else
+        run_dpcs();
       continue;
     }
     wait(wake_);

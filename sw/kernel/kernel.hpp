@@ -1,7 +1,13 @@
-// The Windows kernel as the interrupt path sees it, on the platform's CPUs: IRQL per CPU,
-// interrupt acceptance by IRQL (vector priority class), ISR dispatch by vector with entry
-// and exit costs, per-CPU DPC queues with KeInsertQueueDpc semantics, interrupt spin locks
-// behind KeSynchronizeExecution, and driver code whose cost is annotated in CPU cycles.
+// The Windows kernel as the interrupt path sees it, on the platform's CPUs:
+// - IRQL per CPU, kept in the local APIC's TPR (IRQL = vector >> 4, as on x64 Windows);
+//   interrupts are taken from the local APIC's IRR by priority (host/local_apic.hpp) and
+//   each ISR ends with an EOI, before IRQL is lowered again;
+// - ISR dispatch by vector (a chain on a shared vector) under the interrupt spin lock;
+// - per-CPU DPC queues with KeInsertQueueDpc, KeSetImportanceDpc and
+//   KeSetTargetProcessorDpcEx semantics ("Organization of DPC Queues"), inter-processor
+//   interrupts for DPCs that must start at once on another CPU, and per-CPU clock ticks
+//   that drain deferred queues;
+// - named costs for every OS step, and driver code whose cost is annotated in CPU cycles.
 //
 // Time passes only in consume() (annotated cost, interruptible by a higher-IRQL
 // interrupt) and in MMIO (HostCpu: a read stalls for the modelled round trip).
@@ -23,19 +29,41 @@ namespace irqlab::kernel {
 
 using wddm::KIRQL;
 
-struct KernelConfig {
-  double cpu_ghz = 3.0;
-  uint64_t interrupt_entry_cycles = 600;  ///< APIC acceptance, stack switch, KiInterruptDispatch
-  uint64_t interrupt_exit_cycles = 400;   ///< EOI, IRQL restore, iret
-  uint64_t dpc_dispatch_cycles = 900;     ///< DISPATCH software interrupt, KiRetireDpcList
-  std::string name = "kcpu";              ///< SystemC name prefix of its CPU threads (one kernel per VM)
+/// KDPC_IMPORTANCE (wdm.h values).
+enum KDPC_IMPORTANCE {
+  LowImportance = 0,
+  MediumImportance = 1,
+  HighImportance = 2,
+  MediumHighImportance = 3
 };
 
-/// A KDPC: queued at most once at a time, on its target CPU.
+/// Costs and policies of the kernel; docs/timing.md gives the source of each default.
+struct KernelConfig {
+  double cpu_ghz = 3.0;
+  uint64_t interrupt_entry_cycles = 600;   ///< APIC acceptance, stack switch, KiInterruptDispatch
+  uint64_t interrupt_exit_cycles = 400;    ///< EOI, IRQL restore, iret
+  uint64_t dpc_dispatch_cycles = 900;      ///< DISPATCH software interrupt, KiRetireDpcList, per DPC
+  uint64_t insert_queue_dpc_cycles = 150;  ///< KeInsertQueueDpc
+  uint64_t spinlock_acquire_cycles = 40;   ///< uncontended KeAcquireInterruptSpinLock
+  uint64_t spinlock_release_cycles = 20;
+  uint64_t ipi_send_cycles = 400;           ///< HalRequestIpi on the sender (ICR write)
+  uint64_t ipi_receive_cycles = 300;        ///< the IPI handler on the target (after interrupt entry)
+  uint64_t ipi_latency_ps = 1'000'000;      ///< ICR write to the target's IRR
+  uint64_t clock_tick_ps = 15'625'000'000;  ///< KeQueryTimeIncrement: 15.625 ms
+  unsigned maximum_dpc_queue_depth = 4;     ///< MaximumDpcQueueDepth
+  unsigned minimum_dpc_rate = 3;            ///< MinimumDpcRate (requests per clock tick)
+  std::string name = "kcpu";                ///< SystemC name prefix of its CPU threads (one kernel per VM)
+};
+
+/// Windows' IPI vector (IRQL 14, IPI_LEVEL).
+inline constexpr uint8_t kIpiVector = 0xE1;
+
+/// A KDPC: queued at most once at a time, on its target CPU's queue.
 struct Kdpc {
   std::string name;
   std::function<void()> routine;
-  unsigned target_cpu = 0;
+  int target_cpu = -1;  ///< KeSetTargetProcessorDpcEx; -1: none (the current processor)
+  KDPC_IMPORTANCE importance = MediumImportance;
   bool inserted = false;
 };
 
@@ -50,20 +78,29 @@ struct InterruptObject {
   KIRQL irql() const { return wddm::irql_of_vector(vector); }
 };
 
-/// What the kernel tells observers (event log, verifier).
+/// What the kernel tells observers (event log, verifier, reports).
 class KernelObserver {
  public:
   virtual ~KernelObserver() = default;
-  /// `delivered_ps`: when the interrupt reached this CPU (it may have waited for IRQL).
-  virtual void isr_enter(unsigned cpu, const InterruptObject& io, uint64_t delivered_ps) {
-    (void)cpu, (void)io, (void)delivered_ps;
+  /// `requested_ps`: when the vector's IRR bit was set (it may have waited for IRQL).
+  virtual void isr_enter(unsigned cpu, const InterruptObject& io, uint64_t requested_ps) {
+    (void)cpu, (void)io, (void)requested_ps;
   }
   virtual void isr_exit(unsigned cpu, const InterruptObject& io, bool claimed) {
     (void)cpu, (void)io, (void)claimed;
   }
   virtual void dpc_enter(unsigned cpu, const Kdpc& d) { (void)cpu, (void)d; }
   virtual void dpc_exit(unsigned cpu, const Kdpc& d) { (void)cpu, (void)d; }
+  /// `cpu`: where KeInsertQueueDpc was called; `target`: the queue; `ipi`: an IPI was sent.
   virtual void dpc_queued(unsigned cpu, const Kdpc& d, bool queued) { (void)cpu, (void)d, (void)queued; }
+  virtual void ipi_sent(unsigned from, unsigned to) { (void)from, (void)to; }
+};
+
+/// What a CPU is inside of (innermost last), for the watchdog.
+struct Activity {
+  enum Kind { kIsr, kDpc } kind;
+  std::string what;  ///< "ISR gpu message 0 (vector 0x80)", "DPC dxgk_adapter_dpc"
+  uint64_t since_ps;
 };
 
 class Kernel;
@@ -81,41 +118,48 @@ class KernelCpu : public sc_core::sc_module {
   const Kdpc* current_dpc() const { return dpc_; }
   /// True when called from this CPU's thread.
   bool is_running() const { return sc_core::sc_get_current_process_handle() == thread_; }
+  const std::vector<Activity>& activities() const { return activities_; }
+  size_t dpc_queue_depth() const { return dpcs_.size(); }
 
   /// Annotated cost: `cycles` of CPU time; a higher-IRQL interrupt arriving meanwhile is
   /// serviced first, and the remaining time continues afterwards.
   void consume(uint64_t cycles);
-  /// An interrupt from a device that is not on PCIe here (background load): `isr` runs
-  /// at the vector's IRQL when the CPU accepts it.
-  void inject(uint8_t vector, std::function<bool()> isr);
-  /// Queue a DPC on this CPU (called by Kernel::insert_queue_dpc).
-  void queue_dpc(Kdpc& d);
   /// Raise IRQL to `irql` and take the interrupt's spin lock, run `f`, release, restore.
   bool synchronize(InterruptObject& io, const std::function<bool()>& f);
 
+  // Used by Kernel::insert_queue_dpc.
+  /// Put `d` in this CPU's queue; true if processing must begin at once ("Organization
+  /// of DPC Queues"): `local` when queued from this CPU.
+  bool enqueue(Kdpc& d, bool local);
+  /// Request the DISPATCH_LEVEL software interrupt: the queue drains when IRQL drops.
+  void request_dispatch();
+  /// An IPI sent now reaches this CPU's local APIC after the kernel's IPI latency.
+  void post_ipi();
+
  private:
   void run();
-  bool deliverable(size_t& index) const;
+  void set_irql(KIRQL irql);
   void service_interrupts();
-  void run_isr(size_t index);
+  void run_isr(uint8_t vector, uint64_t requested_ps);
   void run_dpcs();
   void acquire(InterruptObject& io);
   void release(InterruptObject& io);
+  void clock_tick();
+  void ipi_arrival();
 
   unsigned index_;
   host::HostCpu& hw_;
   Kernel& k_;
   KIRQL irql_ = wddm::PASSIVE_LEVEL;
-  struct Pending {
-    uint8_t vector;
-    uint64_t delivered_ps;
-    std::function<bool()> isr;  ///< set for injected (non-PCIe) interrupts
-  };
-  std::vector<Pending> pending_;  ///< accepted by the LAPIC, waiting for IRQL to allow
   std::deque<Kdpc*> dpcs_;
+  bool dispatch_requested_ = false;
+  uint64_t requests_this_tick_ = 0;
+  uint64_t requests_last_tick_ = 0;
   std::vector<const InterruptObject*> isr_stack_;
+  std::vector<Activity> activities_;
   const Kdpc* dpc_ = nullptr;
-  sc_core::sc_event wake_;
+  std::deque<uint64_t> ipis_due_;  ///< arrival times of IPIs in flight (constant latency: FIFO)
+  sc_core::sc_event wake_, ipi_event_;
   sc_core::sc_process_handle thread_;
 };
 
@@ -125,6 +169,7 @@ class Kernel {
   ~Kernel();
   const KernelConfig& config() const { return cfg_; }
   KernelCpu& cpu(unsigned i) { return *cpus_[i]; }
+  const KernelCpu& cpu(unsigned i) const { return *cpus_[i]; }
   unsigned num_cpus() const { return static_cast<unsigned>(cpus_.size()); }
   sc_core::sc_time cycles(uint64_t n) const;
 
@@ -133,25 +178,27 @@ class Kernel {
                                      std::function<bool()> isr);
   /// Every interrupt object connected to `vector`, in connection order (a shared line has
   /// several: their ISRs are called in turn until one claims the interrupt).
-  std::vector<InterruptObject*> interrupts_for(uint8_t vector);
-  /// Called after the ISRs of an interrupt ran (EOI), e.g. to re-arm a level-triggered line.
-  void set_eoi_hook(std::function<void(uint8_t vector)> f) { eoi_hook_ = std::move(f); }
-  const std::function<void(uint8_t)>& eoi_hook() const { return eoi_hook_; }
-  /// KeInsertQueueDpc: FALSE (and nothing queued) if the DPC is already queued.
+  const std::vector<InterruptObject*>& interrupts_for(uint8_t vector) const;
+  /// KeInsertQueueDpc: FALSE (and nothing queued) if the DPC is already queued. With no
+  /// target processor the DPC goes to the current processor's queue.
   bool insert_queue_dpc(Kdpc& d);
+  /// Consume `cycles` on the calling CPU (or, off the CPUs, wait that long).
+  void cost(uint64_t cycles);
 
   void add_observer(KernelObserver* o) { observers_.push_back(o); }
   const std::vector<KernelObserver*>& observers() const { return observers_; }
   /// The CPU whose SystemC thread is running now (driver code asks "where am I"), or null
   /// outside CPU threads.
   KernelCpu* current_cpu() const;
+  uint64_t ipis() const { return ipis_; }
 
  private:
   KernelConfig cfg_;
   std::vector<std::unique_ptr<KernelCpu>> cpus_;
   std::vector<std::unique_ptr<InterruptObject>> interrupts_;
+  std::vector<std::vector<InterruptObject*>> by_vector_{256};
   std::vector<KernelObserver*> observers_;
-  std::function<void(uint8_t)> eoi_hook_;
+  uint64_t ipis_ = 0;
 };
 
 }  // namespace irqlab::kernel

@@ -1,5 +1,7 @@
 #include "display_miniport.hpp"
 
+#include <utility>
+
 namespace irqlab::kmd {
 
 namespace regs = irqlab::regs::irq_ctrl;
@@ -94,6 +96,7 @@ NTSTATUS DisplayMiniport::DxgkDdiControlInterrupt(DXGK_INTERRUPT_TYPE type, BOOL
 // Mask the vector and all sources, then drain: whatever is pending is cleared.
 NTSTATUS DisplayMiniport::DxgkDdiStopDevice() {
   namespace x = regs::msix;
+  if (fault_ == DriverFault::kNoMaskOnStop) return STATUS_SUCCESS;
   wr(msix_table_ + kNotifyMessage * x::kEntryBytes + x::VECTOR_CTRL::kOffset, 1);
   wr(regs::INTR_ENABLE::kOffset, 0);
   wr(regs::INTR_MASTER::kOffset, 0);
@@ -104,6 +107,10 @@ NTSTATUS DisplayMiniport::DxgkDdiStopDevice() {
 
 void DisplayMiniport::notify(const DXGKARGCB_NOTIFY_INTERRUPT_DATA& d) {
   cb_.DxgkCbNotifyInterrupt(cb_.DeviceHandle, &d);
+  if (d.InterruptType == DXGK_INTERRUPT_CRTC_VSYNC)
+    ++work_.vsyncs;
+  else
+    ++work_.fences;
 }
 
 // Per node: faulted and preempted buffers first, then the completion fence, which by WDDM
@@ -182,6 +189,9 @@ void DisplayMiniport::report_crtc(uint32_t pending) {
 BOOLEAN DisplayMiniport::DxgkDdiInterruptRoutine(ULONG MessageNumber) {
   env_.cost(costs_.isr_prologue);
   ++isr_count_;
+  if (fault_ == DriverFault::kIsrHang && isr_count_ == 50) {
+    for (;;) env_.cost(1'000'000);  // spins forever at DIRQL
+  }
   if (!started_) return FALSE;
   const uint32_t pending = rd(regs::INTR_PENDING::kOffset);
   // Normally every source is message 0's. The faulty variants move vsync to message 1.
@@ -212,8 +222,25 @@ BOOLEAN DisplayMiniport::DxgkDdiInterruptRoutine(ULONG MessageNumber) {
   return TRUE;
 }
 
+// Runs at the ISR's DIRQL under its spin lock: hands the DPC what the ISRs collected.
+BOOLEAN DisplayMiniport::take_work(PVOID context) {
+  auto* ctx = static_cast<std::pair<DisplayMiniport*, DpcWork*>*>(context);
+  *ctx->second = ctx->first->work_;
+  ctx->first->work_ = {};
+  return TRUE;
+}
+
+// The DPC's cost grows with the work the ISRs handed over (fences and vsyncs to process).
 void DisplayMiniport::DxgkDdiDpcRoutine() {
-  env_.cost(costs_.dpc_body);
+  if (fault_ == DriverFault::kDpcHang && ++dpc_count_ == 50) {
+    for (;;) env_.cost(1'000'000);  // spins forever at DISPATCH_LEVEL
+  }
+  DpcWork w;
+  std::pair<DisplayMiniport*, DpcWork*> ctx{this, &w};
+  BOOLEAN ignored = FALSE;
+  cb_.DxgkCbSynchronizeExecution(cb_.DeviceHandle, &DisplayMiniport::take_work, &ctx, kNotifyMessage,
+                                 &ignored);
+  env_.cost(costs_.dpc_body + w.fences * costs_.dpc_per_fence + w.vsyncs * costs_.dpc_per_vsync);
   if (fault_ == DriverFault::kDpcSkipsNotifyDpc && isr_count_ > 5) return;
   cb_.DxgkCbNotifyDpc(cb_.DeviceHandle);
 }

@@ -34,6 +34,9 @@ enum class DriverFault {
   kReportFenceTwice,         ///< reports a completed fence again
   kDropFences,               ///< stops reporting after a while: fences never reported
   kClaimsForeignInterrupts,  ///< line-based: returns TRUE for interrupts that are not its device's
+  kIsrHang,                  ///< the 50th ISR never returns (the watchdog must name it)
+  kDpcHang,                  ///< the 50th DPC never returns
+  kNoMaskOnStop,             ///< StopDevice leaves the vector unmasked and the sources enabled
 };
 
 /// CPU-cycle costs of the driver's code paths.
@@ -41,7 +44,9 @@ struct DriverCosts {
   uint64_t isr_prologue = 250;
   uint64_t isr_per_source = 120;
   uint64_t isr_epilogue = 150;
-  uint64_t dpc_body = 1500;
+  uint64_t dpc_body = 600;       ///< the DPC's fixed part
+  uint64_t dpc_per_fence = 300;  ///< per fence report (completed, preempted, faulted) it handles
+  uint64_t dpc_per_vsync = 400;  ///< per vsync it handles
 };
 
 /// What StartDevice receives from the PnP manager (CM_RESOURCE_LIST, simplified).
@@ -95,6 +100,13 @@ class DisplayMiniport {
   std::array<uint32_t, regs::irq_ctrl::kNumNodesMax> last_preempted_{};
   std::array<uint32_t, regs::irq_ctrl::kNumNodesMax> last_faulted_{};
   uint64_t isr_count_ = 0;
+  uint64_t dpc_count_ = 0;
+  /// Work the ISRs handed to the DPC; shared with the ISR, so touched only under
+  /// DxgkCbSynchronizeExecution (or in the ISR itself).
+  struct DpcWork {
+    uint64_t fences = 0, vsyncs = 0;
+  } work_;
+  static BOOLEAN take_work(PVOID context);
 };
 
 }  // namespace irqlab::kmd

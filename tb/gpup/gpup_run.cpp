@@ -80,7 +80,7 @@ struct VfSlot {
 struct GpuInstance {
   GpuInstance(unsigned g, unsigned vfs, const pcie::LinkTiming& timing, const pcie::PcieProfile& prof)
       : index(g),
-        down(("gpu" + std::to_string(g) + "_down").c_str(), timing, 1u << 16),
+        down(("gpu" + std::to_string(g) + "_down").c_str(), timing, prof.np_credits),
         up(("gpu" + std::to_string(g) + "_up").c_str(), timing, prof.np_credits),
         aperture(("gpu" + std::to_string(g) + "_aperture").c_str()) {
     uint32_t ap = kVfBar;
@@ -249,7 +249,7 @@ void GuestSubmission::submit(uint32_t, uint32_t fence, uint64_t duration_ps, uin
 
 }  // namespace
 
-GpupResult run_gpup(const run::Scenario& sc) {
+GpupResult run_gpup(const run::Scenario& sc, std::function<void(const run::Hang&)> on_stall) {
   const auto& gp = sc.gpup;
   GpupResult r;
   r.scenario = sc;
@@ -323,7 +323,7 @@ GpupResult run_gpup(const run::Scenario& sc) {
     auto& io =
         g.k.connect_interrupt("guest", kGuestVector, 0, [&g] { return g.kmd.DxgkDdiInterruptRoutine(0); });
     g.dx.add_adapter_interrupt(&io);
-    g.dx.set_dpc([&g] { g.kmd.DxgkDdiDpcRoutine(); }, 0);
+    g.dx.set_dpc([&g] { g.kmd.DxgkDdiDpcRoutine(); });
     g.dx.set_config_reader([&g, &rc](uint32_t off) { return rc.cfg_read(g.slot->fid, off); });
     g.dx.set_callback_observer(
         [&g](const std::string& what, int, uint64_t t, const dxgkrnl::NotifyRecord* n, bool) {
@@ -470,15 +470,29 @@ GpupResult run_gpup(const run::Scenario& sc) {
       },
       "migrator");
 
-  sc_core::sc_start(ps(until));
+  run::Watchdog watchdog("watchdog", run::watchdog_limits(sc), std::move(on_stall));
+  watchdog.watch(host_k);
+  for (auto& g : guests) watchdog.watch(g->k);
+  watchdog.watch(rc, "the root complex");
+  auto advance = [&](uint64_t t) {
+    watchdog.arm(true);
+    sc_core::sc_start(ps(t));
+    watchdog.arm(false);
+    return !watchdog.hang();
+  };
   const uint64_t drain = static_cast<uint64_t>(sc.drain_ms * 1e9);
   auto idle = [&] {
     return std::all_of(guests.begin(), guests.end(), [](const auto& g) { return g->dx.idle(); });
   };
-  for (uint64_t waited = 0; !idle() && waited < 100 * drain; waited += drain / 10)
-    sc_core::sc_start(ps(drain / 10));
-  sc_core::sc_start(ps(drain));
+  bool ok = advance(until);
+  for (uint64_t waited = 0; ok && !idle() && waited < 100 * drain; waited += drain / 10)
+    ok = advance(drain / 10);
+  ok = ok && advance(drain);
   r.end_ps = now_ps();
+  if (!ok) {  // a hung run is judged by the hang alone
+    r.failures.push_back("HANG (" + watchdog.hang().kind + "): " + watchdog.hang().detail);
+    return r;
+  }
 
   // Exactly-once checks per migration, from the controllers' own port logs.
   for (auto& rec : r.migrations) {

@@ -5,11 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "dxgkrnl.hpp"
 #include "scenario.hpp"
+#include "watchdog.hpp"
 
 namespace irqlab::gpup {
 
@@ -40,15 +42,15 @@ struct GpupResult {
   std::vector<MigrationRecord> migrations;
   std::vector<GuestRecord> guests;
   std::vector<dxgkrnl::Violation> violations;  ///< every guest's dxgkrnl verifier
-  std::vector<std::string> failures;           ///< migration checks that failed
+  std::vector<std::string> failures;           ///< migration checks that failed (and a hang)
   uint64_t ddi_calls = 0, ddi_failures = 0;
   std::vector<uint16_t> requester_ids;      ///< of every VF, GPU by GPU (distinct)
   std::vector<uint64_t> msis_by_requester;  ///< messages seen at the root complex per VF
   bool passed() const { return violations.empty() && failures.empty() && ddi_failures == 0; }
 };
 
-/// Elaborate and run (once per process: SystemC).
-GpupResult run_gpup(const run::Scenario& s);
+/// Elaborate and run (once per process: SystemC). `on_stall`: see run::RunOptions.
+GpupResult run_gpup(const run::Scenario& s, std::function<void(const run::Hang&)> on_stall = {});
 
 /// summary.txt, migration.json, guests.csv and verdict.json in `dir`; returns the summary.
 std::string write_gpup_outputs(const GpupResult& r, const std::string& dir);

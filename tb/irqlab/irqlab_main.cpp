@@ -6,6 +6,7 @@
 // Exit status: 0 when every check passed, 1 when a check failed, 2 on bad input.
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <systemc>
 
@@ -55,13 +56,23 @@ int do_run(const std::string& scenario_arg, const std::string& out, const uint64
     std::cerr << "irqlab: --out " << out << ": " << ec.message() << "\n";
     return 2;
   }
+  // A stalled simulation cannot return: the watchdog's thread writes the verdict, then exits 1.
+  opt.on_stall = [out, name = opt.scenario.name](const run::Hang& h) {
+    const nlohmann::json verdict{
+        {"passed", false},
+        {"hang", {{"kind", h.kind}, {"detail", h.detail}, {"t_ps", h.t_ps}}},
+        {"checks", nlohmann::json::array({{{"name", "no-hang"}, {"passed", false}, {"detail", h.detail}}})}};
+    std::ofstream(out + "/verdict.json") << verdict.dump(1) << "\n";
+    std::ofstream(out + "/summary.txt")
+        << "irqlab run: " << name << "\nchecks: FAILED\n  HANG (" << h.kind << "): " << h.detail << "\n";
+  };
   if (opt.scenario.gpup.enabled) {  // the GPU-P system: VFs, guests, live migration
     if (opt.waves.format != waves::Format::kNone || opt.reference_model) {
       std::cerr << "irqlab: " << scenario_arg
                 << ": --waves and --irq-impl ref are not available for gpup scenarios\n";
       return 2;
     }
-    const gpup::GpupResult g = gpup::run_gpup(opt.scenario);
+    const gpup::GpupResult g = gpup::run_gpup(opt.scenario, opt.on_stall);
     std::cout << gpup::write_gpup_outputs(g, out);
     std::cout << "outputs in " << out << "/: summary.txt migration.json guests.csv verdict.json\n";
     return g.passed() ? 0 : 1;

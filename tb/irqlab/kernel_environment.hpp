@@ -25,12 +25,7 @@ class KernelEnvironment : public wddm::MiniportEnvironment {
     note_dismiss(a, v);
     cpu().hw().write32(a, v);
   }
-  void cost(uint64_t cycles) override {
-    if (kernel::KernelCpu* c = k_.current_cpu())
-      c->consume(cycles);
-    else
-      wait(k_.cycles(cycles));
-  }
+  void cost(uint64_t cycles) override { k_.cost(cycles); }
   uint32_t current_processor() override { return cpu().index(); }
 
  protected:

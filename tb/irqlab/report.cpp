@@ -16,106 +16,102 @@ namespace irqlab::run {
 namespace regs = irqlab::regs::irq_ctrl;
 using nlohmann::json;
 
-namespace {
-
-json stats(std::vector<double> v) {
+json stats(std::vector<double> v, uint64_t censored) {
   json j;
-  j["count"] = v.size();
-  if (v.empty()) return j;
+  const size_t n = v.size() + censored;
+  j["count"] = n;
+  j["censored"] = censored;
+  if (n == 0) return j;
   std::sort(v.begin(), v.end());
-  auto pct = [&v](double p) {  // nearest rank
-    const size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * v.size()));
-    return v[std::min(v.size() - 1, rank == 0 ? 0 : rank - 1)];
+  auto pct = [&](double p) -> json {  // nearest rank over finished and censored values
+    const size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * n));
+    const size_t i = rank == 0 ? 0 : rank - 1;
+    return i < v.size() ? json(v[i]) : json(nullptr);
   };
   double sum = 0;
   for (double x : v) sum += x;
-  j["min"] = v.front();
-  j["mean"] = sum / v.size();
+  j["min"] = v.empty() ? json(nullptr) : json(v.front());
+  j["mean"] = v.empty() ? json(nullptr) : json(sum / v.size());  // of the finished ones
   j["p50"] = pct(50);
   j["p90"] = pct(90);
   j["p99"] = pct(99);
   j["p999"] = pct(99.9);
-  j["max"] = v.back();
+  j["max"] = censored || v.empty() ? json(nullptr) : json(v.back());
   return j;
 }
 
-}  // namespace
+namespace {
 
-Report analyse(const RunResult& r) {
-  Report rep;
+double num(const json& j, const char* k) {
+  return j.contains(k) && j[k].is_number() ? j[k].get<double>() : 0.0;
+}
+
+// One source interrupt's way, from its pulse to the DPC its ISR queued; false when it
+// never got there (censored).
+bool trace_source(const RunResult& r, const SourceRecord& s, const std::vector<uint64_t>& msi0,
+                  const std::map<uint64_t, size_t>& delivery_index, Latency& l) {
   const uint64_t P = r.gpu_period_ps;
-  // MSIs of the adapter's message 0, in issue order, pair with its deliveries in order.
-  std::vector<uint64_t> msi0;
-  for (const auto& [cycle, vector] : r.msis) {
-    if (vector == 0) msi0.push_back(cycle);
-  }
-  std::map<uint64_t, size_t> delivery_index;  // delivered_ps -> k
-  for (size_t k = 0; k < r.deliveries.size(); ++k) delivery_index.emplace(r.deliveries[k].first, k);
-
-  for (const auto& s : r.sources) {
-    if (s.notify < 0) continue;
-    const auto& n = r.notifies[static_cast<size_t>(s.notify)];
-    const uint64_t isr_i = r.notify_isr_index[static_cast<size_t>(s.notify)];
-    if (isr_i >= r.isrs.size()) continue;
-    const IsrRecord& isr = r.isrs[isr_i];
-    Latency l{};
-    l.irq_id = s.irq_id;
-    const SourceInfo info = describe_source(s.bit);
-    l.source = info.name;
-    l.index = info.index;
-    l.vector = isr.message;
-    l.cpu = isr.cpu;
-    uint64_t t[7];
-    t[0] = s.cycle * P;
+  if (s.notify < 0) return false;
+  const uint64_t isr_i = r.notify_isr_index[static_cast<size_t>(s.notify)];
+  if (isr_i >= r.isrs.size()) return false;
+  const IsrRecord& isr = r.isrs[isr_i];
+  if (isr.dpc < 0 || r.dpcs[static_cast<size_t>(isr.dpc)].exit_ps == 0) return false;
+  const DpcRecord& dpc = r.dpcs[static_cast<size_t>(isr.dpc)];
+  const SourceInfo info = describe_source(s.bit);
+  l.irq_id = s.irq_id;
+  l.source = info.name;
+  l.index = info.index;
+  l.vector = isr.message;
+  l.cpu = isr.cpu;
+  uint64_t t[7];
+  t[0] = s.cycle * P;
+  if (r.intx_mode) {
+    // INTx: the stage ends at the controller's INTx assert edge the delivery came from.
+    const auto a = std::upper_bound(r.intx_asserts.begin(), r.intx_asserts.end(), isr.delivered_ps / P);
+    t[1] = a == r.intx_asserts.begin() ? t[0] : *std::prev(a) * P;
+  } else {
     const auto d = delivery_index.find(isr.delivered_ps);
-    if (r.intx_mode) {
-      // INTx: the stage ends at the controller's INTx assert edge the delivery came from.
-      const auto a = std::upper_bound(r.intx_asserts.begin(), r.intx_asserts.end(), isr.delivered_ps / P);
-      t[1] = a == r.intx_asserts.begin() ? t[0] : *std::prev(a) * P;
-    } else {
-      t[1] = d != delivery_index.end() && d->second < msi0.size() ? msi0[d->second] * P : t[0];
-    }
-    t[2] = isr.delivered_ps;
-    t[3] = isr.enter_ps;
-    t[4] = isr.exit_ps;
-    // The DPC that reports it: the adapter's first DPC run starting after the notification.
-    const auto dpc = std::lower_bound(r.dpcs.begin(), r.dpcs.end(), n.t_ps,
-                                      [](const DpcRecord& x, uint64_t v) { return x.enter_ps < v; });
-    if (dpc == r.dpcs.end() || dpc->exit_ps == 0) continue;
-    t[5] = dpc->enter_ps;
-    t[6] = dpc->exit_ps;
-    for (int i = 1; i < 7; ++i) t[i] = std::max(t[i], t[i - 1]);  // an event can join a later stage
-    std::copy(t, t + 7, l.t_ps);
-    rep.latencies.push_back(l);
+    t[1] = d != delivery_index.end() && d->second < msi0.size() ? msi0[d->second] * P : t[0];
   }
+  t[2] = isr.delivered_ps;
+  t[3] = isr.enter_ps;
+  t[4] = isr.exit_ps;
+  t[5] = dpc.enter_ps;
+  t[6] = dpc.exit_ps;
+  for (int i = 1; i < 7; ++i) t[i] = std::max(t[i], t[i - 1]);  // an event can join a later stage
+  std::copy(t, t + 7, l.t_ps);
+  return true;
+}
 
-  // Summary: overall and by source, vector and CPU, in GPU cycles.
-  std::vector<double> all;
-  std::map<std::string, std::vector<double>> by_source, by_vector, by_cpu;
-  std::vector<std::vector<double>> stages(6);
-  for (const auto& l : rep.latencies) {
-    const double cyc = double(l.t_ps[5] - l.t_ps[0]) / P;
-    all.push_back(cyc);
-    by_source[l.source].push_back(cyc);
-    by_vector[std::to_string(l.vector)].push_back(cyc);
-    by_cpu[std::to_string(l.cpu)].push_back(cyc);
-    for (int i = 0; i < 6; ++i) stages[i].push_back(double(l.t_ps[i + 1] - l.t_ps[i]) / P);
-  }
-  json& sum = rep.summary;
-  sum["interrupt_to_dpc_cycles"] = stats(all);
-  std::vector<double> all_ns, all_cpu;
-  for (double c : all) {
-    all_ns.push_back(c * P / 1000.0);
-    all_cpu.push_back(c * P * r.cpu_ghz / 1000.0);
-  }
-  sum["interrupt_to_dpc_ns"] = stats(all_ns);
-  sum["interrupt_to_dpc_cpu_cycles"] = stats(all_cpu);
-  for (auto& [k, v] : by_source) sum["by_source"][k] = stats(v);
-  for (auto& [k, v] : by_vector) sum["by_vector"][k] = stats(v);
-  for (auto& [k, v] : by_cpu) sum["by_cpu"][k] = stats(v);
-  for (int i = 0; i < 6; ++i) sum["stages_cycles"][kStageNames[i]] = stats(stages[i]);
+json exec_stats_json(const ExecStats& e) {
+  json j{{"count", e.count}};
+  if (!e.count) return j;
+  j["min_us"] = e.min_ps / 1e6;
+  j["mean_us"] = e.sum_ps / 1e6 / e.count;
+  j["max_us"] = e.max_ps / 1e6;
+  j["buckets_us"] = {{"0-1", e.buckets[0]},
+                     {"1-10", e.buckets[1]},
+                     {"10-100", e.buckets[2]},
+                     {"100-1000", e.buckets[3]},
+                     {">1000", e.buckets[4]}};
+  return j;
+}
 
-  // Verdict: one check per rule, then completeness.
+// LatencyMon's interrupt-to-DPC measure: an ISR's entry to the start of the DPC it queued.
+json isr_to_dpc(const RunResult& r) {
+  std::vector<double> us;
+  uint64_t censored = 0;
+  for (const auto& i : r.isrs) {
+    if (!i.queued_dpc) continue;
+    if (i.dpc < 0)
+      ++censored;
+    else
+      us.push_back((r.dpcs[static_cast<size_t>(i.dpc)].enter_ps - i.enter_ps) / 1e6);
+  }
+  return stats(us, censored);
+}
+
+void add_rule_checks(const RunResult& r, Report& rep) {
   static const char* kRules[] = {"isr-forbidden-callback",
                                  "notify-outside-isr",
                                  "notify-wrong-message",
@@ -139,10 +135,42 @@ Report analyse(const RunResult& r) {
                                          std::to_string(v[0]->cpu) + ": " + v[0]->detail;
     rep.checks.push_back({rule, v.empty(), detail});
   }
+}
+
+// Every counted source interrupt must reach a DPC within the bound; the first one that
+// did not (late, or never) is named.
+void add_reach_checks(const RunResult& r, Report& rep, const std::vector<const SourceRecord*>& late,
+                      uint64_t late_count, uint64_t never_count) {
+  const double bound_us = r.scenario.dpc_bound_ms * 1e3;
+  std::string detail;
+  if (!late.empty()) {
+    const SourceRecord& s = *late.front();
+    char b[240];
+    std::snprintf(b, sizeof b, "first: irq_id %llu (%s, raised at %.3f us) %s; ",
+                  static_cast<unsigned long long>(s.irq_id), describe_source(s.bit).name,
+                  s.cycle * r.gpu_period_ps / 1e6,
+                  late.size() > 1 || never_count == 0 ? "reached its DPC late" : "never reached a DPC");
+    detail = b;
+  }
+  char b[200];
+  std::snprintf(b, sizeof b, "%llu of %llu interrupts over %.0f us, %llu never reached a DPC",
+                static_cast<unsigned long long>(late_count), static_cast<unsigned long long>(rep.counted),
+                bound_us, static_cast<unsigned long long>(never_count));
+  rep.checks.push_back({"interrupt-reaches-dpc", late_count == 0 && never_count == 0, detail + b});
+  const double covered = rep.counted ? double(rep.counted - rep.censored) / rep.counted : 1.0;
+  std::snprintf(b, sizeof b,
+                "%llu of %llu source interrupts traced to a DPC (%.2f%%; at least 99%% required)",
+                static_cast<unsigned long long>(rep.counted - rep.censored),
+                static_cast<unsigned long long>(rep.counted), covered * 100);
+  rep.checks.push_back({"latency-coverage", covered >= 0.99 && rep.counted > 0, b});
+}
+
+void add_end_checks(const RunResult& r, Report& rep) {
+  const uint64_t P = r.gpu_period_ps;
   // Every vsync before the drain ends must have been reported (merged reports count).
-  uint64_t vsync_missing = 0, vsync_total = 0, first_missing = 0;
   // (Vsyncs in the last half drain before StopDevice may still be in flight; after it the
   // adapter is masked by design.)
+  uint64_t vsync_missing = 0, vsync_total = 0, first_missing = 0;
   const uint64_t stop = r.stopped_ps ? r.stopped_ps : r.end_ps;
   const uint64_t deadline = stop - static_cast<uint64_t>(r.scenario.drain_ms * 1e9 / 2);
   for (const auto& s : r.sources) {
@@ -155,26 +183,127 @@ Report analyse(const RunResult& r) {
                                             " vsyncs never reported (first irq_id " +
                                             std::to_string(first_missing) + ")"
                                       : std::to_string(vsync_total) + " vsyncs reported"});
-  // After StopDevice (mask, disable, drain) the adapter must not interrupt again.
+  // After StopDevice (mask, disable, drain) the adapter must not interrupt again: no MSI
+  // sent and no ISR of the adapter run.
   uint64_t late_msis = 0;
   for (const auto& [cycle, vector] : r.msis) late_msis += r.stopped_ps && cycle * P > r.stopped_ps;
-  rep.checks.push_back({"stop-device-quiesces", r.stopped_ps != 0 && late_msis == 0,
+  const bool quiet = r.stopped_ps != 0 && late_msis == 0 && r.dispatch.isrs_after_stop == 0;
+  rep.checks.push_back({"stop-device-quiesces", quiet,
                         r.stopped_ps == 0 ? "DxgkDdiStopDevice never returned"
-                                          : std::to_string(late_msis) + " MSIs after StopDevice"});
-  if (r.intx_mode) {
-    // The other device on the line: every interrupt serviced, none starved (over 1 ms).
-    constexpr uint64_t kStarvedPs = 1'000'000'000;
-    const bool ok = r.peer_raised == r.peer_serviced && r.peer_max_wait_ps < kStarvedPs;
-    char buf[200];
-    std::snprintf(
-        buf, sizeof buf,
-        "the device sharing INTA#: %llu raised, %llu serviced, %llu merged, longest wait %.1f us; our "
-        "ISR declined %llu interrupts that were not ours",
-        static_cast<unsigned long long>(r.peer_raised), static_cast<unsigned long long>(r.peer_serviced),
-        static_cast<unsigned long long>(r.peer_merged), r.peer_max_wait_ps / 1e6,
-        static_cast<unsigned long long>(r.isrs_declined));
-    rep.checks.push_back({"shared-line-nothing-lost", ok, buf});
+                                          : std::to_string(late_msis) + " MSIs and " +
+                                                std::to_string(r.dispatch.isrs_after_stop) +
+                                                " adapter ISRs after StopDevice"});
+}
+
+void add_intx_check(const RunResult& r, Report& rep) {
+  // The other device on the line: every interrupt serviced, none starved (over 1 ms).
+  constexpr uint64_t kStarvedPs = 1'000'000'000;
+  const bool ok = r.peer_raised == r.peer_serviced && r.peer_max_wait_ps < kStarvedPs;
+  char buf[200];
+  std::snprintf(
+      buf, sizeof buf,
+      "the device sharing INTA#: %llu raised, %llu serviced, %llu merged, longest wait %.1f us; our "
+      "ISR declined %llu interrupts that were not ours",
+      static_cast<unsigned long long>(r.peer_raised), static_cast<unsigned long long>(r.peer_serviced),
+      static_cast<unsigned long long>(r.peer_merged), r.peer_max_wait_ps / 1e6,
+      static_cast<unsigned long long>(r.isrs_declined));
+  rep.checks.push_back({"shared-line-nothing-lost", ok, buf});
+}
+
+void summarise(const RunResult& r, Report& rep) {
+  const uint64_t P = r.gpu_period_ps;
+  std::vector<double> all;
+  std::map<std::string, std::vector<double>> by_source, by_vector, by_cpu;
+  std::vector<std::vector<double>> stages(6);
+  for (const auto& l : rep.latencies) {
+    const double cyc = double(l.t_ps[5] - l.t_ps[0]) / P;
+    all.push_back(cyc);
+    by_source[l.source].push_back(cyc);
+    by_vector[std::to_string(l.vector)].push_back(cyc);
+    by_cpu[std::to_string(l.cpu)].push_back(cyc);
+    for (int i = 0; i < 6; ++i) stages[i].push_back(double(l.t_ps[i + 1] - l.t_ps[i]) / P);
   }
+  json& sum = rep.summary;
+  sum["interrupt_to_dpc_cycles"] = stats(all, rep.censored);
+  std::vector<double> all_ns, all_cpu;
+  for (double c : all) {
+    all_ns.push_back(c * P / 1000.0);
+    all_cpu.push_back(c * P * r.cpu_ghz / 1000.0);
+  }
+  sum["interrupt_to_dpc_ns"] = stats(all_ns, rep.censored);
+  sum["interrupt_to_dpc_cpu_cycles"] = stats(all_cpu, rep.censored);
+  sum["excluded_near_stop"] = rep.excluded;
+  for (auto& [k, v] : by_source) sum["by_source"][k] = stats(v);
+  for (auto& [k, v] : by_vector) sum["by_vector"][k] = stats(v);
+  for (auto& [k, v] : by_cpu) sum["by_cpu"][k] = stats(v);
+  for (int i = 0; i < 6; ++i) sum["stages_cycles"][kStageNames[i]] = stats(stages[i]);
+  sum["isr_to_dpc_us"] = isr_to_dpc(r);
+  for (const auto& [d, e] : r.dispatch.isr_by_driver) sum["isr_times_by_driver"][d] = exec_stats_json(e);
+  for (const auto& [d, e] : r.dispatch.dpc_by_driver) sum["dpc_times_by_driver"][d] = exec_stats_json(e);
+  json merged = json::object();
+  uint64_t merged_total = 0;
+  for (const auto& [v, n] : r.dispatch.merged_by_vector) {
+    char k[8];
+    std::snprintf(k, sizeof k, "0x%02x", v);
+    merged[k] = n;
+    merged_total += n;
+  }
+  sum["apic_merged"] = {{"total", merged_total}, {"by_vector", merged}};
+  sum["ipis"] = r.dispatch.ipis;
+}
+
+}  // namespace
+
+Report analyse(const RunResult& r) {
+  Report rep;
+  const uint64_t P = r.gpu_period_ps;
+  // MSIs of the adapter's message 0, in issue order, pair with its deliveries in order.
+  std::vector<uint64_t> msi0;
+  for (const auto& [cycle, vector] : r.msis) {
+    if (vector == 0) msi0.push_back(cycle);
+  }
+  std::map<uint64_t, size_t> delivery_index;  // delivered_ps -> k
+  for (size_t k = 0; k < r.deliveries.size(); ++k) delivery_index.emplace(r.deliveries[k].first, k);
+
+  // Sources raised within half a drain of StopDevice may legitimately still be in flight.
+  const uint64_t stop = r.stopped_ps ? r.stopped_ps : r.end_ps;
+  const uint64_t due = stop - std::min(stop, static_cast<uint64_t>(r.scenario.drain_ms * 1e9 / 2));
+  const uint64_t bound = static_cast<uint64_t>(r.scenario.dpc_bound_ms * 1e9);
+  std::vector<const SourceRecord*> late;
+  uint64_t late_count = 0, never = 0;
+  for (const auto& s : r.sources) {
+    if (!r.hang && s.cycle * P > due) {
+      ++rep.excluded;
+      continue;
+    }
+    ++rep.counted;
+    Latency l{};
+    if (!trace_source(r, s, msi0, delivery_index, l)) {
+      ++rep.censored;
+      ++never;
+      if (late.empty()) late.push_back(&s);
+      continue;
+    }
+    rep.latencies.push_back(l);
+    if (l.t_ps[5] - l.t_ps[0] > bound && late_count++ == 0 && late.empty()) late.push_back(&s);
+  }
+  summarise(r, rep);
+
+  if (r.hang) {
+    // A hung run is judged by the hang alone: what it left undone is not the driver's fault.
+    rep.checks.push_back({"no-hang", false, r.hang.kind + ": " + r.hang.detail});
+    add_rule_checks(r, rep);
+    for (auto& c : rep.checks) {
+      if (c.name != "no-hang") c = {c.name, true, "not evaluated: the run hung", true};
+    }
+    rep.passed = false;
+    return rep;
+  }
+  rep.checks.push_back({"no-hang", true, "no CPU stuck, every request completed, time advanced"});
+  add_rule_checks(r, rep);
+  add_end_checks(r, rep);
+  if (r.intx_mode) add_intx_check(r, rep);
+  add_reach_checks(r, rep, late, late_count, never);
   rep.checks.push_back({"interrupts-delivered", !rep.latencies.empty(),
                         std::to_string(rep.latencies.size()) + " interrupts traced from source to DPC"});
   for (const auto& c : rep.checks) rep.passed &= c.passed;
@@ -228,8 +357,15 @@ void write_latency(const RunResult& r, const Report& rep, const std::string& dir
     for (int i = 0; i < 6; ++i) csv << "," << double(l.t_ps[i + 1] - l.t_ps[i]) / P;
     csv << "\n";
   }
-  const json counts{{"submissions", r.submitted}, {"sources", r.sources.size()}, {"msis", r.msis.size()},
-                    {"isrs", r.isrs.size()},      {"dpcs", r.dpcs.size()},       {"sim_ps", r.end_ps}};
+  const json counts{{"submissions", r.submitted},
+                    {"sources", r.sources.size()},
+                    {"counted", rep.counted},
+                    {"censored", rep.censored},
+                    {"excluded_near_stop", rep.excluded},
+                    {"msis", r.msis.size()},
+                    {"isrs", r.isrs.size()},
+                    {"dpcs", r.dpcs.size()},
+                    {"sim_ps", r.end_ps}};
   json out{{"gpu_clock_period_ps", P},
            {"cpu_ghz", r.cpu_ghz},
            {"counts", counts},
@@ -298,7 +434,7 @@ bool write_plot(const RunResult& r, const Report& rep, const std::string& dir) {
     std::ofstream s(dir + "/latency_stages.dat");
     for (int i = 0; i < 5; ++i) {
       s << kStageNames[i] << " "
-        << rep.summary["stages_cycles"][kStageNames[i]].value("mean", 0.0) * r.gpu_period_ps / 1e6 << "\n";
+        << num(rep.summary["stages_cycles"][kStageNames[i]], "mean") * r.gpu_period_ps / 1e6 << "\n";
     }
   }
   std::ofstream g(dir + "/latency.gp");
@@ -323,6 +459,79 @@ bool write_plot(const RunResult& r, const Report& rep, const std::string& dir) {
 
 }  // namespace
 
+namespace {
+
+std::string cell(const json& j, const char* k, double scale, const char* fmt) {
+  if (!j.contains(k) || !j[k].is_number()) return "censored";
+  char b[32];
+  std::snprintf(b, sizeof b, fmt, j[k].get<double>() * scale);
+  return b;
+}
+
+void write_latency_text(const RunResult& r, const Report& rep, std::ostringstream& os) {
+  const json& s = rep.summary["interrupt_to_dpc_cycles"];
+  const uint64_t P = r.gpu_period_ps;
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "\ninterrupt-to-DPC latency (source pulse to DPC start), n = %llu interrupts, %llu censored "
+                "(never reached a DPC), %llu raised too close to StopDevice (not counted):\n",
+                static_cast<unsigned long long>(rep.counted), static_cast<unsigned long long>(rep.censored),
+                static_cast<unsigned long long>(rep.excluded));
+  os << buf << "            cycles        ns\n";
+  for (const char* k : {"min", "mean", "p50", "p90", "p99", "p999", "max"}) {
+    std::snprintf(buf, sizeof buf, "  %-5s %10s %9s\n", k, cell(s, k, 1, "%.0f").c_str(),
+                  cell(s, k, P / 1000.0, "%.0f").c_str());
+    os << buf;
+  }
+  os << "\nmean per stage (GPU cycles / ns):\n";
+  for (const char* st : kStageNames) {
+    const double c = num(rep.summary["stages_cycles"][st], "mean");
+    std::snprintf(buf, sizeof buf, "  %-16s %9.0f %9.0f\n", st, c, c * P / 1000.0);
+    os << buf;
+  }
+  os << "\nby source (p50 / p99 cycles):\n";
+  for (auto& [k, v] : rep.summary["by_source"].items()) {
+    std::snprintf(buf, sizeof buf, "  %-14s %6llu  %8.0f / %8.0f\n", k.c_str(),
+                  static_cast<unsigned long long>(num(v, "count")), num(v, "p50"), num(v, "p99"));
+    os << buf;
+  }
+  const json& l = rep.summary["isr_to_dpc_us"];
+  std::snprintf(buf, sizeof buf,
+                "\nISR-to-DPC (LatencyMon's measure: ISR entry to the start of the DPC it queued), n = %llu, "
+                "%llu censored:\n  p50 %s us, p99 %s us, max %s us\n",
+                static_cast<unsigned long long>(num(l, "count")),
+                static_cast<unsigned long long>(num(l, "censored")), cell(l, "p50", 1, "%.2f").c_str(),
+                cell(l, "p99", 1, "%.2f").c_str(), cell(l, "max", 1, "%.2f").c_str());
+  os << buf;
+}
+
+// ISR and DPC execution times per driver, with the buckets `xperf -a dpcisr` prints.
+void write_dispatch_text(const RunResult& r, const Report& rep, std::ostringstream& os) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "\nlocal APIC: %llu requests merged into a pending IRR bit; IPIs sent: %llu\n",
+                static_cast<unsigned long long>(num(rep.summary["apic_merged"], "total")),
+                static_cast<unsigned long long>(r.dispatch.ipis));
+  os << buf << "ISR and DPC times by driver (us; as xperf -a dpcisr):\n"
+     << "  kind driver              count    min     mean      max |   <1   1-10 10-100 100-1k  >1k\n";
+  auto rows = [&](const char* kind, const std::map<std::string, ExecStats>& m) {
+    for (const auto& [d, e] : m) {
+      if (!e.count) continue;
+      std::snprintf(
+          buf, sizeof buf, "  %-4s %-18s %6llu %6.2f %8.2f %8.2f | %5llu %6llu %6llu %6llu %4llu\n", kind,
+          d.c_str(), static_cast<unsigned long long>(e.count), e.min_ps / 1e6, e.sum_ps / 1e6 / e.count,
+          e.max_ps / 1e6, static_cast<unsigned long long>(e.buckets[0]),
+          static_cast<unsigned long long>(e.buckets[1]), static_cast<unsigned long long>(e.buckets[2]),
+          static_cast<unsigned long long>(e.buckets[3]), static_cast<unsigned long long>(e.buckets[4]));
+      os << buf;
+    }
+  };
+  rows("ISR", r.dispatch.isr_by_driver);
+  rows("DPC", r.dispatch.dpc_by_driver);
+}
+
+}  // namespace
+
 std::string write_outputs(const RunResult& r, const Report& rep, const std::string& dir) {
   std::filesystem::create_directories(dir);
   write_events(r, dir + "/events.jsonl");
@@ -331,20 +540,23 @@ std::string write_outputs(const RunResult& r, const Report& rep, const std::stri
   const bool plotted = write_plot(r, rep, dir);
 
   json checks = json::array();
-  for (const auto& c : rep.checks)
+  for (const auto& c : rep.checks) {
     checks.push_back({{"name", c.name}, {"passed", c.passed}, {"detail", c.detail}});
+    if (c.skipped) checks.back()["skipped"] = true;
+  }
   json violations = json::array();
   for (const auto& v : r.violations) {
     violations.push_back({{"t_ps", v.t_ps}, {"cpu", v.cpu}, {"rule", v.rule}, {"detail", v.detail}});
   }
   json verdict{{"passed", rep.passed},
+               {"hang", r.hang ? json{{"kind", r.hang.kind}, {"detail", r.hang.detail}, {"t_ps", r.hang.t_ps}}
+                               : json(nullptr)},
                {"checks", checks},
                {"violations", violations},
                {"warnings", {{"isr_over_25us", r.isr_over_25us}, {"dpc_over_100us", r.dpc_over_100us}}}};
   std::ofstream(dir + "/verdict.json") << verdict.dump(1) << "\n";
 
   // summary.txt: what a person reads first.
-  const json& s = rep.summary["interrupt_to_dpc_cycles"];
   const uint64_t P = r.gpu_period_ps;
   std::ostringstream os;
   char buf[256];
@@ -356,37 +568,18 @@ std::string write_outputs(const RunResult& r, const Report& rep, const std::stri
                 r.end_ps / 1e9, 1e6 / P, static_cast<unsigned long long>(r.cycles_stepped),
                 static_cast<unsigned long long>(r.cycles_skipped));
   os << buf;
-  size_t n_msi0 = 0;
-  for (const auto& m : r.msis) n_msi0 += m.second == 0;
   std::snprintf(
       buf, sizeof buf,
       "submissions %llu, source interrupts %zu, MSIs %zu, ISRs %zu, DPCs %zu, background interrupts %llu\n",
       static_cast<unsigned long long>(r.submitted), r.sources.size(), r.msis.size(), r.isrs.size(),
       r.dpcs.size(), static_cast<unsigned long long>(r.bg_interrupts));
   os << buf;
-  os << "\ninterrupt-to-DPC latency (source pulse to DPC start), " << s.value("count", 0) << " interrupts:\n";
-  os << "            cycles        ns\n";
-  for (const char* k : {"min", "mean", "p50", "p90", "p99", "p999", "max"}) {
-    const double c = s.value(k, 0.0);
-    std::snprintf(buf, sizeof buf, "  %-5s %10.0f %9.0f\n", k, c, c * P / 1000.0);
-    os << buf;
-  }
-  os << "\nmean per stage (GPU cycles / ns):\n";
-  for (const char* st : kStageNames) {
-    const double c = rep.summary["stages_cycles"][st].value("mean", 0.0);
-    std::snprintf(buf, sizeof buf, "  %-16s %9.0f %9.0f\n", st, c, c * P / 1000.0);
-    os << buf;
-  }
-  os << "\nby source (p50 / p99 cycles):\n";
-  for (auto& [k, v] : rep.summary["by_source"].items()) {
-    std::snprintf(buf, sizeof buf, "  %-14s %6llu  %8.0f / %8.0f\n", k.c_str(),
-                  static_cast<unsigned long long>(v.value("count", 0)), v.value("p50", 0.0),
-                  v.value("p99", 0.0));
-    os << buf;
-  }
+  write_latency_text(r, rep, os);
+  write_dispatch_text(r, rep, os);
   os << "\nchecks: " << (rep.passed ? "ALL PASSED" : "FAILED") << "\n";
+  if (r.hang) os << "  HANG (" << r.hang.kind << "): " << r.hang.detail << "\n";
   for (const auto& c : rep.checks) {
-    if (!c.passed) os << "  FAIL " << c.name << ": " << c.detail << "\n";
+    if (!c.passed && c.name != "no-hang") os << "  FAIL " << c.name << ": " << c.detail << "\n";
   }
   os << "warnings: ISRs over 25 us: " << r.isr_over_25us << ", DPCs over 100 us: " << r.dpc_over_100us
      << "\n";

@@ -24,14 +24,22 @@ struct Check {
   std::string name;
   bool passed;
   std::string detail;
+  bool skipped = false;  ///< not evaluated: the run hung before it could be
 };
 
 struct Report {
   std::vector<Latency> latencies;
   std::vector<Check> checks;
   bool passed = true;
+  uint64_t counted = 0;    ///< source interrupts the latency figures are about
+  uint64_t censored = 0;   ///< of those, never reached a DPC by the end of the run
+  uint64_t excluded = 0;   ///< raised too close to StopDevice to be due (not counted)
   nlohmann::json summary;  ///< summary.interrupt_to_dpc_cycles and the breakdowns
 };
+
+/// Nearest-rank statistics of `v` plus `censored` values that never ended (they rank above
+/// every finished one: a percentile that falls on them is null, never a finished value).
+nlohmann::json stats(std::vector<double> v, uint64_t censored = 0);
 
 Report analyse(const RunResult& r);
 /// Writes every output file into `dir`; returns the text of summary.txt.

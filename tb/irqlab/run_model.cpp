@@ -1,8 +1,10 @@
 #include "run_model.hpp"
 
 #include <cmath>
+#include <deque>
 #include <map>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "display_miniport.hpp"
@@ -19,10 +21,21 @@ namespace irqlab::run {
 namespace regs = irqlab::regs::irq_ctrl;
 using pcie::now_ps;
 
+void ExecStats::add(uint64_t ps) {
+  ++count;
+  min_ps = std::min(min_ps, ps);
+  max_ps = std::max(max_ps, ps);
+  sum_ps += ps;
+  size_t b = 0;
+  while (b < 4 && ps > kBucketUs[b] * 1e6) ++b;
+  ++buckets[b];
+}
+
 namespace {
 
 constexpr uint8_t kAdapterVector = 0x80;   ///< message 0 (IRQL 8)
 constexpr uint8_t kMessage1Vector = 0x98;  ///< only faulty drivers use message 1 (IRQL 9)
+constexpr const char* kAdapterDpc = "dxgk_adapter_dpc";
 
 kmd::DriverFault parse_fault(const std::string& s) {
   static const std::map<std::string, kmd::DriverFault> k = {
@@ -38,6 +51,9 @@ kmd::DriverFault parse_fault(const std::string& s) {
       {"report-fence-twice", kmd::DriverFault::kReportFenceTwice},
       {"drop-fences", kmd::DriverFault::kDropFences},
       {"claims-foreign-interrupts", kmd::DriverFault::kClaimsForeignInterrupts},
+      {"isr-hang", kmd::DriverFault::kIsrHang},
+      {"dpc-hang", kmd::DriverFault::kDpcHang},
+      {"no-mask-on-stop", kmd::DriverFault::kNoMaskOnStop},
   };
   const auto it = k.find(s);
   if (it == k.end()) {
@@ -68,20 +84,26 @@ double sample_us(const Distribution& d, std::mt19937_64& rng) {
   return d.a;
 }
 
-/// Records kernel and dxgkrnl activity as events and as records for the latency report.
+/// Records kernel activity: the adapter's ISRs and DPCs as events and records for the
+/// latency report, every driver's ISR and DPC times, and which DPC run each ISR led to.
 class Recorder : public kernel::KernelObserver {
  public:
   Recorder(RunResult& r, const std::set<const kernel::InterruptObject*>& adapter)
       : r_(r), adapter_(adapter) {}
   void event(uint64_t t, const std::string& json) { r_.events.push_back({t, seq_++, json}); }
+
   void isr_enter(unsigned cpu, const kernel::InterruptObject& io, uint64_t delivered) override {
+    all_[cpu].push_back(now_ps());
     if (!adapter_.count(&io)) return;
+    if (r_.stopped_ps) ++r_.dispatch.isrs_after_stop;
     stack_[cpu].push_back(r_.isrs.size());
     r_.isrs.push_back({r_.isrs.size() + 1, cpu, io.vector, io.message_number, delivered, now_ps()});
     event(now_ps(), "\"ev\":\"isr_enter\",\"cpu\":" + std::to_string(cpu) +
                         ",\"message\":" + std::to_string(io.message_number));
   }
   void isr_exit(unsigned cpu, const kernel::InterruptObject& io, bool claimed) override {
+    r_.dispatch.isr_by_driver[io.owner].add(now_ps() - all_[cpu].back());
+    all_[cpu].pop_back();
     if (!adapter_.count(&io)) return;
     IsrRecord& rec = r_.isrs[stack_[cpu].back()];
     stack_[cpu].pop_back();
@@ -90,13 +112,25 @@ class Recorder : public kernel::KernelObserver {
     event(now_ps(), "\"ev\":\"isr_exit\",\"cpu\":" + std::to_string(cpu) + ",\"message\":" +
                         std::to_string(io.message_number) + ",\"claimed\":" + (claimed ? "true" : "false"));
   }
+  // The ISR running on `cpu` asked for this DPC: it is resolved by the object's next run.
+  void dpc_queued(unsigned cpu, const kernel::Kdpc& d, bool) override {
+    const int64_t i = current_isr(cpu);
+    if (d.name != kAdapterDpc || i < 0) return;
+    r_.isrs[static_cast<size_t>(i)].queued_dpc = true;
+    waiting_[&d].push_back(static_cast<size_t>(i));
+  }
   void dpc_enter(unsigned cpu, const kernel::Kdpc& d) override {
-    if (d.name != "dxgk_adapter_dpc") return;
+    dpc_start_[cpu].push_back(now_ps());
+    if (d.name != kAdapterDpc) return;
+    for (size_t i : waiting_[&d]) r_.isrs[i].dpc = static_cast<int64_t>(r_.dpcs.size());
+    waiting_[&d].clear();
     r_.dpcs.push_back({cpu, now_ps()});
     event(now_ps(), "\"ev\":\"dpc_enter\",\"cpu\":" + std::to_string(cpu));
   }
   void dpc_exit(unsigned cpu, const kernel::Kdpc& d) override {
-    if (d.name != "dxgk_adapter_dpc") return;
+    r_.dispatch.dpc_by_driver[d.name].add(now_ps() - dpc_start_[cpu].back());
+    dpc_start_[cpu].pop_back();
+    if (d.name != kAdapterDpc) return;
     r_.dpcs.back().exit_ps = now_ps();
     event(now_ps(), "\"ev\":\"dpc_exit\",\"cpu\":" + std::to_string(cpu));
   }
@@ -109,7 +143,10 @@ class Recorder : public kernel::KernelObserver {
  private:
   RunResult& r_;
   const std::set<const kernel::InterruptObject*>& adapter_;
-  std::map<unsigned, std::vector<size_t>> stack_;
+  std::map<unsigned, std::vector<size_t>> stack_;  ///< adapter ISRs per CPU
+  std::map<unsigned, std::vector<uint64_t>> all_;  ///< every ISR's start per CPU
+  std::map<unsigned, std::vector<uint64_t>> dpc_start_;
+  std::map<const kernel::Kdpc*, std::vector<size_t>> waiting_;  ///< ISRs waiting for the DPC's next run
   uint64_t seq_ = 0;
 };
 
@@ -132,270 +169,395 @@ class Pnp : public sc_core::sc_module {
   std::function<void()> start_, stop_;
 };
 
+/// A device that is not on PCIe here (background load): Poisson interrupts to its vector
+/// on chosen CPUs; its ISR and DPC each cost a sampled time.
+class BackgroundDevice {
+ public:
+  BackgroundDevice(kernel::Kernel& k, const BackgroundSource& b, const Scenario& sc, size_t i,
+                   uint64_t& count)
+      : k_(k), b_(b) {
+    for (unsigned c = 0; c < k.num_cpus(); ++c) {
+      auto st = std::make_unique<PerCpu>();
+      st->rng.seed(sc.seed * 1'000'003 + i * 131 + c);
+      st->dpc.name = b.name + "_dpc";
+      st->dpc.target_cpu = static_cast<int>(c);
+      st->dpc.routine = [this, s = st.get()] { k_.cost(cycles(sample_us(b_.dpc_us, s->rng))); };
+      cpus_.push_back(std::move(st));
+    }
+    k.connect_interrupt(b.name, static_cast<uint8_t>(b.vector), 0, [this] {
+      PerCpu& s = *cpus_[k_.current_cpu()->index()];
+      k_.cost(cycles(sample_us(b_.isr_us, s.rng)));
+      k_.insert_queue_dpc(s.dpc);
+      return true;
+    });
+    const uint64_t end = static_cast<uint64_t>(sc.duration_ms * 1e9);
+    for (unsigned c = 0; c < k.num_cpus(); ++c) {
+      if (b.cpu >= 0 && static_cast<unsigned>(b.cpu) != c) continue;
+      sc_core::sc_spawn([this, c, end, &count] { generate(c, end, count); },
+                        (b.name + "_gen" + std::to_string(c)).c_str());
+    }
+  }
+
+ private:
+  struct PerCpu {
+    std::mt19937_64 rng;
+    kernel::Kdpc dpc;
+  };
+  uint64_t cycles(double us) const { return static_cast<uint64_t>(us * k_.config().cpu_ghz * 1000); }
+  void generate(unsigned c, uint64_t end, uint64_t& count) {
+    if (b_.rate_hz <= 0) return;
+    std::exponential_distribution<double> gap(b_.rate_hz);
+    std::mt19937_64& rng = cpus_[c]->rng;
+    for (;;) {
+      sc_core::wait(sc_core::sc_time::from_value(static_cast<uint64_t>(gap(rng) * 1e12)));
+      if (now_ps() >= end) return;
+      ++count;
+      host::MsiMessage m;
+      m.dest_apic_id = static_cast<uint8_t>(c);
+      m.vector = static_cast<uint8_t>(b_.vector);
+      k_.cpu(c).hw().deliver(m, now_ps());
+    }
+  }
+  kernel::Kernel& k_;
+  BackgroundSource b_;
+  std::vector<std::unique_ptr<PerCpu>> cpus_;
+};
+
+/// One `irqlab run`: the platform, the kernel and drivers on it, the observers that record
+/// the run, and the watchdog. Elaborated in the constructor, run by run().
+class RunAssembly {
+ public:
+  RunAssembly(const RunOptions& opt, RunResult& r);
+  void run();
+
+ private:
+  static platform::PlatformOptions platform_options(const RunOptions& opt);
+  void observe_controller();
+  void observe_host();
+  void observe_dxgkrnl();
+  void attribute(const dxgkrnl::NotifyRecord& n, int cpu, uint64_t t);
+  void start_adapter();
+  void stop_adapter();
+  void start_intx_peer();
+  void inject_faults();
+  bool advance(uint64_t ps);
+  void collect();
+
+  const Scenario& sc_;
+  RunResult& r_;
+  platform::Platform p_;
+  std::vector<host::HostCpu*> hw_;
+  kernel::Kernel k_;
+  EngineSubmission submission_;
+  dxgkrnl::Dxgkrnl dx_;
+  KernelEnvironment env_;
+  kmd::DisplayMiniport kmd_;
+  std::set<const kernel::InterruptObject*> adapter_ios_;
+  Recorder rec_;
+  platform::PlatformTrace trace_;
+  Watchdog watchdog_;
+  std::vector<std::unique_ptr<BackgroundDevice>> background_;
+  std::unique_ptr<host::SharedLineDevice> peer_;
+  std::mt19937_64 peer_rng_;
+  std::unique_ptr<Pnp> pnp_;
+  std::vector<std::unique_ptr<gpu::DisplayHead>> heads_;
+  std::map<unsigned, std::deque<size_t>> unreported_;  ///< per INTR_STATUS bit: sources not yet reported
+  uint64_t next_irq_ = 0;
+};
+
+platform::PlatformOptions RunAssembly::platform_options(const RunOptions& opt) {
+  platform::PlatformOptions po;
+  po.profile = pcie::load_profile(pcie::default_profile_path(), opt.scenario.profile);
+  po.num_cpus = opt.scenario.cpus;
+  po.reference_model = opt.reference_model;
+  po.quantum_cycles = opt.scenario.quantum_cycles;
+  return po;
+}
+
+std::vector<host::HostCpu*> cpu_pointers(platform::Platform& p) {
+  std::vector<host::HostCpu*> v;
+  for (auto& c : p.cpus) v.push_back(c.get());
+  return v;
+}
+
+RunAssembly::RunAssembly(const RunOptions& opt, RunResult& r)
+    : sc_(opt.scenario),
+      r_(r),
+      p_(platform_options(opt)),
+      k_(kernel_config(opt.scenario), cpu_pointers(p_)),
+      submission_(p_),
+      dx_(k_, submission_, opt.scenario.nodes, opt.scenario.first_fence),
+      env_(k_),
+      kmd_(env_, driver_costs(opt.scenario), parse_fault(opt.scenario.driver_fault)),
+      rec_(r, adapter_ios_),
+      trace_("trace", p_, opt.waves),
+      watchdog_("watchdog", watchdog_limits(opt.scenario), opt.on_stall),
+      peer_rng_(opt.scenario.seed * 31 + 7) {
+  r_.scenario = sc_;
+  r_.cpu_ghz = sc_.cpu_ghz;
+  r_.adapter_vector = kAdapterVector;
+  r_.gpu_period_ps = p_.controller.period_ps();
+  r_.intx_mode = sc_.intx_mode;
+  dx_.set_costs(dxgkrnl_costs(sc_));
+  k_.add_observer(&rec_);
+  watchdog_.watch(k_);
+  watchdog_.watch(p_.rc, "root port 0");
+  observe_controller();
+  observe_host();
+  observe_dxgkrnl();
+  for (size_t i = 0; i < sc_.background.size(); ++i)
+    background_.push_back(
+        std::make_unique<BackgroundDevice>(k_, sc_.background[i], sc_, i, r_.bg_interrupts));
+  start_intx_peer();
+  inject_faults();
+  pnp_ = std::make_unique<Pnp>(
+      "pnp", [this] { start_adapter(); }, [this] { stop_adapter(); });
+  for (unsigned h = 0; h < sc_.head_hz.size(); ++h) {
+    heads_.push_back(std::make_unique<gpu::DisplayHead>(("head" + std::to_string(h)).c_str(), h,
+                                                        sc_.head_hz[h], p_.lookahead_ps(), p_.pulse_sink()));
+  }
+}
+
+// Controller activity: sources get their irq_id at the pulse; MSIs with their cycle.
+void RunAssembly::observe_controller() {
+  const uint64_t period = r_.gpu_period_ps;
+  p_.controller.set_event_observer([this, period](const bridge::BridgeEvent& e) {
+    if (e.kind == bridge::BridgeEvent::kPulse) {
+      const unsigned bit = static_cast<unsigned>(e.a);
+      unreported_[bit].push_back(r_.sources.size());
+      r_.sources.push_back({next_irq_, e.cycle, bit, static_cast<uint32_t>(e.b)});
+      const SourceInfo info = describe_source(bit);
+      rec_.event(e.cycle * period, "\"ev\":\"source\",\"irq_id\":" + std::to_string(next_irq_) +
+                                       ",\"source\":\"" + info.name + "\",\"" +
+                                       (info.head ? "head" : "node") + "\":" + std::to_string(info.index) +
+                                       ",\"fence\":" + std::to_string(e.b));
+      ++next_irq_;
+    } else if (e.kind == bridge::BridgeEvent::kIntx) {
+      if (e.a) r_.intx_asserts.push_back(e.cycle);
+      rec_.event(e.cycle * period, std::string("\"ev\":\"intx\",\"level\":") + (e.a ? "1" : "0"));
+    } else if (e.kind == bridge::BridgeEvent::kMsi) {
+      r_.msis.emplace_back(e.cycle, static_cast<unsigned>(e.a));
+      std::ostringstream os;
+      os << "\"ev\":\"msi\",\"vector\":" << e.a << ",\"addr\":" << e.b << ",\"data\":" << e.c;
+      rec_.event(e.cycle * period, os.str());
+    }
+  });
+}
+
+void RunAssembly::observe_host() {
+  p_.memory.set_observer([this](uint64_t addr, uint32_t len, uint64_t t) {
+    for (unsigned n = 0; n < sc_.nodes; ++n) {
+      if (addr == platform::Layout::fence_addr(n) && len == 8) {
+        rec_.event(t, "\"ev\":\"fence_write\",\"node\":" + std::to_string(n) +
+                          ",\"fence\":" + std::to_string(p_.memory.read64(addr)));
+      }
+    }
+  });
+  for (auto& c : p_.cpus) {
+    const unsigned idx = c->index();
+    c->add_interrupt_listener([this, idx](const host::HostCpu::Delivery& d) {
+      if (d.vector != kAdapterVector && d.vector != kMessage1Vector) return;
+      if (d.vector == kAdapterVector) r_.deliveries.emplace_back(d.delivered_ps, idx);
+      rec_.event(d.delivered_ps, "\"ev\":\"msi_delivered\",\"cpu\":" + std::to_string(idx) + ",\"vector\":" +
+                                     std::to_string(d.vector) + (d.merged ? ",\"merged\":true" : ""));
+    });
+  }
+}
+
+// Each notification gets the irq_ids it reports: DMA types every unreported pulse of its
+// source with a fence up to the reported one (modulo 2^32); vsync every unreported pulse
+// of its head. Sources of one bit are reported in order, so a queue per bit makes this
+// O(1) per source.
+void RunAssembly::attribute(const dxgkrnl::NotifyRecord& n, int cpu, uint64_t t) {
+  namespace s = regs::sources;
+  unsigned bit = s::PAGE_FAULT.lsb;
+  switch (n.type) {
+    case wddm::DXGK_INTERRUPT_DMA_COMPLETED: bit = s::DMA_COMPLETED.lsb + n.index; break;
+    case wddm::DXGK_INTERRUPT_DMA_PREEMPTED: bit = s::DMA_PREEMPTED.lsb + n.index; break;
+    case wddm::DXGK_INTERRUPT_DMA_FAULTED: bit = s::DMA_FAULTED.lsb + n.index; break;
+    case wddm::DXGK_INTERRUPT_CRTC_VSYNC: bit = s::CRTC_VSYNC.lsb + n.index; break;
+    default: break;
+  }
+  const bool fenced = n.type != wddm::DXGK_INTERRUPT_CRTC_VSYNC;
+  std::string ids;
+  const int64_t ni = static_cast<int64_t>(r_.notifies.size());
+  auto& q = unreported_[bit];
+  while (!q.empty()) {
+    SourceRecord& src = r_.sources[q.front()];
+    if (src.cycle * r_.gpu_period_ps > t) break;
+    if (fenced && dxgkrnl::fence_after(src.fence, n.fence)) break;
+    src.notify = ni;
+    ids += (ids.empty() ? "" : ",") + std::to_string(src.irq_id);
+    q.pop_front();
+  }
+  r_.notifies.push_back(n);
+  r_.notify_isr_index.push_back(static_cast<uint64_t>(rec_.current_isr(static_cast<unsigned>(cpu))));
+  const bool head = n.type == wddm::DXGK_INTERRUPT_CRTC_VSYNC;
+  rec_.event(t, "\"ev\":\"notify_interrupt\",\"cpu\":" + std::to_string(cpu) +
+                    ",\"type\":" + std::to_string(n.type) + ",\"" + (head ? "head" : "node") +
+                    "\":" + std::to_string(n.index) + ",\"fence\":" + std::to_string(n.fence) +
+                    ",\"irq_ids\":[" + ids + "]");
+}
+
+void RunAssembly::observe_dxgkrnl() {
+  dx_.set_submit_observer([this](unsigned node, uint32_t fence, uint64_t t) {
+    rec_.event(t,
+               "\"ev\":\"submit\",\"node\":" + std::to_string(node) + ",\"fence\":" + std::to_string(fence));
+  });
+  dx_.set_callback_observer([this](const std::string& what, int cpu, uint64_t t,
+                                   const dxgkrnl::NotifyRecord* n, bool q) {
+    if (what == "notify_interrupt" && n) {
+      attribute(*n, cpu, t);
+    } else if (what == "queue_dpc") {
+      rec_.event(
+          t, "\"ev\":\"queue_dpc\",\"cpu\":" + std::to_string(cpu) + ",\"queued\":" + (q ? "true" : "false"));
+    } else if (what == "notify_dpc") {
+      rec_.event(t, "\"ev\":\"notify_dpc\",\"cpu\":" + std::to_string(cpu));
+    }
+  });
+}
+
+// INTx mode: the GPU's INTA# and, optionally, a second device share IOAPIC line 0.
+void RunAssembly::start_intx_peer() {
+  if (sc_.intx_mode && sc_.shared_line_rate_hz > 0) {
+    peer_ = std::make_unique<host::SharedLineDevice>("peer", p_.ioapic, platform::Layout::kIntxLine, 1,
+                                                     sc_.shared_line_rate_hz, sc_.seed * 17 + 3,
+                                                     static_cast<uint64_t>(sc_.duration_ms * 1e9));
+  }
+}
+
+// Test knobs of the watchdog: a lost completion, a zero-time loop.
+void RunAssembly::inject_faults() {
+  if (sc_.drop_read_completion) p_.function.drop_read_completion(sc_.drop_read_completion);
+  if (sc_.stall_at_ms >= 0) {
+    const uint64_t at = static_cast<uint64_t>(sc_.stall_at_ms * 1e9);
+    sc_core::sc_spawn(
+        [at] {
+          sc_core::wait(sc_core::sc_time::from_value(at));
+          for (;;) sc_core::wait(sc_core::SC_ZERO_TIME);  // never lets time pass
+        },
+        "fault_zero_time_loop");
+  }
+}
+
+// PnP: enumerate, StartDevice, connect the interrupt, enable MSI-X and vsync, schedule.
+void RunAssembly::start_adapter() {
+  const auto f = pcie::enumerate(p_.rc, platform::Layout::kMmioWindow);
+  env_.watch_dismiss(&dx_, f.bar0_base);
+  kmd::StartInfo si;
+  si.bar0 = f.bar0_base;
+  const auto apic = static_cast<uint8_t>(sc_.interrupt_cpu);
+  si.message_address = {host::msi_address(apic), host::msi_address(apic)};
+  si.message_data = {host::msi_data(kAdapterVector), host::msi_data(kMessage1Vector)};
+  si.num_nodes = sc_.nodes;
+  si.num_heads = static_cast<uint32_t>(sc_.head_hz.size());
+  si.moderation_cycles = sc_.moderation_cycles;
+  adapter_ios_.insert(
+      &k_.connect_interrupt("gpu", kAdapterVector, 0, [this] { return kmd_.DxgkDdiInterruptRoutine(0); }));
+  if (peer_) {  // connected after the GPU: our ISR is asked first and must decline foreign interrupts
+    k_.connect_interrupt("peer", kAdapterVector, 0, [this] {
+      k_.cost(static_cast<uint64_t>(sample_us(sc_.shared_line_isr_us, peer_rng_) * sc_.cpu_ghz * 1000));
+      return peer_->service();
+    });
+  }
+  adapter_ios_.insert(
+      &k_.connect_interrupt("gpu", kMessage1Vector, 1, [this] { return kmd_.DxgkDdiInterruptRoutine(1); }));
+  for (const auto* io : adapter_ios_) dx_.add_adapter_interrupt(io);
+  dx_.set_dpc([this] { kmd_.DxgkDdiDpcRoutine(); }, dpc_policy(sc_));
+  dx_.set_config_reader([this](uint32_t off) { return p_.rc.cfg_read(0, off); });
+  kmd_.DxgkDdiAddDevice();
+  wddm::ULONG sources = 0;
+  kmd_.DxgkDdiStartDevice(si, dx_.interface(), &sources);
+  wddm::DXGK_DRIVERCAPS caps{};
+  wddm::DXGKARG_QUERYADAPTERINFO q{wddm::DXGKQAITYPE_DRIVERCAPS, &caps, sizeof caps};
+  kmd_.DxgkDdiQueryAdapterInfo(&q);
+  dx_.set_driver_caps(caps);
+  if (sc_.intx_mode) {
+    p_.ioapic.route(platform::Layout::kIntxLine, kAdapterVector, sc_.interrupt_cpu);  // MSI-X stays off
+  } else if (sc_.msi_mode) {
+    // MSI: vectors kAdapterVector + 0..N-1 (the base's low bits are 0, as MSI requires).
+    unsigned log2n = 0;
+    while ((1u << log2n) < sc_.msi_messages) ++log2n;
+    pcie::enable_msi(p_.rc, f, host::msi_address(apic), kAdapterVector, log2n);
+  } else {
+    pcie::set_msix_control(p_.rc, f, true, false);
+  }
+  if (!sc_.head_hz.empty()) kmd_.DxgkDdiControlInterrupt(wddm::DXGK_INTERRUPT_CRTC_VSYNC, wddm::TRUE);
+  std::vector<dxgkrnl::NodeLoad> load(sc_.nodes);
+  for (auto& l : load) {
+    l.mean_gap_us = sc_.mean_gap_us;
+    l.min_duration_us = sc_.min_duration_us;
+    l.max_duration_us = sc_.max_duration_us;
+    l.max_result_bytes = sc_.max_result_bytes;
+    l.preempt_probability = sc_.preempt_probability;
+    l.fault_probability = sc_.fault_probability;
+  }
+  dx_.start_scheduler(load, sc_.seed, static_cast<uint64_t>(sc_.duration_ms * 1e9));
+}
+
+void RunAssembly::stop_adapter() {
+  kmd_.DxgkDdiStopDevice();
+  r_.stopped_ps = now_ps();
+  rec_.event(now_ps(), "\"ev\":\"stop_device\"");
+}
+
+// One stretch of simulated time; false once the watchdog has stopped the run.
+bool RunAssembly::advance(uint64_t ps) {
+  watchdog_.arm(true);
+  sc_core::sc_start(sc_core::sc_time::from_value(ps));
+  watchdog_.arm(false);
+  return !watchdog_.hang();
+}
+
+// Submissions stop at duration_ms; the drain runs until every buffer has been reported
+// (or a hung driver is given up on) and then drain_ms more, so late DPCs finish. Then
+// StopDevice masks and drains; nothing of the adapter may interrupt afterwards.
+void RunAssembly::run() {
+  const uint64_t drain = static_cast<uint64_t>(sc_.drain_ms * 1e9);
+  bool ok = advance(static_cast<uint64_t>(sc_.duration_ms * 1e9));
+  for (uint64_t waited = 0; ok && !dx_.idle() && waited < 100 * drain; waited += drain / 10)
+    ok = advance(drain / 10);
+  ok = ok && advance(drain);
+  if (ok) {
+    pnp_->stop_requested.notify(sc_core::SC_ZERO_TIME);
+    advance(drain / 2);
+  }
+  collect();
+}
+
+void RunAssembly::collect() {
+  r_.end_ps = now_ps();
+  r_.hang = watchdog_.hang();
+  trace_.close();
+  dx_.finish();
+  r_.violations = dx_.violations();
+  r_.submitted = dx_.submitted();
+  r_.isr_over_25us = dx_.isr_over_25us();
+  r_.dpc_over_100us = dx_.dpc_over_100us();
+  r_.cycles_stepped = p_.controller.stats().cycles_stepped;
+  r_.cycles_skipped = p_.controller.stats().cycles_skipped;
+  if (peer_) {
+    r_.peer_raised = peer_->raised();
+    r_.peer_serviced = peer_->serviced();
+    r_.peer_merged = peer_->merged();
+    r_.peer_max_wait_ps = peer_->max_wait_ps();
+  }
+  for (const auto& i : r_.isrs) r_.isrs_declined += i.message == 0 && !i.claimed;
+  r_.dispatch.ipis = k_.ipis();
+  for (const auto& c : p_.cpus) {
+    for (unsigned v = 0; v < 256; ++v) {
+      if (const uint64_t m = c->apic().merged(static_cast<uint8_t>(v))) r_.dispatch.merged_by_vector[v] += m;
+    }
+  }
+}
+
 }  // namespace
 
 RunResult run_scenario(const RunOptions& opt) {
-  const Scenario& sc = opt.scenario;
-  const kmd::DriverFault fault = parse_fault(sc.driver_fault);
+  parse_fault(opt.scenario.driver_fault);  // a bad name fails before elaboration
   RunResult r;
-  r.scenario = sc;
-  r.cpu_ghz = sc.cpu_ghz;
-  r.adapter_vector = kAdapterVector;
-
-  platform::PlatformOptions po;
-  po.profile = pcie::load_profile(pcie::default_profile_path(), sc.profile);
-  po.num_cpus = sc.cpus;
-  po.reference_model = opt.reference_model;
-  po.quantum_cycles = sc.quantum_cycles;
-  platform::Platform p(po);
-  r.gpu_period_ps = p.controller.period_ps();
-
-  std::vector<host::HostCpu*> hw;
-  for (auto& c : p.cpus) hw.push_back(c.get());
-  kernel::Kernel k(kernel_config(sc), hw);
-
-  EngineSubmission submission(p);
-  dxgkrnl::Dxgkrnl dx(k, submission, sc.nodes);
-  KernelEnvironment env(k);
-  kmd::DisplayMiniport kmd(env, driver_costs(sc), fault);
-
-  std::set<const kernel::InterruptObject*> adapter_ios;
-  Recorder rec(r, adapter_ios);
-  k.add_observer(&rec);
-  platform::PlatformTrace trace("trace", p, opt.waves);
-
-  // Controller activity: sources get their irq_id at the pulse; MSIs with their cycle.
-  uint64_t next_irq = 0;
-  const uint64_t period = r.gpu_period_ps;
-  p.controller.set_event_observer([&](const bridge::BridgeEvent& e) {
-    if (e.kind == bridge::BridgeEvent::kPulse) {
-      const unsigned bit = static_cast<unsigned>(e.a);
-      r.sources.push_back({next_irq, e.cycle, bit, static_cast<uint32_t>(e.b)});
-      const SourceInfo info = describe_source(bit);
-      rec.event(e.cycle * period, "\"ev\":\"source\",\"irq_id\":" + std::to_string(next_irq) +
-                                      ",\"source\":\"" + info.name + "\",\"" + (info.head ? "head" : "node") +
-                                      "\":" + std::to_string(info.index) +
-                                      ",\"fence\":" + std::to_string(e.b));
-      ++next_irq;
-    } else if (e.kind == bridge::BridgeEvent::kIntx) {
-      if (e.a) r.intx_asserts.push_back(e.cycle);
-      rec.event(e.cycle * period, std::string("\"ev\":\"intx\",\"level\":") + (e.a ? "1" : "0"));
-    } else if (e.kind == bridge::BridgeEvent::kMsi) {
-      r.msis.emplace_back(e.cycle, static_cast<unsigned>(e.a));
-      std::ostringstream os;
-      os << "\"ev\":\"msi\",\"vector\":" << e.a << ",\"addr\":" << e.b << ",\"data\":" << e.c;
-      rec.event(e.cycle * period, os.str());
-    }
-  });
-  p.memory.set_observer([&](uint64_t addr, uint32_t len, uint64_t t) {
-    for (unsigned n = 0; n < sc.nodes; ++n) {
-      if (addr == platform::Layout::fence_addr(n) && len == 8) {
-        rec.event(t, "\"ev\":\"fence_write\",\"node\":" + std::to_string(n) +
-                         ",\"fence\":" + std::to_string(p.memory.read64(addr)));
-      }
-    }
-  });
-  for (auto& c : p.cpus) {
-    const unsigned idx = c->index();
-    c->add_interrupt_listener([&, idx](const host::HostCpu::Delivery& d) {
-      if (d.vector != kAdapterVector && d.vector != kMessage1Vector) return;
-      if (d.vector == kAdapterVector) r.deliveries.emplace_back(d.delivered_ps, idx);
-      rec.event(d.delivered_ps, "\"ev\":\"msi_delivered\",\"cpu\":" + std::to_string(idx) +
-                                    ",\"vector\":" + std::to_string(d.vector));
-    });
-  }
-  dx.set_submit_observer([&](unsigned node, uint32_t fence, uint64_t t) {
-    rec.event(t,
-              "\"ev\":\"submit\",\"node\":" + std::to_string(node) + ",\"fence\":" + std::to_string(fence));
-  });
-  // Each notification gets the irq_ids it reports: DMA types every unreported pulse of its
-  // source with a fence up to the reported one; vsync every unreported pulse of its head.
-  dx.set_callback_observer([&](const std::string& what, int cpu, uint64_t t, const dxgkrnl::NotifyRecord* n,
-                               bool q) {
-    if (what == "notify_interrupt" && n) {
-      namespace s = regs::sources;
-      unsigned bit = 0;
-      switch (n->type) {
-        case wddm::DXGK_INTERRUPT_DMA_COMPLETED: bit = s::DMA_COMPLETED.lsb + n->index; break;
-        case wddm::DXGK_INTERRUPT_DMA_PREEMPTED: bit = s::DMA_PREEMPTED.lsb + n->index; break;
-        case wddm::DXGK_INTERRUPT_DMA_FAULTED: bit = s::DMA_FAULTED.lsb + n->index; break;
-        case wddm::DXGK_INTERRUPT_CRTC_VSYNC: bit = s::CRTC_VSYNC.lsb + n->index; break;
-        default: bit = s::PAGE_FAULT.lsb; break;
-      }
-      const bool fenced = n->type != wddm::DXGK_INTERRUPT_CRTC_VSYNC;
-      std::string ids;
-      const int64_t ni = static_cast<int64_t>(r.notifies.size());
-      for (auto& src : r.sources) {
-        if (src.notify >= 0 || src.bit != bit || src.cycle * period > t) continue;
-        if (fenced && src.fence > n->fence) continue;
-        src.notify = ni;
-        ids += (ids.empty() ? "" : ",") + std::to_string(src.irq_id);
-      }
-      r.notifies.push_back(*n);
-      r.notify_isr_index.push_back(static_cast<uint64_t>(rec.current_isr(static_cast<unsigned>(cpu))));
-      const bool head = n->type == wddm::DXGK_INTERRUPT_CRTC_VSYNC;
-      rec.event(t, "\"ev\":\"notify_interrupt\",\"cpu\":" + std::to_string(cpu) +
-                       ",\"type\":" + std::to_string(n->type) + ",\"" + (head ? "head" : "node") +
-                       "\":" + std::to_string(n->index) + ",\"fence\":" + std::to_string(n->fence) +
-                       ",\"irq_ids\":[" + ids + "]");
-    } else if (what == "queue_dpc") {
-      rec.event(
-          t, "\"ev\":\"queue_dpc\",\"cpu\":" + std::to_string(cpu) + ",\"queued\":" + (q ? "true" : "false"));
-    } else if (what == "notify_dpc") {
-      rec.event(t, "\"ev\":\"notify_dpc\",\"cpu\":" + std::to_string(cpu));
-    }
-  });
-
-  // Background devices: their own vectors, ISRs and DPCs on the chosen CPUs.
-  std::vector<std::unique_ptr<kernel::Kdpc>> bg_dpcs;
-  std::vector<std::unique_ptr<std::mt19937_64>> bg_rngs;
-  for (size_t i = 0; i < sc.background.size(); ++i) {
-    const BackgroundSource& b = sc.background[i];
-    for (unsigned c = 0; c < sc.cpus; ++c) {
-      if (b.cpu >= 0 && static_cast<unsigned>(b.cpu) != c) continue;
-      bg_rngs.push_back(std::make_unique<std::mt19937_64>(sc.seed * 1'000'003 + i * 131 + c));
-      std::mt19937_64* rng = bg_rngs.back().get();
-      auto dpc = std::make_unique<kernel::Kdpc>();
-      dpc->name = b.name + "_dpc";
-      dpc->target_cpu = c;
-      kernel::Kdpc* d = dpc.get();
-      dpc->routine = [&k, &b, rng] {
-        k.current_cpu()->consume(
-            static_cast<uint64_t>(sample_us(b.dpc_us, *rng) * k.config().cpu_ghz * 1000));
-      };
-      bg_dpcs.push_back(std::move(dpc));
-      // Generator: Poisson arrivals; the interrupt carries its own ISR and DPC cost.
-      sc_core::sc_spawn(
-          [&k, &b, c, rng, d, &r, &sc] {
-            if (b.rate_hz <= 0) return;
-            std::exponential_distribution<double> gap(b.rate_hz);
-            const uint64_t end = static_cast<uint64_t>(sc.duration_ms * 1e9);
-            for (;;) {
-              wait(sc_core::sc_time::from_value(static_cast<uint64_t>(gap(*rng) * 1e12)));
-              if (now_ps() >= end) return;
-              ++r.bg_interrupts;
-              const uint64_t isr_cycles =
-                  static_cast<uint64_t>(sample_us(b.isr_us, *rng) * k.config().cpu_ghz * 1000);
-              k.cpu(c).inject(static_cast<uint8_t>(b.vector), [&k, d, isr_cycles] {
-                k.current_cpu()->consume(isr_cycles);
-                k.insert_queue_dpc(*d);
-                return true;
-              });
-            }
-          },
-          (b.name + "_gen" + std::to_string(c)).c_str());
-    }
-  }
-
-  // INTx mode: the GPU's INTA# and, optionally, a second device share IOAPIC line 0.
-  r.intx_mode = sc.intx_mode;
-  k.set_eoi_hook([&p](uint8_t vector) { p.ioapic.eoi(vector); });
-  std::unique_ptr<host::SharedLineDevice> peer;
-  std::mt19937_64 peer_rng(sc.seed * 31 + 7);
-  if (sc.intx_mode && sc.shared_line_rate_hz > 0) {
-    peer = std::make_unique<host::SharedLineDevice>("peer", p.ioapic, platform::Layout::kIntxLine, 1,
-                                                    sc.shared_line_rate_hz, sc.seed * 17 + 3,
-                                                    static_cast<uint64_t>(sc.duration_ms * 1e9));
-  }
-
-  // PnP: enumerate, StartDevice, connect the interrupt, enable MSI-X and vsync, schedule.
-  Pnp pnp(
-      "pnp",
-      [&] {
-        const auto f = pcie::enumerate(p.rc, platform::Layout::kMmioWindow);
-        env.watch_dismiss(&dx, f.bar0_base);
-        kmd::StartInfo si;
-        si.bar0 = f.bar0_base;
-        si.message_address = {host::msi_address(static_cast<uint8_t>(sc.interrupt_cpu)),
-                              host::msi_address(static_cast<uint8_t>(sc.interrupt_cpu))};
-        si.message_data = {host::msi_data(kAdapterVector), host::msi_data(kMessage1Vector)};
-        si.num_nodes = sc.nodes;
-        si.num_heads = static_cast<uint32_t>(sc.head_hz.size());
-        si.moderation_cycles = sc.moderation_cycles;
-        adapter_ios.insert(
-            &k.connect_interrupt("gpu", kAdapterVector, 0, [&] { return kmd.DxgkDdiInterruptRoutine(0); }));
-        if (peer) {  // connected after the GPU: our ISR is asked first and must decline foreign interrupts
-          k.connect_interrupt("peer", kAdapterVector, 0, [&] {
-            k.current_cpu()->consume(
-                static_cast<uint64_t>(sample_us(sc.shared_line_isr_us, peer_rng) * sc.cpu_ghz * 1000));
-            return peer->service();
-          });
-        }
-        adapter_ios.insert(
-            &k.connect_interrupt("gpu", kMessage1Vector, 1, [&] { return kmd.DxgkDdiInterruptRoutine(1); }));
-        for (const auto* io : adapter_ios) dx.add_adapter_interrupt(io);
-        dx.set_dpc([&] { kmd.DxgkDdiDpcRoutine(); }, sc.dpc_cpu);
-        dx.set_config_reader([&](uint32_t off) { return p.rc.cfg_read(0, off); });
-        kmd.DxgkDdiAddDevice();
-        wddm::ULONG sources = 0;
-        kmd.DxgkDdiStartDevice(si, dx.interface(), &sources);
-        wddm::DXGK_DRIVERCAPS caps{};
-        wddm::DXGKARG_QUERYADAPTERINFO q{wddm::DXGKQAITYPE_DRIVERCAPS, &caps, sizeof caps};
-        kmd.DxgkDdiQueryAdapterInfo(&q);
-        dx.set_driver_caps(caps);
-        if (sc.intx_mode) {
-          p.ioapic.route(platform::Layout::kIntxLine, kAdapterVector, sc.interrupt_cpu);  // MSI-X stays off
-        } else if (sc.msi_mode) {
-          // MSI: vectors kAdapterVector + 0..N-1 (the base's low bits are 0, as MSI requires).
-          unsigned log2n = 0;
-          while ((1u << log2n) < sc.msi_messages) ++log2n;
-          pcie::enable_msi(p.rc, f, host::msi_address(static_cast<uint8_t>(sc.interrupt_cpu)), kAdapterVector,
-                           log2n);
-        } else {
-          pcie::set_msix_control(p.rc, f, true, false);
-        }
-        if (!sc.head_hz.empty()) kmd.DxgkDdiControlInterrupt(wddm::DXGK_INTERRUPT_CRTC_VSYNC, wddm::TRUE);
-        std::vector<dxgkrnl::NodeLoad> load(sc.nodes);
-        for (auto& l : load) {
-          l.mean_gap_us = sc.mean_gap_us;
-          l.min_duration_us = sc.min_duration_us;
-          l.max_duration_us = sc.max_duration_us;
-          l.max_result_bytes = sc.max_result_bytes;
-          l.preempt_probability = sc.preempt_probability;
-          l.fault_probability = sc.fault_probability;
-        }
-        dx.start_scheduler(load, sc.seed, static_cast<uint64_t>(sc.duration_ms * 1e9));
-      },
-      [&] {
-        kmd.DxgkDdiStopDevice();
-        r.stopped_ps = now_ps();
-        rec.event(now_ps(), "\"ev\":\"stop_device\"");
-      });
-  std::vector<std::unique_ptr<gpu::DisplayHead>> heads;
-  for (unsigned h = 0; h < sc.head_hz.size(); ++h) {
-    heads.push_back(std::make_unique<gpu::DisplayHead>(("head" + std::to_string(h)).c_str(), h, sc.head_hz[h],
-                                                       p.lookahead_ps(), p.pulse_sink()));
-  }
-
-  // Submissions stop at duration_ms; the drain runs until every buffer has been reported
-  // (or a hung driver is given up on) and then drain_ms more, so late DPCs finish.
-  const uint64_t stop = static_cast<uint64_t>(sc.duration_ms * 1e9);
-  const uint64_t drain = static_cast<uint64_t>(sc.drain_ms * 1e9);
-  sc_core::sc_start(sc_core::sc_time::from_value(stop));
-  for (uint64_t waited = 0; !dx.idle() && waited < 100 * drain; waited += drain / 10) {
-    sc_core::sc_start(sc_core::sc_time::from_value(drain / 10));
-  }
-  sc_core::sc_start(sc_core::sc_time::from_value(drain));
-  // StopDevice masks and drains; nothing may interrupt afterwards (vsync keeps running).
-  pnp.stop_requested.notify(sc_core::SC_ZERO_TIME);
-  sc_core::sc_start(sc_core::sc_time::from_value(drain / 2));
-  const uint64_t end = now_ps();
-  trace.close();
-  dx.finish();
-  r.end_ps = end;
-  r.violations = dx.violations();
-  r.submitted = dx.submitted();
-  r.isr_over_25us = dx.isr_over_25us();
-  r.dpc_over_100us = dx.dpc_over_100us();
-  r.cycles_stepped = p.controller.stats().cycles_stepped;
-  if (peer) {
-    r.peer_raised = peer->raised();
-    r.peer_serviced = peer->serviced();
-    r.peer_merged = peer->merged();
-    r.peer_max_wait_ps = peer->max_wait_ps();
-  }
-  for (const auto& i : r.isrs) r.isrs_declined += i.message == 0 && !i.claimed;
-  r.cycles_skipped = p.controller.stats().cycles_skipped;
+  RunAssembly a(opt, r);
+  a.run();
   return r;
 }
 

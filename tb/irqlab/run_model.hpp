@@ -6,9 +6,13 @@
 #include <string>
 #include <vector>
 
+#include <functional>
+#include <map>
+
 #include "dxgkrnl.hpp"
 #include "platform_trace.hpp"
 #include "scenario.hpp"
+#include "watchdog.hpp"
 
 namespace irqlab::run {
 
@@ -16,6 +20,17 @@ struct RunOptions {
   Scenario scenario;
   bool reference_model = false;
   platform::TraceRequest waves;
+  /// Called (from the watchdog's thread) when the simulation stalls, before exit 1.
+  std::function<void(const Hang&)> on_stall;
+};
+
+/// Execution times of one driver's ISRs or DPCs, as `xperf -a dpcisr` lists them.
+struct ExecStats {
+  static constexpr double kBucketUs[] = {1, 10, 100, 1000};  ///< upper bounds; the 5th is above
+  uint64_t count = 0;
+  uint64_t min_ps = UINT64_MAX, max_ps = 0, sum_ps = 0;
+  uint64_t buckets[5] = {0, 0, 0, 0, 0};
+  void add(uint64_t ps);
 };
 
 /// One line of events.jsonl before formatting.
@@ -32,6 +47,8 @@ struct IsrRecord {
   uint32_t message;
   uint64_t delivered_ps, enter_ps, exit_ps = 0;
   bool claimed = false;
+  bool queued_dpc = false;  ///< called DxgkCbQueueDpc (whether or not it was already queued)
+  int64_t dpc = -1;         ///< index into dpcs: the run of the DPC it queued (-1: none started)
 };
 
 struct DpcRecord {
@@ -45,6 +62,14 @@ struct SourceRecord {
   unsigned bit;  ///< INTR_STATUS bit
   uint32_t fence;
   int64_t notify = -1;  ///< index into notifies once reported
+};
+
+/// What the kernel's DPC and interrupt machinery did over the run.
+struct DispatchStats {
+  std::map<std::string, ExecStats> isr_by_driver, dpc_by_driver;
+  std::map<unsigned, uint64_t> merged_by_vector;  ///< local-APIC requests that merged into IRR
+  uint64_t ipis = 0;
+  uint64_t isrs_after_stop = 0;  ///< adapter ISRs that began after DxgkDdiStopDevice returned
 };
 
 struct RunResult {
@@ -70,6 +95,8 @@ struct RunResult {
   uint64_t peer_raised = 0, peer_serviced = 0;  ///< the device sharing the INTx line
   uint64_t peer_merged = 0, peer_max_wait_ps = 0;
   uint64_t isrs_declined = 0;  ///< our ISR returned FALSE (not ours)
+  DispatchStats dispatch;
+  Hang hang;  ///< set when the watchdog stopped the run
 };
 
 /// Elaborate and run (once per process: SystemC).

@@ -104,6 +104,87 @@ class Reader {
   std::string origin_;
 };
 
+int dpc_target(const Reader& r, const YAML::Node& n, const std::string& key, unsigned cpus) {
+  if (n.IsScalar() && (n.Scalar() == "current" || n.Scalar() == "same")) return -1;
+  return static_cast<int>(r.integer(n, key, 0, cpus - 1));
+}
+
+// The OS side's named costs and DPC policies (docs/timing.md gives each default's source).
+void parse_kernel(const Reader& r, const YAML::Node& k, Scenario& s) {
+  const std::map<std::string, uint64_t*> cycles = {
+      {"interrupt_entry_cycles", &s.interrupt_entry_cycles},
+      {"interrupt_exit_cycles", &s.interrupt_exit_cycles},
+      {"dpc_dispatch_cycles", &s.dpc_dispatch_cycles},
+      {"insert_queue_dpc_cycles", &s.insert_queue_dpc_cycles},
+      {"spinlock_acquire_cycles", &s.spinlock_acquire_cycles},
+      {"spinlock_release_cycles", &s.spinlock_release_cycles},
+      {"ipi_send_cycles", &s.ipi_send_cycles},
+      {"ipi_receive_cycles", &s.ipi_receive_cycles},
+      {"dxgk_notify_interrupt_cycles", &s.notify_interrupt_cycles},
+      {"dxgk_notify_dpc_cycles", &s.notify_dpc_cycles}};
+  std::set<std::string> keys = {"ipi_latency_ns", "clock_tick_us", "maximum_dpc_queue_depth",
+                                "minimum_dpc_rate"};
+  for (const auto& [name, p] : cycles) keys.insert(name);
+  r.known(k, "kernel", keys);
+  for (const auto& [name, p] : cycles) {
+    if (k[name]) *p = r.integer(k[name], "kernel." + name, 0, 1e7);
+  }
+  if (k["ipi_latency_ns"]) s.ipi_latency_ns = r.number(k["ipi_latency_ns"], "kernel.ipi_latency_ns", 0, 1e6);
+  if (k["clock_tick_us"]) s.clock_tick_us = r.number(k["clock_tick_us"], "kernel.clock_tick_us", 500, 1e7);
+  if (k["maximum_dpc_queue_depth"])
+    s.maximum_dpc_queue_depth = static_cast<unsigned>(
+        r.integer(k["maximum_dpc_queue_depth"], "kernel.maximum_dpc_queue_depth", 1, 1e6));
+  if (k["minimum_dpc_rate"])
+    s.minimum_dpc_rate =
+        static_cast<unsigned>(r.integer(k["minimum_dpc_rate"], "kernel.minimum_dpc_rate", 0, 1e6));
+}
+
+void parse_driver_dpc(const Reader& r, const YAML::Node& d, Scenario& s) {
+  if (d["dpc_per_fence_cycles"])
+    s.dpc_per_fence_cycles = r.integer(d["dpc_per_fence_cycles"], "driver.dpc_per_fence_cycles", 0, 1e8);
+  if (d["dpc_per_vsync_cycles"])
+    s.dpc_per_vsync_cycles = r.integer(d["dpc_per_vsync_cycles"], "driver.dpc_per_vsync_cycles", 0, 1e8);
+  if (d["dpc_target"]) s.dpc_cpu = dpc_target(r, d["dpc_target"], "driver.dpc_target", s.cpus);
+  if (const auto i = d["dpc_importance"]) {
+    static const std::map<std::string, unsigned> kImportance = {
+        {"low", 0}, {"medium", 1}, {"high", 2}, {"medium_high", 3}};
+    const std::string v = r.text(i, "driver.dpc_importance");
+    if (!kImportance.count(v))
+      r.fail(i, "driver.dpc_importance", "'" + v + "' is not low, medium, medium_high or high");
+    s.dpc_importance = kImportance.at(v);
+  }
+  if (const auto o = d["dpc_objects"]) {
+    const std::string v = r.text(o, "driver.dpc_objects");
+    if (v != "adapter" && v != "per_message_per_cpu")
+      r.fail(o, "driver.dpc_objects", "'" + v + "' is not adapter or per_message_per_cpu");
+    s.dpc_per_message_per_cpu = v == "per_message_per_cpu";
+  }
+}
+
+// checks:, watchdog: and faults: (the watchdog's test knobs).
+void parse_checks(const Reader& r, const YAML::Node& root, Scenario& s) {
+  if (const auto c = root["checks"]) {
+    r.known(c, "checks", {"dpc_bound_ms"});
+    if (c["dpc_bound_ms"]) s.dpc_bound_ms = r.number(c["dpc_bound_ms"], "checks.dpc_bound_ms", 0.001, 1e5);
+  }
+  if (const auto w = root["watchdog"]) {
+    r.known(w, "watchdog", {"routine_limit_ms", "completion_timeout_ms", "stall_wall_s"});
+    if (w["routine_limit_ms"])
+      s.routine_limit_ms = r.number(w["routine_limit_ms"], "watchdog.routine_limit_ms", 0.01, 1e5);
+    // PCIe Base spec 2.8 (Completion Timeout): 50 us to 64 s.
+    if (w["completion_timeout_ms"])
+      s.completion_timeout_ms =
+          r.number(w["completion_timeout_ms"], "watchdog.completion_timeout_ms", 0.05, 64000);
+    if (w["stall_wall_s"]) s.stall_wall_s = r.number(w["stall_wall_s"], "watchdog.stall_wall_s", 0.5, 1e6);
+  }
+  if (const auto f = root["faults"]) {
+    r.known(f, "faults", {"drop_read_completion", "stall_at_ms"});
+    if (f["drop_read_completion"])
+      s.drop_read_completion = r.integer(f["drop_read_completion"], "faults.drop_read_completion", 1, 1e15);
+    if (f["stall_at_ms"]) s.stall_at_ms = r.number(f["stall_at_ms"], "faults.stall_at_ms", 0, 1e7);
+  }
+}
+
 }  // namespace
 
 Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
@@ -117,11 +198,11 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
   Scenario s;
   if (root.IsNull()) return s;
   if (!root.IsMap()) r.fail(root, "(top level)", "a scenario is a mapping of keys (see docs/scenarios.md)");
-  r.known(root, "",
-          {"name",       "description", "profile",       "seed",           "duration_ms",    "drain_ms",
-           "cpus",       "cpu_ghz",     "interrupt_cpu", "dpc_cpu",        "quantum_cycles", "engines",
-           "display",    "kernel",      "driver",        "interrupt_mode", "shared_line",    "msi_messages",
-           "background", "waves",       "gpup",          "migrations"});
+  r.known(root, "", {"name",           "description", "profile",      "seed",          "duration_ms",
+                     "drain_ms",       "cpus",        "cpu_ghz",      "interrupt_cpu", "dpc_cpu",
+                     "quantum_cycles", "engines",     "display",      "kernel",        "driver",
+                     "interrupt_mode", "shared_line", "msi_messages", "background",    "waves",
+                     "gpup",           "migrations",  "checks",       "watchdog",      "faults"});
   if (root["name"]) s.name = r.text(root["name"], "name");
   if (root["description"]) s.description = r.text(root["description"], "description");
   if (root["profile"]) {
@@ -146,15 +227,15 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
   if (root["cpu_ghz"]) s.cpu_ghz = r.number(root["cpu_ghz"], "cpu_ghz", 0.1, 10);
   if (root["interrupt_cpu"])
     s.interrupt_cpu = static_cast<unsigned>(r.integer(root["interrupt_cpu"], "interrupt_cpu", 0, s.cpus - 1));
-  if (const auto d = root["dpc_cpu"]) {
-    s.dpc_cpu =
-        d.IsScalar() && d.Scalar() == "same" ? -1 : static_cast<int>(r.integer(d, "dpc_cpu", 0, s.cpus - 1));
-  }
+  if (const auto d = root["dpc_cpu"]) s.dpc_cpu = dpc_target(r, d, "dpc_cpu", s.cpus);
   if (root["quantum_cycles"]) s.quantum_cycles = r.integer(root["quantum_cycles"], "quantum_cycles", 1, 1e9);
   if (const auto e = root["engines"]) {
     r.known(e, "engines",
             {"nodes", "mean_gap_us", "duration_us", "max_result_bytes", "preempt_probability",
-             "fault_probability"});
+             "fault_probability", "first_fence"});
+    if (e["first_fence"])
+      s.first_fence =
+          static_cast<uint32_t>(r.integer(e["first_fence"], "engines.first_fence", 1, 4294967295.0));
     if (e["nodes"])
       s.nodes = static_cast<unsigned>(r.integer(e["nodes"], "engines.nodes", 1, regs::kNumNodesDefault));
     if (e["mean_gap_us"]) s.mean_gap_us = r.number(e["mean_gap_us"], "engines.mean_gap_us", 0.1, 1e6);
@@ -186,20 +267,13 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
         s.head_hz.push_back(r.number(h[i], "display.heads_hz[" + std::to_string(i) + "]", 1, 1000));
     }
   }
-  if (const auto k = root["kernel"]) {
-    r.known(k, "kernel", {"interrupt_entry_cycles", "interrupt_exit_cycles", "dpc_dispatch_cycles"});
-    if (k["interrupt_entry_cycles"])
-      s.interrupt_entry_cycles =
-          r.integer(k["interrupt_entry_cycles"], "kernel.interrupt_entry_cycles", 0, 1e7);
-    if (k["interrupt_exit_cycles"])
-      s.interrupt_exit_cycles = r.integer(k["interrupt_exit_cycles"], "kernel.interrupt_exit_cycles", 0, 1e7);
-    if (k["dpc_dispatch_cycles"])
-      s.dpc_dispatch_cycles = r.integer(k["dpc_dispatch_cycles"], "kernel.dpc_dispatch_cycles", 0, 1e7);
-  }
+  if (const auto k = root["kernel"]) parse_kernel(r, k, s);
   if (const auto d = root["driver"]) {
     r.known(d, "driver",
             {"fault", "isr_prologue_cycles", "isr_per_source_cycles", "isr_epilogue_cycles",
-             "dpc_body_cycles", "moderation_cycles"});
+             "dpc_body_cycles", "dpc_per_fence_cycles", "dpc_per_vsync_cycles", "moderation_cycles",
+             "dpc_target", "dpc_importance", "dpc_objects"});
+    parse_driver_dpc(r, d, s);
     if (d["moderation_cycles"]) {
       s.moderation_cycles = static_cast<uint32_t>(
           r.integer(d["moderation_cycles"], "driver.moderation_cycles", 0, regs::VEC_MOD::INTERVAL.mask()));
@@ -318,6 +392,7 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
       s.gpup.migrations.push_back(mg);
     }
   }
+  parse_checks(r, root, s);
   if (const auto w = root["waves"]) {
     r.known(w, "waves", {"start_us", "end_us"});
     if (w["start_us"]) s.waves_start_us = r.number(w["start_us"], "waves.start_us", 0, 1e9);

@@ -40,7 +40,10 @@ struct Scenario {
   unsigned cpus = 4;
   double cpu_ghz = 3.0;
   unsigned interrupt_cpu = 0;
-  int dpc_cpu = 0;  ///< -1: the CPU the ISR ran on ("same")
+  // the adapter's DPC (driver.dpc_target / dpc_importance / dpc_objects)
+  int dpc_cpu = -1;             ///< KeSetTargetProcessorDpcEx; -1: none, the current processor
+  unsigned dpc_importance = 1;  ///< KDPC_IMPORTANCE: 0 low, 1 medium, 2 high, 3 medium-high
+  bool dpc_per_message_per_cpu = false;
   uint64_t quantum_cycles = 256;
   // engines
   unsigned nodes = 4;
@@ -48,12 +51,19 @@ struct Scenario {
   double min_duration_us = 2, max_duration_us = 40;
   uint32_t max_result_bytes = 8192;
   double preempt_probability = 0.02, fault_probability = 0.01;
+  uint32_t first_fence = 1;  ///< first fence ID of each node (near 2^32 to test the wrap)
   // display
   std::vector<double> head_hz = {60, 144};
-  // kernel and driver costs (CPU cycles)
+  // kernel, dxgkrnl and driver costs (CPU cycles) and DPC policies; docs/timing.md
   uint64_t interrupt_entry_cycles = 600, interrupt_exit_cycles = 400, dpc_dispatch_cycles = 900;
+  uint64_t insert_queue_dpc_cycles = 150, spinlock_acquire_cycles = 40, spinlock_release_cycles = 20;
+  uint64_t ipi_send_cycles = 400, ipi_receive_cycles = 300;
+  double ipi_latency_ns = 1000;
+  double clock_tick_us = 15625;
+  unsigned maximum_dpc_queue_depth = 4, minimum_dpc_rate = 3;
+  uint64_t notify_interrupt_cycles = 300, notify_dpc_cycles = 600;
   uint64_t isr_prologue_cycles = 250, isr_per_source_cycles = 120, isr_epilogue_cycles = 150,
-           dpc_body_cycles = 1500;
+           dpc_body_cycles = 600, dpc_per_fence_cycles = 300, dpc_per_vsync_cycles = 400;
   std::string driver_fault = "none";
   uint32_t moderation_cycles = 0;  ///< programmed into VEC_MOD of message 0 by the driver
   std::vector<BackgroundSource> background;
@@ -79,6 +89,14 @@ struct Scenario {
     bool kmd_skips_pending_restore = false;  ///< gpup.kmd_fault: a deliberately broken host KMD (tests)
     std::vector<Migration> migrations;
   } gpup;
+  // checks and the watchdog
+  double dpc_bound_ms = 1;            ///< interrupt-reaches-dpc: source to DPC start
+  double routine_limit_ms = 10;       ///< a CPU in one ISR or DPC longer than this is hung
+  double completion_timeout_ms = 50;  ///< a non-posted request without completion (PCIe CTO)
+  double stall_wall_s = 60;           ///< wall time without simulated progress: stalled
+  // fault injection (tests of the watchdog)
+  uint64_t drop_read_completion = 0;  ///< the Nth MMIO read of the GPU is never completed (0: off)
+  double stall_at_ms = -1;            ///< a model process loops in zero time from here (-1: off)
   // waveform window (when --waves asks for one)
   double waves_start_us = 0, waves_end_us = -1;
 };

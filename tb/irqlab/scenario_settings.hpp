@@ -5,10 +5,12 @@
 #include <string>
 
 #include "display_miniport.hpp"
+#include "dxgkrnl.hpp"
 #include "engine_node.hpp"
 #include "kernel.hpp"
 #include "miniport_env.hpp"
 #include "scenario.hpp"
+#include "watchdog.hpp"
 
 namespace irqlab::run {
 
@@ -18,12 +20,42 @@ inline kernel::KernelConfig kernel_config(const Scenario& sc, const std::string&
   kc.interrupt_entry_cycles = sc.interrupt_entry_cycles;
   kc.interrupt_exit_cycles = sc.interrupt_exit_cycles;
   kc.dpc_dispatch_cycles = sc.dpc_dispatch_cycles;
+  kc.insert_queue_dpc_cycles = sc.insert_queue_dpc_cycles;
+  kc.spinlock_acquire_cycles = sc.spinlock_acquire_cycles;
+  kc.spinlock_release_cycles = sc.spinlock_release_cycles;
+  kc.ipi_send_cycles = sc.ipi_send_cycles;
+  kc.ipi_receive_cycles = sc.ipi_receive_cycles;
+  kc.ipi_latency_ps = static_cast<uint64_t>(sc.ipi_latency_ns * 1e3);
+  kc.clock_tick_ps = static_cast<uint64_t>(sc.clock_tick_us * 1e6);
+  kc.maximum_dpc_queue_depth = sc.maximum_dpc_queue_depth;
+  kc.minimum_dpc_rate = sc.minimum_dpc_rate;
   kc.name = name;
   return kc;
 }
 
 inline kmd::DriverCosts driver_costs(const Scenario& sc) {
-  return {sc.isr_prologue_cycles, sc.isr_per_source_cycles, sc.isr_epilogue_cycles, sc.dpc_body_cycles};
+  return {sc.isr_prologue_cycles, sc.isr_per_source_cycles, sc.isr_epilogue_cycles,
+          sc.dpc_body_cycles,     sc.dpc_per_fence_cycles,  sc.dpc_per_vsync_cycles};
+}
+
+inline dxgkrnl::DxgkrnlCosts dxgkrnl_costs(const Scenario& sc) {
+  return {sc.notify_interrupt_cycles, sc.notify_dpc_cycles};
+}
+
+inline WatchdogLimits watchdog_limits(const Scenario& sc) {
+  WatchdogLimits w;
+  w.routine_ps = static_cast<uint64_t>(sc.routine_limit_ms * 1e9);
+  w.completion_ps = static_cast<uint64_t>(sc.completion_timeout_ms * 1e9);
+  w.stall_wall_s = sc.stall_wall_s;
+  return w;
+}
+
+inline dxgkrnl::DpcPolicy dpc_policy(const Scenario& sc) {
+  dxgkrnl::DpcPolicy p;
+  p.target_cpu = sc.dpc_cpu;
+  p.importance = static_cast<kernel::KDPC_IMPORTANCE>(sc.dpc_importance);
+  p.per_message_per_cpu = sc.dpc_per_message_per_cpu;
+  return p;
 }
 
 inline gpu::Submission engine_work(uint32_t fence, uint64_t duration_ps, uint32_t bytes,

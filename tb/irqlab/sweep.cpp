@@ -186,10 +186,11 @@ size_t merge_sweeps(const std::vector<std::string>& inputs, const std::string& o
                {"dpcs", c.value("dpcs", 0)},
                {"interrupt_rate_per_s", c.value("sources", 0) / sim_s},
                {"isr_rate_per_s", c.value("isrs", 0) / sim_s},
-               {"p50_cycles", s.value("p50", 0.0)},
-               {"p99_cycles", s.value("p99", 0.0)},
-               {"p50_ns", s.value("p50", 0.0) * P / 1000},
-               {"p99_ns", s.value("p99", 0.0) * P / 1000},
+               // null when the percentile falls on interrupts that never reached a DPC
+               {"p50_cycles", s["p50"]},
+               {"p99_cycles", s["p99"]},
+               {"p50_ns", s["p50"].is_number() ? json(s["p50"].get<double>() * P / 1000) : json(nullptr)},
+               {"p99_ns", s["p99"].is_number() ? json(s["p99"].get<double>() * P / 1000) : json(nullptr)},
                {"passed", verdict.value("passed", false)}};
       rows[params.value("index", size_t{0})] = row;
       for (auto& [k, v] : params["params"].items()) {
@@ -235,8 +236,11 @@ size_t merge_sweeps(const std::vector<std::string>& inputs, const std::string& o
     // Plot data: first parameter, a series per value of the second (if any).
     const std::string x = keys.empty() ? std::to_string(idx) : row["params"].value(keys[0], std::string("0"));
     const std::string series = keys.size() > 1 ? row["params"].value(keys[1], std::string("")) : "all";
-    dat << series << " " << x << " " << row["p50_ns"].get<double>() << " " << row["p99_ns"].get<double>()
-        << " " << row["isr_rate_per_s"].get<double>() << "\n";
+    auto plotted = [](const json& v) {
+      return v.is_number() ? std::to_string(v.get<double>()) : std::string("NaN");
+    };
+    dat << series << " " << x << " " << plotted(row["p50_ns"]) << " " << plotted(row["p99_ns"]) << " "
+        << row["isr_rate_per_s"].get<double>() << "\n";
   }
   dat.close();
   // One plot: p50 and p99 latency (left) and ISR rate (right) against the first parameter.

@@ -31,7 +31,7 @@ bridge::BridgeOptions bridge_options(const PlatformOptions& opt, uint64_t lookah
 Platform::Platform(const PlatformOptions& o)
     : opt(o),
       timing(o.profile),
-      downstream("downstream", timing, 1u << 16),
+      downstream("downstream", timing, o.profile.np_credits),
       upstream("upstream", timing, o.profile.np_credits),
       lapic("lapic", o.profile.lapic_latency_ps, o.num_cpus),
       rc("rc", timing, downstream, memory, lapic),
@@ -40,7 +40,7 @@ Platform::Platform(const PlatformOptions& o)
                host::MsiMessage m;
                m.dest_apic_id = static_cast<uint8_t>(cpu);
                m.vector = vector;
-               m.level_triggered = true;
+               m.level_triggered = true;  // Remote IRR stays set until the EOI broadcast
                cpus[cpu]->deliver(m, sampled);
              }),
       function("gpu_fn", timing, upstream, static_cast<uint32_t>(regs::kBarBytes), regs::kNumVectorsDefault),
@@ -69,6 +69,7 @@ Platform::Platform(const PlatformOptions& o)
   for (unsigned c = 0; c < o.num_cpus; ++c) {
     cpus.push_back(std::make_unique<host::HostCpu>(("cpu" + std::to_string(c)).c_str(), c));
     cpus.back()->mmio.bind(rc.cpu_side);
+    cpus.back()->set_eoi_broadcast([this](uint8_t vector) { ioapic.eoi(vector); });
   }
   lapic.set_deliver(
       [this](unsigned cpu, const host::MsiMessage& m, uint64_t arrived) { cpus[cpu]->deliver(m, arrived); });

@@ -74,12 +74,13 @@ PlatformTrace::PlatformTrace(sc_core::sc_module_name name, Platform& p, const Tr
   hook_link(p.upstream, up);
   for (const auto& cpu : p.cpus) {
     const auto vars = cpu_[cpu->index()];
-    cpu->add_interrupt_listener([this, vars](const host::HostCpu::Delivery& d) {
-      w_->change(d.delivered_ps, vars.first, 1);
-      w_->change(d.delivered_ps, vars.second, d.vector);
+    // The local APIC's state: some vector requested in IRR, and the highest one.
+    w_->change(0, vars.first, 0);
+    w_->change(0, vars.second, 0);
+    cpu->add_apic_listener([this, vars](bool any, uint8_t vector) {
+      w_->change(pcie::now_ps(), vars.first, any);
+      w_->change(pcie::now_ps(), vars.second, vector);
     });
-    cpu->add_take_listener(
-        [this, vars](uint8_t, bool still_pending) { w_->change(pcie::now_ps(), vars.first, still_pending); });
   }
   SC_THREAD(flush_thread);
 }

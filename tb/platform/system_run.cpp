@@ -60,6 +60,12 @@ SystemRunResult run_system(const SystemRunOptions& opt) {
   wo.head_hz = opt.head_hz;
   RandomWorkload workload("workload", p, wo);
   OrderChecker checker(p);
+  for (const auto& cpu : p.cpus) {
+    cpu->add_interrupt_listener([&r, c = cpu->index()](const host::HostCpu::Delivery& d) {
+      r.deliveries.push_back(std::to_string(c) + " " + std::to_string(d.vector) + " " +
+                             std::to_string(d.arrived_ps) + " " + std::to_string(d.delivered_ps));
+    });
+  }
   Host host("host", p, workload);
   PlatformTrace trace("trace", p, opt.waves);
   sc_core::sc_start(sc_core::sc_time::from_value(opt.sim_ps));
@@ -70,12 +76,6 @@ SystemRunResult run_system(const SystemRunOptions& opt) {
   r.events = p.controller.events();
   r.submissions = workload.submissions();
   r.sim_ps = opt.sim_ps;
-  for (const auto& cpu : p.cpus) {
-    for (const auto& d : cpu->deliveries()) {
-      r.deliveries.push_back(std::to_string(cpu->index()) + " " + std::to_string(d.vector) + " " +
-                             std::to_string(d.arrived_ps) + " " + std::to_string(d.delivered_ps));
-    }
-  }
   return r;
 }
 

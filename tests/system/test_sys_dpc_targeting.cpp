@@ -1,7 +1,7 @@
-// DPC objects per message and per CPU (the NDIS seed's semantics, used by dxgkrnl's
-// DxgkCbQueueDpc): with two messages and two CPUs, DPCs of different messages on one CPU
-// queue separately, one message's DPCs on different CPUs queue separately, and a second
-// QueueDpc for the same (message, CPU) while it is queued merges (returns FALSE).
+// DPC objects per message and per CPU (the NDIS seed's semantics, which dxgkrnl's
+// DxgkCbQueueDpc uses only when asked: DpcPolicy::per_message_per_cpu): with two messages and two CPUs, DPCs
+// of different messages on one CPU queue separately, one message's DPCs on different CPUs queue separately,
+// and a second QueueDpc for the same (message, CPU) while it is queued merges (returns FALSE).
 #include <gtest/gtest.h>
 
 #include <map>
@@ -20,7 +20,7 @@ struct NoGpu : GpuSubmission {
 };
 
 struct Record {
-  std::vector<std::pair<unsigned, BOOLEAN>> queued;  ///< (message, result) per QueueDpc
+  std::map<std::pair<unsigned, unsigned>, std::vector<BOOLEAN>> queued;  ///< (cpu, message) -> results
   std::map<unsigned, int> dpc_runs_per_cpu;
 };
 
@@ -35,12 +35,14 @@ class Driver : public sc_core::sc_module {
  private:
   void run() {
     const auto& cb = dx_.interface();
-    // Two messages (vectors 0x80 and 0x81); each ISR queues its DPC twice.
+    // Two messages (vectors 0x80 and 0x81: one priority class, so the second waits for
+    // the first); each ISR queues its DPC twice.
     for (uint32_t m = 0; m < 2; ++m) {
       auto& io = k_.connect_interrupt("gpu", static_cast<uint8_t>(0x80 + m), m, [this, &cb, m] {
         dx_.device_dismissed(k_.current_cpu()->index());  // what the W1C's register access reports
-        rec_.queued.emplace_back(m, cb.DxgkCbQueueDpc(cb.DeviceHandle));
-        rec_.queued.emplace_back(m, cb.DxgkCbQueueDpc(cb.DeviceHandle));
+        auto& q = rec_.queued[{k_.current_cpu()->index(), m}];
+        q.push_back(cb.DxgkCbQueueDpc(cb.DeviceHandle));
+        q.push_back(cb.DxgkCbQueueDpc(cb.DeviceHandle));
         return TRUE;
       });
       dx_.add_adapter_interrupt(&io);
@@ -50,7 +52,7 @@ class Driver : public sc_core::sc_module {
           ++rec_.dpc_runs_per_cpu[k_.current_cpu()->index()];
           cb.DxgkCbNotifyDpc(cb.DeviceHandle);
         },
-        Dxgkrnl::kDpcOnIsrCpu);
+        DpcPolicy{-1, kernel::MediumImportance, /*per_message_per_cpu=*/true});
     // Message 0 and message 1 on CPU 0; message 0 on CPU 1: all at once.
     k_.cpu(0).hw().deliver({0, false, false, 0x80, 0, false, false}, 0);
     k_.cpu(0).hw().deliver({0, false, false, 0x81, 0, false, false}, 0);
@@ -76,10 +78,12 @@ TEST(DpcTargeting, PerMessageAndPerCpuObjects) {
   sc_core::sc_start();
 
   // Three ISRs, each: first QueueDpc TRUE, second (same object still queued) FALSE.
-  ASSERT_EQ(rec.queued.size(), 6u);
-  for (size_t i = 0; i < rec.queued.size(); i += 2) {
-    EXPECT_EQ(rec.queued[i].second, TRUE) << "ISR " << i / 2;
-    EXPECT_EQ(rec.queued[i + 1].second, FALSE) << "ISR " << i / 2 << ": a queued DPC object merges";
+  ASSERT_EQ(rec.queued.size(), 3u) << "(CPU 0, message 0), (CPU 0, message 1), (CPU 1, message 0)";
+  for (const auto& [key, results] : rec.queued) {
+    ASSERT_EQ(results.size(), 2u);
+    EXPECT_EQ(results[0], TRUE) << "CPU " << key.first << " message " << key.second;
+    EXPECT_EQ(results[1], FALSE) << "CPU " << key.first << " message " << key.second
+                                 << ": a queued DPC object merges";
   }
   EXPECT_EQ(rec.dpc_runs_per_cpu[0], 2) << "messages 0 and 1 on CPU 0 queue separately";
   EXPECT_EQ(rec.dpc_runs_per_cpu[1], 1) << "message 0 on CPU 1 is its own DPC";

@@ -58,7 +58,7 @@ TEST(Scenario, BuiltinsParse) {
 TEST(Scenario, ErrorsNameFileLineAndKey) {
   EXPECT_EQ(error_of("name: x\nengines:\n  nodez: 2\n"),
             "s.yaml:3: key 'engines.nodez': unknown key (allowed: duration_us, fault_probability, "
-            "max_result_bytes, "
+            "first_fence, max_result_bytes, "
             "mean_gap_us, nodes, preempt_probability)");
   EXPECT_EQ(error_of("cpus: four\n"), "s.yaml:1: key 'cpus': expected a number, got 'four'");
   EXPECT_EQ(error_of("cpus: 2\ninterrupt_cpu: 5\n"),
