@@ -126,7 +126,10 @@ bool KernelCpu::enqueue(Kdpc& d, bool local) {
   if (local) {
     return d.importance != LowImportance || deep || requests_last_tick_ < c.minimum_dpc_rate;
   }
-  return d.importance == MediumHighImportance || d.importance == HighImportance || deep;
+  // Another processor is interrupted for MediumHigh and High, for a deep queue, and (the
+  // idle rule, Russinovich, "Inside NT's Deferred Procedure Calls", Table 1) when idle.
+  return d.importance == MediumHighImportance || d.importance == HighImportance || deep ||
+         (c.cpus_idle_at_passive && idle());
 }
 
 void KernelCpu::request_dispatch() {
@@ -194,6 +197,8 @@ void KernelCpu::release(InterruptObject& io) {
 // meanwhile is dispatched only then).
 void KernelCpu::run_isr(uint8_t vector, uint64_t requested_ps) {
   const KIRQL saved = irql_;
+  const bool was_dispatching = in_dispatch_;
+  in_dispatch_ = true;
   set_irql(wddm::irql_of_vector(vector));
   consume(k_.config().interrupt_entry_cycles);
   for (InterruptObject* io : k_.interrupts_for(vector)) {
@@ -211,6 +216,7 @@ void KernelCpu::run_isr(uint8_t vector, uint64_t requested_ps) {
   hw_.end_of_interrupt();
   consume(k_.config().interrupt_exit_cycles);
   set_irql(saved);
+  in_dispatch_ = was_dispatching;
 }
 
 void KernelCpu::run_dpcs() {
@@ -248,6 +254,8 @@ bool KernelCpu::synchronize(InterruptObject& io, const std::function<bool()>& f)
 void KernelCpu::run() {
   for (;;) {
     service_interrupts();
+    // The idle loop drains whatever is queued, requested or not.
+    if (k_.config().cpus_idle_at_passive && !dpcs_.empty()) dispatch_requested_ = true;
     if (irql_ < wddm::DISPATCH_LEVEL && dispatch_requested_) {
       if (dpcs_.empty())
         dispatch_requested_ = false;

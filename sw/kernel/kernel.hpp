@@ -52,7 +52,11 @@ struct KernelConfig {
   uint64_t clock_tick_ps = 15'625'000'000;  ///< KeQueryTimeIncrement: 15.625 ms
   unsigned maximum_dpc_queue_depth = 4;     ///< MaximumDpcQueueDepth
   unsigned minimum_dpc_rate = 3;            ///< MinimumDpcRate (requests per clock tick)
-  std::string name = "kcpu";                ///< SystemC name prefix of its CPU threads (one kernel per VM)
+  /// A CPU at PASSIVE_LEVEL with no ISR or DPC running is idle: its idle loop drains its
+  /// DPC queue, and a DPC queued to it from another CPU wakes it (IPI). False models CPUs
+  /// that always run threads, so deferred DPCs wait for the queue depth or the clock tick.
+  bool cpus_idle_at_passive = true;
+  std::string name = "kcpu";  ///< SystemC name prefix of its CPU threads (one kernel per VM)
 };
 
 /// Windows' IPI vector (IRQL 14, IPI_LEVEL).
@@ -120,6 +124,8 @@ class KernelCpu : public sc_core::sc_module {
   bool is_running() const { return sc_core::sc_get_current_process_handle() == thread_; }
   const std::vector<Activity>& activities() const { return activities_; }
   size_t dpc_queue_depth() const { return dpcs_.size(); }
+  /// At PASSIVE_LEVEL with nothing running (the model has no thread load).
+  bool idle() const { return irql_ == wddm::PASSIVE_LEVEL && activities_.empty() && !in_dispatch_; }
 
   /// Annotated cost: `cycles` of CPU time; a higher-IRQL interrupt arriving meanwhile is
   /// serviced first, and the remaining time continues afterwards.
@@ -153,6 +159,7 @@ class KernelCpu : public sc_core::sc_module {
   KIRQL irql_ = wddm::PASSIVE_LEVEL;
   std::deque<Kdpc*> dpcs_;
   bool dispatch_requested_ = false;
+  bool in_dispatch_ = false;  ///< between acknowledge and the ISR's end (entry/exit costs included)
   uint64_t requests_this_tick_ = 0;
   uint64_t requests_last_tick_ = 0;
   std::vector<const InterruptObject*> isr_stack_;

@@ -123,7 +123,7 @@ void parse_kernel(const Reader& r, const YAML::Node& k, Scenario& s) {
       {"dxgk_notify_interrupt_cycles", &s.notify_interrupt_cycles},
       {"dxgk_notify_dpc_cycles", &s.notify_dpc_cycles}};
   std::set<std::string> keys = {"ipi_latency_ns", "clock_tick_us", "maximum_dpc_queue_depth",
-                                "minimum_dpc_rate"};
+                                "minimum_dpc_rate", "cpus_idle_at_passive"};
   for (const auto& [name, p] : cycles) keys.insert(name);
   r.known(k, "kernel", keys);
   for (const auto& [name, p] : cycles) {
@@ -134,6 +134,11 @@ void parse_kernel(const Reader& r, const YAML::Node& k, Scenario& s) {
   if (k["maximum_dpc_queue_depth"])
     s.maximum_dpc_queue_depth = static_cast<unsigned>(
         r.integer(k["maximum_dpc_queue_depth"], "kernel.maximum_dpc_queue_depth", 1, 1e6));
+  if (const auto i = k["cpus_idle_at_passive"]) {
+    const std::string v = r.text(i, "kernel.cpus_idle_at_passive");
+    if (v != "true" && v != "false") r.fail(i, "kernel.cpus_idle_at_passive", "expected true or false");
+    s.cpus_idle_at_passive = v == "true";
+  }
   if (k["minimum_dpc_rate"])
     s.minimum_dpc_rate =
         static_cast<unsigned>(r.integer(k["minimum_dpc_rate"], "kernel.minimum_dpc_rate", 0, 1e6));

@@ -61,6 +61,7 @@ struct Scenario {
   double ipi_latency_ns = 1000;
   double clock_tick_us = 15625;
   unsigned maximum_dpc_queue_depth = 4, minimum_dpc_rate = 3;
+  bool cpus_idle_at_passive = true;  ///< false: CPUs always run threads (no idle-loop draining)
   uint64_t notify_interrupt_cycles = 300, notify_dpc_cycles = 600;
   uint64_t isr_prologue_cycles = 250, isr_per_source_cycles = 120, isr_epilogue_cycles = 150,
            dpc_body_cycles = 600, dpc_per_fence_cycles = 300, dpc_per_vsync_cycles = 400;

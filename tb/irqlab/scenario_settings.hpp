@@ -29,6 +29,7 @@ inline kernel::KernelConfig kernel_config(const Scenario& sc, const std::string&
   kc.clock_tick_ps = static_cast<uint64_t>(sc.clock_tick_us * 1e6);
   kc.maximum_dpc_queue_depth = sc.maximum_dpc_queue_depth;
   kc.minimum_dpc_rate = sc.minimum_dpc_rate;
+  kc.cpus_idle_at_passive = sc.cpus_idle_at_passive;
   kc.name = name;
   return kc;
 }

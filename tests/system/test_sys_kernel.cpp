@@ -8,6 +8,7 @@
 //   once, and on another CPU whether an IPI is sent.
 // - depth: deferred DPCs on another CPU past MaximumDpcQueueDepth send an IPI.
 // - default_target: a DPC with no target runs on the CPU that queued it.
+// - idle: with idle CPUs, the idle loop drains a Low DPC and an idle target is woken.
 // - intx_level: a level-triggered line through the I/O APIC is delivered again after each
 //   EOI while it stays high (Remote IRR), and not after it falls.
 #include <gtest/gtest.h>
@@ -98,9 +99,10 @@ KernelConfig zero_costs() {
   cfg.interrupt_entry_cycles = cfg.interrupt_exit_cycles = cfg.dpc_dispatch_cycles = 0;
   cfg.insert_queue_dpc_cycles = cfg.spinlock_acquire_cycles = cfg.spinlock_release_cycles = 0;
   cfg.ipi_send_cycles = cfg.ipi_receive_cycles = 0;
-  cfg.ipi_latency_ps = 1'000'000;   // 1 us
-  cfg.clock_tick_ps = 100'000'000;  // 100 us
-  cfg.minimum_dpc_rate = 0;         // only importance and depth decide
+  cfg.ipi_latency_ps = 1'000'000;    // 1 us
+  cfg.clock_tick_ps = 100'000'000;   // 100 us
+  cfg.minimum_dpc_rate = 0;          // only importance and depth decide
+  cfg.cpus_idle_at_passive = false;  // CPUs run threads: no idle loop drains a queue
   return cfg;
 }
 
@@ -196,6 +198,27 @@ void depth(Bench& b) {
   EXPECT_EQ(b.log.time("d0"), 1000u) << "the IPI drains the whole queue";
 }
 
+// With idle CPUs (the default): a Low DPC on the current CPU runs when its ISR returns
+// (the idle loop drains it), and a Medium DPC for another, idle CPU wakes it with an IPI.
+void idle(Bench& b) {
+  Kdpc low, remote;
+  low.name = "low";
+  remote.name = "remote";
+  low.importance = LowImportance;
+  remote.target_cpu = 1;
+  low.routine = [&b] { b.log.add("low-cpu" + std::to_string(b.k.current_cpu()->index())); };
+  remote.routine = [&b] { b.log.add("remote-cpu" + std::to_string(b.k.current_cpu()->index())); };
+  b.isr("isr", 0x80, 0, [&] {
+    b.k.insert_queue_dpc(low);
+    b.k.insert_queue_dpc(remote);
+  });
+  b.c0.deliver(msi(0, 0x80), 0);
+  wait(sc_core::sc_time(10, sc_core::SC_US));
+  EXPECT_TRUE(b.log.has("low-cpu0@0")) << "the idle loop drains the queue once the ISR returns";
+  EXPECT_TRUE(b.log.has("remote-cpu1@1000")) << "an idle target is woken by an IPI";
+  EXPECT_EQ(b.k.ipis(), 1u);
+}
+
 void default_target(Bench& b) {
   Kdpc d;
   d.name = "d";
@@ -236,6 +259,11 @@ TEST(KernelModel, Case) {
   if (name == "depth") stim = depth;
   if (name == "default_target") stim = default_target;
   if (name == "intx_level") stim = intx_level;
+  KernelConfig cfg = zero_costs();
+  if (name == "idle") {
+    stim = idle;
+    cfg.cpus_idle_at_passive = true;
+  }
   if (name.rfind("importance.", 0) == 0) {
     const std::string rest = name.substr(11);
     const std::string imp = rest.substr(0, rest.find('.'));
@@ -244,7 +272,7 @@ TEST(KernelModel, Case) {
     stim = [imp = kImp.at(imp), other](Bench& b) { importance(b, imp, other); };
   }
   ASSERT_TRUE(stim) << "unknown case " << name;
-  Bench b("bench", zero_costs(), stim);
+  Bench b("bench", cfg, stim);
   sc_core::sc_start();
 }
 

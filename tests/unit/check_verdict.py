@@ -35,8 +35,12 @@ def main():
     errors = []
     if p.returncode != a.exit:
         errors.append(f"exit status {p.returncode}, expected {a.exit}")
-    with open(f"{a.out}/verdict.json") as f:
-        v = json.load(f)
+    try:
+        with open(f"{a.out}/verdict.json") as f:
+            v = json.load(f)
+    except (OSError, ValueError) as e:
+        print(f"FAIL: no readable verdict.json ({e}); exit status {p.returncode}")
+        return 1
     checks = {c["name"]: c for c in v["checks"]}
     for name in a.failed:
         if name not in checks or checks[name]["passed"]:
