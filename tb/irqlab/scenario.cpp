@@ -435,12 +435,26 @@ profile: gen4x16
 duration_ms: 20
 engines: {nodes: 4, mean_gap_us: 50}
 )"},
-      {"storm", "engines completing every few microseconds, heavy background: merging and tails",
+      {"storm",
+       "engines completing every few microseconds, heavy background: the interrupt CPU saturates and the DPC "
+       "starves (fails interrupt-reaches-dpc)",
        R"(name: storm
 profile: gen3x8
 duration_ms: 20
 engines: {nodes: 4, mean_gap_us: 4, duration_us: [1, 6]}
 display: {heads_hz: [240, 144]}
+background:
+  - {name: nic, cpu: all, vector: 0x60, rate_hz: 20000, isr_us: {dist: exponential, mean: 2}, dpc_us: {dist: exponential, mean: 20}}
+  - {name: storage, cpu: 0, vector: 0x90, rate_hz: 5000, isr_us: {dist: fixed, value: 3}, dpc_us: {dist: exponential, mean: 30}}
+)"},
+      {"storm-moderated",
+       "storm with 10 us interrupt moderation (VEC_MOD): events merge into fewer MSIs and the DPC keeps up",
+       R"(name: storm-moderated
+profile: gen3x8
+duration_ms: 20
+engines: {nodes: 4, mean_gap_us: 4, duration_us: [1, 6]}
+display: {heads_hz: [240, 144]}
+driver: {moderation_cycles: 16000}
 background:
   - {name: nic, cpu: all, vector: 0x60, rate_hz: 20000, isr_us: {dist: exponential, mean: 2}, dpc_us: {dist: exponential, mean: 20}}
   - {name: storage, cpu: 0, vector: 0x90, rate_hz: 5000, isr_us: {dist: fixed, value: 3}, dpc_us: {dist: exponential, mean: 30}}
