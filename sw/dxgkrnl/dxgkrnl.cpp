@@ -63,8 +63,7 @@ void Dxgkrnl::violate(const std::string& rule, const std::string& detail) {
 
 Dxgkrnl::Activation* Dxgkrnl::current_activation() {
   kernel::KernelCpu* c = k_.current_cpu();
-  if (!c) return nullptr;
-  auto it = active_.find(c->index());
+  auto it = active_.find(c ? c->index() : kOffCpu);
   if (it == active_.end() || it->second.empty()) return nullptr;
   return &it->second.back();
 }
@@ -118,8 +117,8 @@ void Dxgkrnl::cb_notify_dpc(HANDLE h) {
 BOOLEAN Dxgkrnl::cb_queue_dpc(HANDLE h) {
   return self(h)->queue_dpc();
 }
-NTSTATUS Dxgkrnl::cb_synchronize(HANDLE h, PKSYNCHRONIZE_ROUTINE r, PVOID ctx, ULONG, BOOLEAN* ret) {
-  return self(h)->synchronize(r, ctx, ret);
+NTSTATUS Dxgkrnl::cb_synchronize(HANDLE h, PKSYNCHRONIZE_ROUTINE r, PVOID ctx, ULONG msg, BOOLEAN* ret) {
+  return self(h)->synchronize(r, ctx, msg, ret);
 }
 
 // Config space, a dword at a time; PASSIVE_LEVEL only (never from the ISR).
@@ -250,15 +249,32 @@ BOOLEAN Dxgkrnl::queue_dpc() {
   return queued ? TRUE : FALSE;
 }
 
-NTSTATUS Dxgkrnl::synchronize(PKSYNCHRONIZE_ROUTINE r, PVOID ctx, BOOLEAN* ret) {
-  if (current_activation()) {
+// DxgkCbSynchronizeExecution: the routine runs at the DIRQL of MessageNumber's interrupt
+// under that interrupt's spin lock (KeSynchronizeExecution), callable at IRQL <=
+// DISPATCH_LEVEL only. Inside it, the driver may report to the scheduler as its ISR would
+// (the software-engine sample of the DxgkCbNotifyInterrupt page).
+NTSTATUS Dxgkrnl::synchronize(PKSYNCHRONIZE_ROUTINE r, PVOID ctx, ULONG message, BOOLEAN* ret) {
+  if (current_activation() && !current_activation()->sync) {
     violate("isr-forbidden-callback", "DxgkCbSynchronizeExecution called from the ISR");
     return STATUS_UNSUCCESSFUL;
   }
+  if (!r) return STATUS_INVALID_PARAMETER;
+  kernel::InterruptObject* io = nullptr;
+  for (const auto* a : adapter_ios_) {
+    if (a->message_number == message) io = const_cast<kernel::InterruptObject*>(a);
+  }
+  if (!io) return STATUS_INVALID_PARAMETER;  // no such message connected
   kernel::KernelCpu* c = k_.current_cpu();
-  if (adapter_ios_.empty() || !c) return STATUS_UNSUCCESSFUL;  // interrupt not connected
-  auto* io = const_cast<kernel::InterruptObject*>(*adapter_ios_.begin());
-  const bool v = c->synchronize(*io, [&] { return r ? r(ctx) != FALSE : true; });
+  if (c && c->irql() > DISPATCH_LEVEL) return STATUS_UNSUCCESSFUL;  // refused above DISPATCH_LEVEL
+  auto routine = [&] {
+    const unsigned cpu = c ? c->index() : kOffCpu;
+    active_[cpu].push_back({++isr_seq_, io, now_ps()});
+    active_[cpu].back().sync = true;
+    const bool v = r(ctx) != FALSE;
+    active_[cpu].pop_back();
+    return v;
+  };
+  const bool v = c ? c->synchronize(*io, routine) : k_.synchronize_off_cpu(*io, routine);
   if (ret) *ret = v ? TRUE : FALSE;
   return STATUS_SUCCESS;
 }

@@ -113,11 +113,13 @@ class Dxgkrnl : public kernel::KernelObserver {
   void dpc_exit(unsigned cpu, const kernel::Kdpc& d) override;
 
  private:
+  static constexpr unsigned kOffCpu = ~0u;  ///< active_ key of code off the CPUs (PnP thread)
   struct Activation {
     uint64_t seq;
     const kernel::InterruptObject* io;
     uint64_t enter_ps;
     bool notified = false, queued = false, crtc_seen = false, dismissed = false;
+    bool sync = false;  ///< a DxgkCbSynchronizeExecution routine at the interrupt's DIRQL, not an ISR
   };
   static void cb_notify_interrupt(HANDLE h, const DXGKARGCB_NOTIFY_INTERRUPT_DATA* d);
   static void cb_notify_dpc(HANDLE h);
@@ -128,7 +130,7 @@ class Dxgkrnl : public kernel::KernelObserver {
   void notify_interrupt(const DXGKARGCB_NOTIFY_INTERRUPT_DATA& d);
   void notify_dpc();
   BOOLEAN queue_dpc();
-  NTSTATUS synchronize(PKSYNCHRONIZE_ROUTINE r, PVOID ctx, BOOLEAN* ret);
+  NTSTATUS synchronize(PKSYNCHRONIZE_ROUTINE r, PVOID ctx, ULONG message, BOOLEAN* ret);
   void violate(const std::string& rule, const std::string& detail);
   Activation* current_activation();
   void fence_reported(DXGK_INTERRUPT_TYPE type, unsigned node, uint32_t fence);

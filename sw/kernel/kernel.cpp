@@ -44,6 +44,18 @@ void Kernel::cost(uint64_t n) {
     sc_core::wait(cycles(n));
 }
 
+bool Kernel::synchronize_off_cpu(InterruptObject& io, const std::function<bool()>& f) {
+  constexpr int kOffCpuOwner = -2;
+  cost(cfg_.spinlock_acquire_cycles);
+  while (io.lock_owner >= 0) sc_core::wait(io.released);
+  io.lock_owner = kOffCpuOwner;
+  const bool r = f();
+  io.lock_owner = -1;
+  io.released.notify(sc_core::SC_ZERO_TIME);
+  cost(cfg_.spinlock_release_cycles);
+  return r;
+}
+
 InterruptObject& Kernel::connect_interrupt(const std::string& owner, uint8_t vector, uint32_t message_number,
                                            std::function<bool()> isr) {
   auto io = std::make_unique<InterruptObject>();
@@ -182,7 +194,7 @@ void KernelCpu::consume(uint64_t cycles) {
 
 void KernelCpu::acquire(InterruptObject& io) {
   consume(k_.config().spinlock_acquire_cycles);
-  while (io.lock_owner >= 0 && io.lock_owner != static_cast<int>(index_)) wait(io.released);  // spin
+  while (io.lock_owner != -1 && io.lock_owner != static_cast<int>(index_)) wait(io.released);  // spin
   io.lock_owner = static_cast<int>(index_);
 }
 

@@ -191,6 +191,9 @@ class Kernel {
   bool insert_queue_dpc(Kdpc& d);
   /// Consume `cycles` on the calling CPU (or, off the CPUs, wait that long).
   void cost(uint64_t cycles);
+  /// KeSynchronizeExecution from code that runs on no modelled CPU (PnP threads): the
+  /// interrupt's spin lock is taken (waiting while a CPU holds it) around `f`.
+  bool synchronize_off_cpu(InterruptObject& io, const std::function<bool()>& f);
 
   void add_observer(KernelObserver* o) { observers_.push_back(o); }
   const std::vector<KernelObserver*>& observers() const { return observers_; }

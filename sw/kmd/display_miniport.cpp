@@ -86,6 +86,7 @@ NTSTATUS DisplayMiniport::DxgkDdiQueryAdapterInfo(const DXGKARG_QUERYADAPTERINFO
 
 NTSTATUS DisplayMiniport::DxgkDdiControlInterrupt(DXGK_INTERRUPT_TYPE type, BOOLEAN enable) {
   if (type != DXGK_INTERRUPT_CRTC_VSYNC) return STATUS_NOT_SUPPORTED;
+  if (fault_ == DriverFault::kNotifyDpcAtPassive) cb_.DxgkCbNotifyDpc(cb_.DeviceHandle);
   uint32_t vsync = 0;
   for (unsigned h = 0; h < info_.num_heads; ++h) vsync |= src::CRTC_VSYNC.bit(h);
   enabled_sources_ = enable ? (enabled_sources_ | vsync) : (enabled_sources_ & ~vsync);
@@ -101,7 +102,10 @@ NTSTATUS DisplayMiniport::DxgkDdiStopDevice() {
   wr(regs::INTR_ENABLE::kOffset, 0);
   wr(regs::INTR_MASTER::kOffset, 0);
   wr(regs::INTR_STATUS::kOffset, rd(regs::INTR_STATUS::kOffset));
-  started_ = false;
+  // started_ is shared with the ISR: changed under the interrupt's lock at its DIRQL.
+  BOOLEAN ignored = FALSE;
+  cb_.DxgkCbSynchronizeExecution(cb_.DeviceHandle, &DisplayMiniport::stop_routine, this, kNotifyMessage,
+                                 &ignored);
   return STATUS_SUCCESS;
 }
 
@@ -173,6 +177,7 @@ void DisplayMiniport::report_dma(uint32_t pending) {
 }
 
 void DisplayMiniport::report_crtc(uint32_t pending) {
+  if (fault_ == DriverFault::kDropVsyncs && isr_count_ >= 20) return;
   for (unsigned h = 0; h < info_.num_heads; ++h) {
     if (pending & src::CRTC_VSYNC.bit(h)) {
       env_.cost(costs_.isr_per_source);
@@ -222,6 +227,11 @@ BOOLEAN DisplayMiniport::DxgkDdiInterruptRoutine(ULONG MessageNumber) {
   return TRUE;
 }
 
+BOOLEAN DisplayMiniport::stop_routine(PVOID context) {
+  static_cast<DisplayMiniport*>(context)->started_ = false;
+  return TRUE;
+}
+
 // Runs at the ISR's DIRQL under its spin lock: hands the DPC what the ISRs collected.
 BOOLEAN DisplayMiniport::take_work(PVOID context) {
   auto* ctx = static_cast<std::pair<DisplayMiniport*, DpcWork*>*>(context);
@@ -234,6 +244,11 @@ BOOLEAN DisplayMiniport::take_work(PVOID context) {
 void DisplayMiniport::DxgkDdiDpcRoutine() {
   if (fault_ == DriverFault::kDpcHang && ++dpc_count_ == 50) {
     for (;;) env_.cost(1'000'000);  // spins forever at DISPATCH_LEVEL
+  }
+  if (fault_ == DriverFault::kNotifyFromDpc && ++dpc_count_ == 10) {
+    DXGKARGCB_NOTIFY_INTERRUPT_DATA d{};
+    d.InterruptType = DXGK_INTERRUPT_CRTC_VSYNC;
+    notify(d);
   }
   DpcWork w;
   std::pair<DisplayMiniport*, DpcWork*> ctx{this, &w};

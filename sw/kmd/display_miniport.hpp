@@ -37,6 +37,9 @@ enum class DriverFault {
   kIsrHang,                  ///< the 50th ISR never returns (the watchdog must name it)
   kDpcHang,                  ///< the 50th DPC never returns
   kNoMaskOnStop,             ///< StopDevice leaves the vector unmasked and the sources enabled
+  kNotifyFromDpc,            ///< the 10th DPC calls DxgkCbNotifyInterrupt
+  kNotifyDpcAtPassive,       ///< ControlInterrupt (PASSIVE_LEVEL) calls DxgkCbNotifyDpc
+  kDropVsyncs,               ///< from the 20th ISR on, vsyncs are dismissed but not reported
 };
 
 /// CPU-cycle costs of the driver's code paths.
@@ -107,6 +110,7 @@ class DisplayMiniport {
     uint64_t fences = 0, vsyncs = 0;
   } work_;
   static BOOLEAN take_work(PVOID context);
+  static BOOLEAN stop_routine(PVOID context);
 };
 
 }  // namespace irqlab::kmd

@@ -207,7 +207,7 @@ struct Guest {
   sc_core::sc_event resumed;
   std::deque<gpu::Submission> held;
   GuestRecord record;
-  std::map<uint32_t, uint64_t> pulse_ps;  ///< fence -> completion pulse time
+  std::deque<std::pair<uint32_t, uint64_t>> pulse_ps;  ///< (fence, completion pulse time), in fence order
 };
 
 bool GuestEnv::in_table(uint64_t a, uint32_t* offset) const {
@@ -328,9 +328,10 @@ GpupResult run_gpup(const run::Scenario& sc, std::function<void(const run::Hang&
     g.dx.set_callback_observer(
         [&g](const std::string& what, int, uint64_t t, const dxgkrnl::NotifyRecord* n, bool) {
           if (what != "notify_interrupt" || !n || n->type != wddm::DXGK_INTERRUPT_DMA_COMPLETED) return;
-          for (auto it = g.pulse_ps.begin(); it != g.pulse_ps.end() && it->first <= n->fence;) {
-            g.record.handled_ps.emplace_back(it->second, t);
-            it = g.pulse_ps.erase(it);
+          // Fence IDs compare modulo 2^32: the order survives their wrap.
+          while (!g.pulse_ps.empty() && !dxgkrnl::fence_after(g.pulse_ps.front().first, n->fence)) {
+            g.record.handled_ps.emplace_back(g.pulse_ps.front().second, t);
+            g.pulse_ps.pop_front();
           }
         });
   }
@@ -343,7 +344,7 @@ GpupResult run_gpup(const run::Scenario& sc, std::function<void(const run::Hang&
         if (e.kind != bridge::BridgeEvent::kPulse || slot->guest < 0) return;
         Guest& g = *guests[static_cast<size_t>(slot->guest)];
         ++g.record.interrupts;
-        g.pulse_ps[static_cast<uint32_t>(e.b)] = e.cycle * c->period_ps();
+        g.pulse_ps.emplace_back(static_cast<uint32_t>(e.b), e.cycle * c->period_ps());
       });
     }
   }

@@ -54,6 +54,9 @@ kmd::DriverFault parse_fault(const std::string& s) {
       {"isr-hang", kmd::DriverFault::kIsrHang},
       {"dpc-hang", kmd::DriverFault::kDpcHang},
       {"no-mask-on-stop", kmd::DriverFault::kNoMaskOnStop},
+      {"notify-from-dpc", kmd::DriverFault::kNotifyFromDpc},
+      {"notify-dpc-at-passive", kmd::DriverFault::kNotifyDpcAtPassive},
+      {"drop-vsyncs", kmd::DriverFault::kDropVsyncs},
   };
   const auto it = k.find(s);
   if (it == k.end()) {

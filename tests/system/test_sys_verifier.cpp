@@ -1,6 +1,8 @@
 // Each rule of the verifier has a deliberately broken driver that trips it, and the
-// correct driver trips none. IRQLAB_DRIVER_FAULT names the defect, IRQLAB_EXPECT_RULE the
-// check that must fail ("none": every check must pass).
+// correct driver trips none. IRQLAB_DRIVER_FAULT names the defect; the check it must trip
+// comes from verifier_pairs.hpp ("none": every check must pass). With
+// IRQLAB_COMPLETENESS=1 the correct driver's verdict is compared with the pairs: every
+// check must have a test that trips it.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -9,14 +11,19 @@
 #include "report.hpp"
 #include "run_model.hpp"
 #include "scenario.hpp"
+#include "verifier_pairs.hpp"
 
 namespace irqlab::run {
 namespace {
 
 TEST(Verifier, BrokenDriverTripsItsRule) {
   const char* fault = std::getenv("IRQLAB_DRIVER_FAULT");
-  const char* expect = std::getenv("IRQLAB_EXPECT_RULE");
-  ASSERT_TRUE(fault && expect) << "set IRQLAB_DRIVER_FAULT and IRQLAB_EXPECT_RULE";
+  ASSERT_TRUE(fault) << "set IRQLAB_DRIVER_FAULT";
+  const char* expect = std::string(fault) == "none" ? "none" : nullptr;
+  for (const auto& p : test::kDriverPairs) {
+    if (std::string(fault) == p.fault) expect = p.check;
+  }
+  ASSERT_TRUE(expect) << "no pair in verifier_pairs.hpp for fault " << fault;
   RunOptions opt;
   // Steady engines and fast vsync, so DMA and CRTC sources often meet in one ISR while
   // the CPU still has time for DPCs.
@@ -37,6 +44,14 @@ display: {heads_hz: [1000, 900]}
   if (std::string(expect) == "none") {
     EXPECT_TRUE(rep.passed);
     EXPECT_GT(rep.latencies.size(), 500u);
+    if (std::getenv("IRQLAB_COMPLETENESS")) {
+      for (const auto& c : rep.checks) {
+        bool paired = false;
+        for (const auto& p : test::kDriverPairs) paired |= c.name == p.check;
+        for (const auto& p : test::kTrippedElsewhere) paired |= c.name == p.check;
+        EXPECT_TRUE(paired) << "check " << c.name << " has no broken driver or test that trips it";
+      }
+    }
     return;
   }
   bool found = false;

@@ -113,3 +113,51 @@ TEST(Scenario, GpupErrorsNameFileLineAndKey) {
 
 }  // namespace
 }  // namespace irqlab::run
+
+namespace irqlab::run {
+namespace {
+
+TEST(Scenario, HostDispatchKeys) {
+  const Scenario s = parse_scenario(R"(cpus: 4
+kernel: {insert_queue_dpc_cycles: 7, spinlock_acquire_cycles: 8, spinlock_release_cycles: 9, ipi_send_cycles: 10,
+         ipi_receive_cycles: 11, ipi_latency_ns: 500, clock_tick_us: 1000, maximum_dpc_queue_depth: 2,
+         minimum_dpc_rate: 0, cpus_idle_at_passive: false, dxgk_notify_interrupt_cycles: 12, dxgk_notify_dpc_cycles: 13}
+driver: {dpc_target: 3, dpc_importance: medium_high, dpc_objects: per_message_per_cpu, dpc_per_fence_cycles: 5,
+         dpc_per_vsync_cycles: 6}
+checks: {dpc_bound_ms: 0.5}
+watchdog: {routine_limit_ms: 2, completion_timeout_ms: 20, stall_wall_s: 5}
+faults: {drop_read_completion: 9, stall_at_ms: 3}
+engines: {first_fence: 4294967000}
+)",
+                                    "t.yaml");
+  EXPECT_EQ(s.dpc_cpu, 3);
+  EXPECT_EQ(s.dpc_importance, 3u) << "MediumHighImportance is 3 in wdm.h";
+  EXPECT_TRUE(s.dpc_per_message_per_cpu);
+  EXPECT_EQ(s.insert_queue_dpc_cycles, 7u);
+  EXPECT_DOUBLE_EQ(s.ipi_latency_ns, 500);
+  EXPECT_FALSE(s.cpus_idle_at_passive);
+  EXPECT_EQ(s.notify_dpc_cycles, 13u);
+  EXPECT_EQ(s.dpc_per_vsync_cycles, 6u);
+  EXPECT_DOUBLE_EQ(s.dpc_bound_ms, 0.5);
+  EXPECT_DOUBLE_EQ(s.completion_timeout_ms, 20);
+  EXPECT_EQ(s.drop_read_completion, 9u);
+  EXPECT_EQ(s.first_fence, 4294967000u);
+  const Scenario d = parse_scenario("name: d\n", "d.yaml");
+  EXPECT_EQ(d.dpc_cpu, -1) << "KeInsertQueueDpc's default: the current processor";
+  EXPECT_EQ(d.dpc_importance, 1u) << "MediumImportance";
+  EXPECT_EQ(parse_scenario("dpc_cpu: same\n", "x").dpc_cpu, -1);
+}
+
+TEST(Scenario, HostDispatchErrors) {
+  EXPECT_EQ(error_of("driver: {dpc_importance: urgent}\n"),
+            "s.yaml:1: key 'driver.dpc_importance': 'urgent' is not low, medium, medium_high or high");
+  EXPECT_EQ(error_of("cpus: 2\ndriver: {dpc_target: 2}\n"),
+            "s.yaml:2: key 'driver.dpc_target': value 2 out of range [0, 1]");
+  EXPECT_EQ(error_of("watchdog: {completion_timeout_ms: 0.01}\n"),
+            "s.yaml:1: key 'watchdog.completion_timeout_ms': value 0.01 out of range [0.05, 64000]");
+  EXPECT_EQ(error_of("kernel: {cpus_idle_at_passive: maybe}\n"),
+            "s.yaml:1: key 'kernel.cpus_idle_at_passive': expected true or false");
+}
+
+}  // namespace
+}  // namespace irqlab::run

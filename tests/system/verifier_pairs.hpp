@@ -1,0 +1,45 @@
+// Every check of the verdict and how a test trips it. Driver faults: one line
+// `{"check", "fault"},` each; tests/CMakeLists.txt reads these lines and registers one
+// system.verifier.<fault> test per line (the broken driver must fail exactly that check).
+// Checks tripped by a scenario or a fault knob instead name the CTest that does it.
+#pragma once
+
+namespace irqlab::run::test {
+
+struct DriverPair {
+  const char* check;
+  const char* fault;
+};
+
+// clang-format off
+inline constexpr DriverPair kDriverPairs[] = {
+    {"isr-forbidden-callback", "calls-synchronize-from-isr"},
+    {"notify-outside-isr", "notify-from-dpc"},
+    {"notify-wrong-message", "notify-from-wrong-message"},
+    {"notify-reentrant", "notify-reentrant"},
+    {"crtc-before-dma", "crtc-before-dma"},
+    {"notify-without-queue-dpc", "no-queue-dpc"},
+    {"dpc-missing-notify-dpc", "dpc-skips-notify-dpc"},
+    {"notify-dpc-outside-dpc", "notify-dpc-at-passive"},
+    {"isr-true-without-dismiss", "no-dismiss"},
+    {"fence-never-submitted", "report-unsubmitted-fence"},
+    {"fence-twice-or-out-of-order", "report-fence-twice"},
+    {"fence-never-reported", "drop-fences"},
+    {"vsync-never-reported", "drop-vsyncs"},
+    {"stop-device-quiesces", "no-mask-on-stop"},
+};
+// clang-format on
+
+struct ElsewherePair {
+  const char* check;
+  const char* ctest;
+};
+
+inline constexpr ElsewherePair kTrippedElsewhere[] = {
+    {"no-hang", "system.watchdog.isr_hang"},
+    {"interrupt-reaches-dpc", "system.starved_dpc_fails"},
+    {"latency-coverage", "system.starved_dpc_fails"},
+    {"shared-line-nothing-lost", "system.intx_claiming_foreign_fails"},
+};
+
+}  // namespace irqlab::run::test
