@@ -1,5 +1,6 @@
 #include "dxgkrnl.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace irqlab::dxgkrnl {
@@ -19,7 +20,11 @@ Dxgkrnl::Dxgkrnl(kernel::Kernel& k, GpuSubmission& gpu, unsigned num_nodes, uint
       num_nodes_(num_nodes),
       next_fence_(num_nodes, first_fence),
       outstanding_(num_nodes),
-      last_completed_(num_nodes, uint64_t{first_fence} - 1) {
+      last_completed_(num_nodes, uint64_t{first_fence} - 1),
+      inflight_(num_nodes),
+      idle_since_(num_nodes, -1),
+      waiting_for_slot_(num_nodes, false),
+      dpc_wait_(num_nodes) {
   for (unsigned n = 0; n < num_nodes; ++n) node_progress_.push_back(std::make_unique<sc_core::sc_event>());
   iface_.DeviceHandle = this;
   iface_.DxgkCbNotifyInterrupt = &Dxgkrnl::cb_notify_interrupt;
@@ -220,7 +225,25 @@ void Dxgkrnl::fence_reported(DXGK_INTERRUPT_TYPE type, unsigned node, uint32_t f
   } else {
     out.erase(f);
   }
-  node_progress_[node]->notify(sc_core::SC_ZERO_TIME);
+  // At DIRQL dxgkrnl only records the event (seed 002: some of the processing can only be
+  // done at DPC time); the buffer is retired and its slot freed by DxgkCbNotifyDpc.
+  recorded_.push_back({type, node, f});
+  if (out.empty() && waiting_for_slot_[node] && idle_since_[node] < 0)
+    idle_since_[node] = static_cast<int64_t>(now_ps());
+}
+
+// DPC time: retire what the ISRs recorded; each freed slot lets the node's scheduler
+// submit its next buffer now.
+void Dxgkrnl::retire_recorded() {
+  for (const Recorded& e : recorded_) {
+    auto& in = inflight_[e.node];
+    if (e.type == DXGK_INTERRUPT_DMA_COMPLETED)
+      in.erase(in.begin(), in.upper_bound(e.fence));
+    else
+      in.erase(e.fence);
+    node_progress_[e.node]->notify(sc_core::SC_ZERO_TIME);
+  }
+  recorded_.clear();
 }
 
 void Dxgkrnl::notify_dpc() {
@@ -233,6 +256,7 @@ void Dxgkrnl::notify_dpc() {
     run->second.notify_dpc_called = true;
   }
   if (current_activation()) violate("isr-forbidden-callback", "DxgkCbNotifyDpc called from the ISR");
+  retire_recorded();
   kernel::KernelCpu* c = k_.current_cpu();
   if (on_callback_)
     on_callback_("notify_dpc", c ? static_cast<int>(c->index()) : -1, now_ps(), nullptr, false);
@@ -295,11 +319,23 @@ void Dxgkrnl::node_thread(unsigned node, NodeLoad load, uint64_t seed, uint64_t 
   std::uniform_real_distribution<double> u01(0, 1);
   for (;;) {
     wait(sc_core::sc_time::from_value(static_cast<uint64_t>(gap(rng) * 1e6)));
-    while (outstanding_[node].size() >= load.max_in_flight && now_ps() < until_ps)
-      wait(*node_progress_[node]);
+    waiting_for_slot_[node] = inflight_[node].size() >= load.max_in_flight;
+    if (waiting_for_slot_[node] && outstanding_[node].empty())
+      idle_since_[node] = static_cast<int64_t>(now_ps());
+    while (inflight_[node].size() >= load.max_in_flight && now_ps() < until_ps) wait(*node_progress_[node]);
+    waiting_for_slot_[node] = false;
+    if (idle_since_[node] >= 0) {  // the engine sat idle until the DPC freed this slot
+      const uint64_t waited = now_ps() - static_cast<uint64_t>(idle_since_[node]);
+      NodeDpcWait& w = dpc_wait_[node];
+      ++w.spans;
+      w.total_ps += waited;
+      w.max_ps = std::max(w.max_ps, waited);
+      idle_since_[node] = -1;
+    }
     if (now_ps() >= until_ps) return;
     const uint64_t fence = next_fence_[node]++;
     outstanding_[node].insert(fence);
+    inflight_[node].insert(fence);
     const double roll = u01(rng);
     const auto outcome = roll < load.fault_probability ? GpuSubmission::Outcome::kFault
                          : roll < load.fault_probability + load.preempt_probability

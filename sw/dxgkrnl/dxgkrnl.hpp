@@ -57,6 +57,15 @@ struct DpcPolicy {
   bool per_message_per_cpu = false;
 };
 
+/// Per node: engine time lost to DPC latency. A span starts when the ISR reports the
+/// node's last outstanding buffer done while the scheduler holds a buffer that waits for
+/// a slot, and ends when the DPC retires it and the buffer is submitted.
+struct NodeDpcWait {
+  uint64_t spans = 0;
+  uint64_t total_ps = 0;
+  uint64_t max_ps = 0;
+};
+
 /// Per-node submission load.
 struct NodeLoad {
   double mean_gap_us = 20;
@@ -64,7 +73,7 @@ struct NodeLoad {
   uint32_t max_result_bytes = 8192;
   double preempt_probability = 0.02;
   double fault_probability = 0.01;
-  unsigned max_in_flight = 2;  ///< buffers submitted and not yet reported (hardware queue depth)
+  unsigned max_in_flight = 2;  ///< buffers submitted and not yet retired at DPC time (queue depth)
 };
 
 class Dxgkrnl : public kernel::KernelObserver {
@@ -98,6 +107,7 @@ class Dxgkrnl : public kernel::KernelObserver {
   uint64_t isr_over_25us() const { return isr_long_; }
   uint64_t dpc_over_100us() const { return dpc_long_; }
   uint64_t dpc_runs() const { return dpc_runs_; }
+  const std::vector<NodeDpcWait>& engine_wait_for_dpc() const { return dpc_wait_; }
   /// Observer of submissions (node, fence, time) for the event log.
   void set_submit_observer(std::function<void(unsigned, uint32_t, uint64_t)> f) { on_submit_ = std::move(f); }
   /// Observer of every callback the miniport makes (name, cpu or -1, time, detail).
@@ -160,7 +170,21 @@ class Dxgkrnl : public kernel::KernelObserver {
   std::vector<uint64_t> next_fence_;             ///< per node, 64-bit (submitted as its low 32 bits)
   std::vector<std::set<uint64_t>> outstanding_;  ///< per node: submitted, not yet reported
   std::vector<uint64_t> last_completed_;
-  std::vector<std::unique_ptr<sc_core::sc_event>> node_progress_;  ///< a fence of the node was reported
+  std::vector<std::unique_ptr<sc_core::sc_event>> node_progress_;  ///< the DPC retired a buffer of the node
+  /// Scheduler state, changed at DPC time only: buffers not yet retired per node, and the
+  /// reports recorded at DIRQL since the last DxgkCbNotifyDpc.
+  std::vector<std::set<uint64_t>> inflight_;
+  struct Recorded {
+    DXGK_INTERRUPT_TYPE type;
+    unsigned node;
+    uint64_t fence;
+  };
+  std::vector<Recorded> recorded_;
+  void retire_recorded();
+  /// Engine idle while a buffer waits for a free slot, which only the DPC frees.
+  std::vector<int64_t> idle_since_;  ///< per node: when the ISR reported its last buffer done (-1: busy)
+  std::vector<bool> waiting_for_slot_;
+  std::vector<NodeDpcWait> dpc_wait_;
   std::vector<Violation> violations_;
   std::vector<NotifyRecord> notifies_;
   uint64_t isr_seq_ = 0, submitted_ = 0, isr_long_ = 0, dpc_long_ = 0, dpc_runs_ = 0;

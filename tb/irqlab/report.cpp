@@ -250,6 +250,14 @@ void summarise(const RunResult& r, Report& rep) {
   }
   sum["apic_merged"] = {{"total", merged_total}, {"by_vector", merged}};
   sum["ipis"] = r.dispatch.ipis;
+  json wait = json::array();
+  for (const auto& w : r.engine_wait) {
+    wait.push_back({{"spans", w.spans},
+                    {"total_us", w.total_ps / 1e6},
+                    {"mean_us", w.spans ? w.total_ps / 1e6 / w.spans : 0.0},
+                    {"max_us", w.max_ps / 1e6}});
+  }
+  sum["engine_wait_for_dpc_by_node"] = wait;
 }
 
 }  // namespace
@@ -510,6 +518,18 @@ void write_dispatch_text(const RunResult& r, const Report& rep, std::ostringstre
                 "\nlocal APIC: %llu requests merged into a pending IRR bit; IPIs sent: %llu\n",
                 static_cast<unsigned long long>(num(rep.summary["apic_merged"], "total")),
                 static_cast<unsigned long long>(r.dispatch.ipis));
+  os << buf;
+  uint64_t spans = 0, total = 0, worst = 0;
+  for (const auto& w : r.engine_wait) {
+    spans += w.spans;
+    total += w.total_ps;
+    worst = std::max(worst, w.max_ps);
+  }
+  std::snprintf(
+      buf, sizeof buf,
+      "engines idle waiting for the DPC to free a slot: %.1f us in %llu spans (mean %.2f us, max %.2f "
+      "us), all nodes\n",
+      total / 1e6, static_cast<unsigned long long>(spans), spans ? total / 1e6 / spans : 0.0, worst / 1e6);
   os << buf << "ISR and DPC times by driver (us; as xperf -a dpcisr):\n"
      << "  kind driver              count    min     mean      max |   <1   1-10 10-100 100-1k  >1k\n";
   auto rows = [&](const char* kind, const std::map<std::string, ExecStats>& m) {

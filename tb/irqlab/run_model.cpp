@@ -494,6 +494,7 @@ void RunAssembly::start_adapter() {
     l.max_result_bytes = sc_.max_result_bytes;
     l.preempt_probability = sc_.preempt_probability;
     l.fault_probability = sc_.fault_probability;
+    l.max_in_flight = sc_.queue_depth;
   }
   dx_.start_scheduler(load, sc_.seed, static_cast<uint64_t>(sc_.duration_ms * 1e9));
 }
@@ -547,6 +548,7 @@ void RunAssembly::collect() {
   }
   for (const auto& i : r_.isrs) r_.isrs_declined += i.message == 0 && !i.claimed;
   r_.dispatch.ipis = k_.ipis();
+  r_.engine_wait = dx_.engine_wait_for_dpc();
   for (const auto& c : p_.cpus) {
     for (unsigned v = 0; v < 256; ++v) {
       if (const uint64_t m = c->apic().merged(static_cast<uint8_t>(v))) r_.dispatch.merged_by_vector[v] += m;

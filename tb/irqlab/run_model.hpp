@@ -96,7 +96,8 @@ struct RunResult {
   uint64_t peer_merged = 0, peer_max_wait_ps = 0;
   uint64_t isrs_declined = 0;  ///< our ISR returned FALSE (not ours)
   DispatchStats dispatch;
-  Hang hang;  ///< set when the watchdog stopped the run
+  std::vector<dxgkrnl::NodeDpcWait> engine_wait;  ///< per node: engine idle waiting for the DPC
+  Hang hang;                                      ///< set when the watchdog stopped the run
 };
 
 /// Elaborate and run (once per process: SystemC).

@@ -237,7 +237,9 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
   if (const auto e = root["engines"]) {
     r.known(e, "engines",
             {"nodes", "mean_gap_us", "duration_us", "max_result_bytes", "preempt_probability",
-             "fault_probability", "first_fence"});
+             "fault_probability", "first_fence", "queue_depth"});
+    if (e["queue_depth"])
+      s.queue_depth = static_cast<unsigned>(r.integer(e["queue_depth"], "engines.queue_depth", 1, 64));
     if (e["first_fence"])
       s.first_fence =
           static_cast<uint32_t>(r.integer(e["first_fence"], "engines.first_fence", 1, 4294967295.0));
@@ -436,8 +438,8 @@ duration_ms: 20
 engines: {nodes: 4, mean_gap_us: 50}
 )"},
       {"storm",
-       "engines completing every few microseconds, heavy background: the interrupt CPU saturates and the DPC "
-       "starves (fails interrupt-reaches-dpc)",
+       "engines completing every few microseconds, heavy background: merging, tails, and engines waiting for "
+       "the DPC that frees their slots",
        R"(name: storm
 profile: gen3x8
 duration_ms: 20

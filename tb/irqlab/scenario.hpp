@@ -52,6 +52,7 @@ struct Scenario {
   uint32_t max_result_bytes = 8192;
   double preempt_probability = 0.02, fault_probability = 0.01;
   uint32_t first_fence = 1;  ///< first fence ID of each node (near 2^32 to test the wrap)
+  unsigned queue_depth = 2;  ///< buffers per node submitted and not yet retired by the DPC
   // display
   std::vector<double> head_hz = {60, 144};
   // kernel, dxgkrnl and driver costs (CPU cycles) and DPC policies; docs/timing.md

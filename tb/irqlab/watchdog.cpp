@@ -50,16 +50,22 @@ void Watchdog::arm(bool on) {
   ++beats_;  // time between sc_start calls never counts as a stall
 }
 
+// A CPU whose outermost ISR or DPC has run past the limit is stuck; the innermost routine
+// is what it is executing now (an ISR that preempted a DPC and never returns, say), so
+// that one is named first.
 std::string Watchdog::check_routines(uint64_t now) const {
   for (const auto* k : kernels_) {
     for (unsigned c = 0; c < k->num_cpus(); ++c) {
-      for (const auto& a : k->cpu(c).activities()) {
-        if (now - a.since_ps > limits_.routine_ps) {
-          return "CPU " + std::to_string(c) + " (" + k->config().name + std::to_string(c) + ") has been in " +
-                 a.what + " for " + ms(now - a.since_ps) + " (since t=" + ms(a.since_ps) + "; limit " +
-                 ms(limits_.routine_ps) + ")";
-        }
-      }
+      const auto& acts = k->cpu(c).activities();
+      if (acts.empty() || now - acts.front().since_ps <= limits_.routine_ps) continue;
+      const auto& in = acts.back();
+      std::string d = "CPU " + std::to_string(c) + " (" + k->config().name + std::to_string(c) +
+                      ") is stuck in " + in.what + ", running for " + ms(now - in.since_ps) +
+                      " (since t=" + ms(in.since_ps) + "; limit " + ms(limits_.routine_ps) + ")";
+      if (acts.size() > 1)
+        d += ", which preempted " + acts.front().what + " (running for " + ms(now - acts.front().since_ps) +
+             ")";
+      return d;
     }
   }
   return {};
