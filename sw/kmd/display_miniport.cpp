@@ -84,8 +84,9 @@ NTSTATUS DisplayMiniport::DxgkDdiQueryAdapterInfo(const DXGKARG_QUERYADAPTERINFO
   return STATUS_SUCCESS;
 }
 
-NTSTATUS DisplayMiniport::DxgkDdiControlInterrupt(DXGK_INTERRUPT_TYPE type, BOOLEAN enable) {
-  if (type != DXGK_INTERRUPT_CRTC_VSYNC) return STATUS_NOT_SUPPORTED;
+NTSTATUS DisplayMiniport::DxgkDdiControlInterrupt(HANDLE hAdapter, DXGK_INTERRUPT_TYPE type, BOOLEAN enable) {
+  if (hAdapter != this) return STATUS_INVALID_PARAMETER;
+  if (type != DXGK_INTERRUPT_CRTC_VSYNC) return STATUS_NOT_IMPLEMENTED;
   if (fault_ == DriverFault::kNotifyDpcAtPassive) cb_.DxgkCbNotifyDpc(cb_.DeviceHandle);
   uint32_t vsync = 0;
   for (unsigned h = 0; h < info_.num_heads; ++h) vsync |= src::CRTC_VSYNC.bit(h);

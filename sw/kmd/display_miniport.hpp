@@ -74,7 +74,10 @@ class DisplayMiniport {
   NTSTATUS DxgkDdiQueryAdapterInfo(const DXGKARG_QUERYADAPTERINFO* pQueryAdapterInfo);
   BOOLEAN DxgkDdiInterruptRoutine(ULONG MessageNumber);
   void DxgkDdiDpcRoutine();
-  NTSTATUS DxgkDdiControlInterrupt(DXGK_INTERRUPT_TYPE InterruptType, BOOLEAN EnableInterrupt);
+  /// `hAdapter`: the MiniportDeviceContext (this object). STATUS_NOT_IMPLEMENTED for types
+  /// it cannot control (the DxgkDdiControlInterrupt page).
+  NTSTATUS DxgkDdiControlInterrupt(HANDLE hAdapter, DXGK_INTERRUPT_TYPE InterruptType,
+                                   BOOLEAN EnableInterrupt);
   NTSTATUS DxgkDdiStopDevice();
 
   static constexpr ULONG kNotifyMessage = 0;  ///< InterruptMessageNumber

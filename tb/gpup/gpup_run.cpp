@@ -391,7 +391,10 @@ GpupResult run_gpup(const run::Scenario& sc, std::function<void(const run::Hang&
                 wddm::ULONG sources = 0;
                 g.kmd.DxgkDdiStartDevice(si, g.dx.interface(), &sources);
                 wddm::DXGK_DRIVERCAPS caps{};
-                wddm::DXGKARG_QUERYADAPTERINFO q{wddm::DXGKQAITYPE_DRIVERCAPS, &caps, sizeof caps};
+                wddm::DXGKARG_QUERYADAPTERINFO q{};
+                q.Type = wddm::DXGKQAITYPE_DRIVERCAPS;
+                q.pOutputData = &caps;
+                q.OutputDataSize = sizeof caps;
                 g.kmd.DxgkDdiQueryAdapterInfo(&q);
                 g.dx.set_driver_caps(caps);
                 dxgkrnl::NodeLoad load;

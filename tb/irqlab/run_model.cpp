@@ -472,7 +472,10 @@ void RunAssembly::start_adapter() {
   wddm::ULONG sources = 0;
   kmd_.DxgkDdiStartDevice(si, dx_.interface(), &sources);
   wddm::DXGK_DRIVERCAPS caps{};
-  wddm::DXGKARG_QUERYADAPTERINFO q{wddm::DXGKQAITYPE_DRIVERCAPS, &caps, sizeof caps};
+  wddm::DXGKARG_QUERYADAPTERINFO q{};
+  q.Type = wddm::DXGKQAITYPE_DRIVERCAPS;
+  q.pOutputData = &caps;
+  q.OutputDataSize = sizeof caps;
   kmd_.DxgkDdiQueryAdapterInfo(&q);
   dx_.set_driver_caps(caps);
   if (sc_.intx_mode) {
@@ -485,7 +488,7 @@ void RunAssembly::start_adapter() {
   } else {
     pcie::set_msix_control(p_.rc, f, true, false);
   }
-  if (!sc_.head_hz.empty()) kmd_.DxgkDdiControlInterrupt(wddm::DXGK_INTERRUPT_CRTC_VSYNC, wddm::TRUE);
+  if (!sc_.head_hz.empty()) kmd_.DxgkDdiControlInterrupt(&kmd_, wddm::DXGK_INTERRUPT_CRTC_VSYNC, wddm::TRUE);
   std::vector<dxgkrnl::NodeLoad> load(sc_.nodes);
   for (auto& l : load) {
     l.mean_gap_us = sc_.mean_gap_us;
