@@ -40,7 +40,11 @@ module irq_ctrl_src
   output logic [63:0]               rd_data_o,
   // to the MSI-X engine and INTx
   output logic [NUM_VECTORS-1:0]    vec_trig_o,
+  // vectors whose last enabled, set status bit was cleared this cycle: the events behind a
+  // masked vector's Pending bit are serviced, so the MSI-X engine clears that bit
+  output logic [NUM_VECTORS-1:0]    vec_serviced_o,
   output logic                      pending_o,
+  output logic [SOURCES_WIDTH-1:0]  status_o,   // INTR_STATUS, observed (not a bus path)
   // live migration: MIG_CTRL.PAUSE, and the MSI-X engine's "nothing in flight"
   output logic                      paused_o,
   input  logic                      drained_i,
@@ -97,14 +101,20 @@ module irq_ctrl_src
   assign trig      = pend & (evt_q | ~seen_q);
   assign pending_o = |pend;
   assign paused_o  = pause_q;
-  assign idle_o    = (evt_q == '0) && (pend == seen_q);
+  assign status_o  = status_q;
 
+  // live: vectors with at least one enabled, set status bit routed to them.
+  logic [NUM_VECTORS-1:0] live, live_q;
   always_comb begin
     vec_trig_o = '0;
+    live       = '0;
     for (int s = 0; s < SW; s++) begin
       if (trig[s]) vec_trig_o[route_q[s]] = 1'b1;
+      if (pend[s]) live[route_q[s]] = 1'b1;
     end
   end
+  assign vec_serviced_o = live_q & ~live;
+  assign idle_o         = (evt_q == '0) && (pend == seen_q) && (live == live_q);
 
   // ---- register decode, one dword lane at a time -------------------------------
   function automatic logic in_array(logic [AW-1:0] a, logic [AW-1:0] base, int unsigned stride,
@@ -272,6 +282,7 @@ module irq_ctrl_src
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       status_q   <= '0;
+      live_q     <= '0;
       en_q       <= '0;
       evt_q      <= '0;
       seen_q     <= '0;
@@ -289,6 +300,7 @@ module irq_ctrl_src
       for (int h = 0; h < NUM_HEADS; h++) vsync_cnt_q[h] <= '0;
     end else begin
       status_q <= status_d;
+      live_q   <= live;
       en_q     <= en_d;
       master_q <= master_d;
       pause_q  <= pause_d;

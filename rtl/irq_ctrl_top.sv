@@ -63,6 +63,7 @@ module irq_ctrl_top
   // INTx
   output logic                       intx_o,         // level, to Assert_INTx/Deassert_INTx
   output logic                       intx_status_o,  // config Status.Interrupt Status
+  output logic [31:0]                intr_status_o,  // INTR_STATUS, observed (for the dismiss check)
   // For simulators: the state cannot change until an input changes, so cycles with
   // unchanged inputs may be skipped without changing any later output.
   output logic                       idle_o
@@ -96,8 +97,9 @@ module irq_ctrl_top
   // access is refused, so a 64-bit write is never half done.
   assign wr_err = |(wr_lanes & (~(src_hit | msix_hit) | src_bad | msix_bad));
 
-  logic [NUM_VECTORS-1:0] vec_trig;
+  logic [NUM_VECTORS-1:0] vec_trig, vec_serviced;
   logic                   src_pending, msix_enabled;
+  logic [SOURCES_WIDTH-1:0] src_status;
 
   irq_ctrl_src #(.NUM_NODES(NUM_NODES), .NUM_HEADS(NUM_HEADS), .NUM_VECTORS(NUM_VECTORS)) u_src (
     .clk_i, .rst_ni,
@@ -113,7 +115,9 @@ module irq_ctrl_top
     .rd_addr_i (rd_addr),
     .rd_data_o (src_rdata),
     .vec_trig_o(vec_trig),
+    .vec_serviced_o(vec_serviced),
     .pending_o (src_pending),
+    .status_o  (src_status),
     .paused_o  (paused),
     .drained_i (drained),
     .idle_o    (src_idle)
@@ -129,6 +133,7 @@ module irq_ctrl_top
     .drained_o      (drained),
     .wr_priv_i      (wr_priv),
     .vec_trig_i     (vec_trig),
+    .vec_serviced_i (vec_serviced),
     .wr_i           (wr),
     .wr_addr_i      (wr_addr),
     .wr_lanes_i     (wr_lanes),
@@ -150,6 +155,7 @@ module irq_ctrl_top
     else intx_disable_q <= cfg_intx_disable_i;
   end
   assign intx_status_o = src_pending;
+  assign intr_status_o = 32'(src_status);
   assign intx_o        = src_pending && !msix_enabled && !intx_disable_q;
   assign idle_o        = axil_idle && src_idle && msix_idle;
 

@@ -33,6 +33,7 @@ module irq_msix
   output logic                   drained_o,        // no request and no message in flight
   input  logic                   wr_priv_i,        // privileged write (MIG_PBA_SET)
   input  logic [NUM_VECTORS-1:0] vec_trig_i,
+  input  logic [NUM_VECTORS-1:0] vec_serviced_i,   // the events behind a vector were serviced
   // register access (see irq_ctrl_axil)
   input  logic                   wr_i,
   input  logic [AW-1:0]          wr_addr_i,
@@ -120,7 +121,10 @@ module irq_msix
 
   assign req_d = (req_q & ~masked & ~granted) | vec_trig_i | (pba_q & ~masked);
   logic [NV-1:0] pba_set;  // MIG_PBA_SET restores
-  assign pba_d = (masked & (pba_q | req_q)) | pba_set;
+  // PCIe Base spec, MSI-X per-vector masking: when software has serviced the events behind
+  // a masked vector's Pending bit, the function clears the bit, so unmasking sends no
+  // spurious message. Restores (MIG_PBA_SET) always set it.
+  assign pba_d = (masked & (pba_q | req_q) & ~vec_serviced_i) | pba_set;
 
   // ---- register decode -----------------------------------------------------------
   localparam logic [AW-1:0] TABLE_END = MSIX_TABLE_OFFSET + AW'(NV * MSIX_ENTRY_BYTES);

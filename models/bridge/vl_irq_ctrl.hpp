@@ -84,6 +84,7 @@ class VlIrqCtrl final : public RtlModel {
     o.intx_status = top_->intx_status_o;
     o.idle = top_->idle_o;
     o.msi_pending = top_->msi_pending_o;
+    o.intr_status = top_->intr_status_o;
     return o;
   }
 

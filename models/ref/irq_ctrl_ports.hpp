@@ -99,6 +99,7 @@ struct Outputs {
   bool intx_status = false;
   bool idle = false;         ///< state cannot change until an input does
   uint32_t msi_pending = 0;  ///< MSI Pending Bits
+  uint32_t intr_status = 0;  ///< INTR_STATUS, observed (the dismiss check reads it)
 };
 
 /// One output that differs between two models.

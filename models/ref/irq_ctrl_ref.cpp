@@ -37,6 +37,7 @@ void IrqCtrlRef::reset() {
   s_.mask.assign(nv, true);  // PCI spec: every vector masked after reset
   s_.req.assign(nv, false);
   s_.pba.assign(nv, false);
+  s_.live.assign(nv, false);
   s_.interval.assign(nv, 0);
   s_.countdown.assign(nv, 0);
 }
@@ -83,6 +84,7 @@ Outputs IrqCtrlRef::outputs() const {
   o.intx_status = pending(s_) != 0;
   o.intx = o.intx_status && !s_.cfg_enable && !s_.cfg_intx_disable;
   o.idle = quiescent();
+  o.intr_status = s_.status;
   for (unsigned v = 0; v < cfg_.num_vectors; ++v) {
     if (s_.pba[v]) o.msi_pending |= 1u << (v & msi_vector_mask(s_));
   }
@@ -95,6 +97,8 @@ Outputs IrqCtrlRef::outputs() const {
 bool IrqCtrlRef::quiescent() const {
   if (s_.aw_full || s_.w_full || s_.bvalid || s_.rvalid || s_.msg_valid) return false;
   if (s_.evt_last != 0 || pending(s_) != s_.pend_last) return false;
+  live_vectors(s_, live_scratch_);
+  if (live_scratch_ != s_.live) return false;
   for (unsigned v = 0; v < cfg_.num_vectors; ++v) {
     if (s_.req[v] || (s_.pba[v] && !masked(s_, v)) || s_.countdown[v] != 0) return false;
   }
@@ -356,13 +360,23 @@ void IrqCtrlRef::sources(const Inputs& in, uint32_t w1c, uint32_t set, State& ne
   }
 }
 
+void IrqCtrlRef::live_vectors(const State& s, std::vector<bool>& live) const {
+  live.assign(cfg_.num_vectors, false);
+  const uint32_t pend = pending(s);
+  for (unsigned b = 0; b < regs::sources::kWidth; ++b) {
+    if (pend >> b & 1) live[s.route[b]] = true;
+  }
+}
+
 // MSI-X engine, per vector v:
 //  - a masked request is parked in the PBA and nothing is sent;
 //  - an unmasked pending bit clears and becomes a request (replay on unmask);
 //  - the lowest-numbered unmasked request whose moderation countdown is 0 is issued
 //    into the message register when that register is free or being emptied;
 //  - issuing reloads the countdown with VEC_MOD[v]-1, so issues of v are >= VEC_MOD[v]
-//    cycles apart; triggers meanwhile merge into one request.
+//    cycles apart; triggers meanwhile merge into one request;
+//  - a masked vector whose last enabled, set status bit was just cleared (its events
+//    serviced) loses its pending bit (PCIe Base spec, MSI-X per-vector masking).
 void IrqCtrlRef::msix_engine(const Inputs& in, const std::vector<bool>& trig, State& next) {
   const unsigned nv = cfg_.num_vectors;
   const bool slot_free = !s_.msg_valid || in.msg_ready;
@@ -385,7 +399,9 @@ void IrqCtrlRef::msix_engine(const Inputs& in, const std::vector<bool>& trig, St
     if (replay) ++cov_.pba_replays;
 
     next.req[v] = (s_.req[v] && !m && !granted) || trig[v] || replay;
-    next.pba[v] = (m && (s_.pba[v] || s_.req[v])) || pba_set_[v];
+    const bool serviced = s_.live[v] && !live_[v];
+    if (serviced && m && (s_.pba[v] || s_.req[v])) ++cov_.pba_cleared_by_service;
+    next.pba[v] = (m && (s_.pba[v] || s_.req[v]) && !serviced) || pba_set_[v];
     if (fault_ == RefFault::kNoReplayOnUnmask) next.pba[v] = s_.pba[v] || (m && s_.req[v]) || pba_set_[v];
 
     const uint16_t reload = s_.interval[v] > 1 ? s_.interval[v] - 1 : 0;
@@ -421,6 +437,7 @@ void IrqCtrlRef::msix_engine(const Inputs& in, const std::vector<bool>& trig, St
   next.msi_addr = in.cfg_msi_addr & ~uint64_t{3};
   next.msi_data = in.cfg_msi_data;
   next.msi_mask = in.cfg_msi_mask;
+  next.live = live_;
 }
 
 void IrqCtrlRef::step(const Inputs& in) {
@@ -435,6 +452,7 @@ void IrqCtrlRef::step(const Inputs& in) {
   next_ = s_;
   trig_.assign(cfg_.num_vectors, false);
   pba_set_.assign(cfg_.num_vectors, false);
+  live_vectors(s_, live_);
   uint32_t w1c = 0, set = 0;
   bus_and_registers(in, next_, w1c, set);
   sources(in, w1c, set, next_, trig_);

@@ -26,6 +26,7 @@ struct Coverage {
   uint64_t messages_backpressured = 0;  ///< cycles with a message held by !msg_ready
   uint64_t masked_to_pba = 0;           ///< requests parked in the PBA while masked
   uint64_t pba_replays = 0;             ///< pending bits sent after an unmask
+  uint64_t pba_cleared_by_service = 0;  ///< masked pending bits cleared as their events were serviced
   uint64_t merged_triggers = 0;         ///< triggers that joined an outstanding request
   uint64_t moderation_holds = 0;        ///< cycles a ready request waited for its interval
   uint64_t w1c_clear_with_event = 0;    ///< a clear and a new event for one bit in one cycle
@@ -99,6 +100,7 @@ class IrqCtrlRef final : public PortModel {
     // MSI-X
     std::vector<uint32_t> addr_lo, addr_hi, data;
     std::vector<bool> mask, req, pba;
+    std::vector<bool> live;  ///< per vector: an enabled, set status bit is routed to it (last cycle)
     std::vector<uint16_t> interval, countdown;
     bool cfg_enable = false, cfg_func_mask = false, cfg_intx_disable = false;
     bool msi_enable = false;
@@ -121,14 +123,18 @@ class IrqCtrlRef final : public PortModel {
   uint32_t read_dword(uint32_t addr) const;
   void bus_and_registers(const Inputs& in, State& next, uint32_t& w1c, uint32_t& set);
   void sources(const Inputs& in, uint32_t w1c, uint32_t set, State& next, std::vector<bool>& trig);
+  /// Vectors with an enabled, set status bit routed to them in state s.
+  void live_vectors(const State& s, std::vector<bool>& live) const;
   void msix_engine(const Inputs& in, const std::vector<bool>& trig, State& next);
 
   Config cfg_;
   RefFault fault_;
   State s_;
-  State next_;                 // scratch: the state after this edge
-  std::vector<bool> trig_;     // scratch: vectors triggered this edge
-  std::vector<bool> pba_set_;  // scratch: MIG_PBA_SET bits written this edge
+  State next_;                              // scratch: the state after this edge
+  std::vector<bool> trig_;                  // scratch: vectors triggered this edge
+  std::vector<bool> pba_set_;               // scratch: MIG_PBA_SET bits written this edge
+  std::vector<bool> live_;                  // scratch: live vectors of the current state
+  mutable std::vector<bool> live_scratch_;  // scratch of quiescent()
   Coverage cov_;
 };
 

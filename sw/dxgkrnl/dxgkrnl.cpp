@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace irqlab::dxgkrnl {
 
@@ -77,7 +78,11 @@ Dxgkrnl::Activation* Dxgkrnl::current_activation() {
 
 void Dxgkrnl::isr_enter(unsigned cpu, const kernel::InterruptObject& io, uint64_t) {
   if (!adapter_ios_.count(&io)) return;
-  active_[cpu].push_back({++isr_seq_, &io, now_ps()});
+  Activation a;
+  a.seq = ++isr_seq_;
+  a.io = &io;
+  a.enter_ps = now_ps();
+  active_[cpu].push_back(std::move(a));
 }
 
 void Dxgkrnl::isr_exit(unsigned cpu, const kernel::InterruptObject& io, bool claimed) {
@@ -87,8 +92,22 @@ void Dxgkrnl::isr_exit(unsigned cpu, const kernel::InterruptObject& io, bool cla
   if (a.notified && !a.queued)
     violate("notify-without-queue-dpc",
             "the ISR returned without DxgkCbQueueDpc after DxgkCbNotifyInterrupt");
-  if (claimed && !a.dismissed)
-    violate("isr-true-without-dismiss", "the ISR returned TRUE without clearing INTR_STATUS");
+  // Dismissed before returning TRUE, as the device sees it: every INTR_PENDING bit the ISR
+  // found must have been cleared by a W1C that the device applied before the return (a
+  // posted write still on the link does not count: the driver must flush it).
+  if (claimed && a.seen) {
+    uint32_t applied = 0;
+    for (const auto& [bits, t] : a.w1c_applied) applied |= t <= now_ps() ? bits : 0;
+    if (const uint32_t left = a.seen & ~applied) {
+      char hex[16];
+      std::snprintf(hex, sizeof hex, "0x%x", left);
+      violate("isr-true-without-dismiss",
+              std::string("the ISR returned TRUE with INTR_STATUS bits ") + hex +
+                  ((a.w1c_issued & left) == left ? " still set in the device: its W1C was still in flight "
+                                                   "(flush posted writes with a read-back)"
+                                                 : " never cleared (no W1C)"));
+    }
+  }
   if (now_ps() - a.enter_ps > 25'000'000) ++isr_long_;
 }
 
@@ -106,9 +125,34 @@ void Dxgkrnl::dpc_exit(unsigned cpu, const kernel::Kdpc& d) {
   if (now_ps() - run.enter_ps > 100'000'000) ++dpc_long_;
 }
 
-void Dxgkrnl::device_dismissed(unsigned cpu) {
+void Dxgkrnl::device_pending_seen(unsigned cpu, uint32_t bits) {
   auto it = active_.find(cpu);
-  if (it != active_.end() && !it->second.empty()) it->second.back().dismissed = true;
+  if (it != active_.end() && !it->second.empty()) it->second.back().seen |= bits;
+}
+
+void Dxgkrnl::dismiss_issued(int cpu, uint32_t bits) {
+  uint64_t seq = 0;
+  auto it = active_.find(cpu >= 0 ? static_cast<unsigned>(cpu) : kOffCpu);
+  if (it != active_.end() && !it->second.empty()) {
+    it->second.back().w1c_issued |= bits;
+    seq = it->second.back().seq;
+  }
+  dismisses_in_flight_.push_back({cpu, seq, bits});
+}
+
+void Dxgkrnl::dismiss_applied(uint64_t t_ps) {
+  if (dismisses_in_flight_.empty()) return;
+  const Dismiss d = dismisses_in_flight_.front();
+  dismisses_in_flight_.pop_front();
+  auto it = active_.find(d.cpu >= 0 ? static_cast<unsigned>(d.cpu) : kOffCpu);
+  if (!d.activation || it == active_.end()) return;
+  for (auto& a : it->second) {
+    if (a.seq == d.activation) a.w1c_applied.emplace_back(d.bits, t_ps);
+  }
+}
+
+void Dxgkrnl::interrupt_unclaimed(unsigned, uint8_t vector) {
+  for (const auto* io : adapter_ios_) spurious_ += io->vector == vector;
 }
 
 // ---- callbacks ----------------------------------------------------------------------------
@@ -292,8 +336,12 @@ NTSTATUS Dxgkrnl::synchronize(PKSYNCHRONIZE_ROUTINE r, PVOID ctx, ULONG message,
   if (c && c->irql() > DISPATCH_LEVEL) return STATUS_UNSUCCESSFUL;  // refused above DISPATCH_LEVEL
   auto routine = [&] {
     const unsigned cpu = c ? c->index() : kOffCpu;
-    active_[cpu].push_back({++isr_seq_, io, now_ps()});
-    active_[cpu].back().sync = true;
+    Activation a;
+    a.seq = ++isr_seq_;
+    a.io = io;
+    a.enter_ps = now_ps();
+    a.sync = true;
+    active_[cpu].push_back(std::move(a));
     const bool v = r(ctx) != FALSE;
     active_[cpu].pop_back();
     return v;

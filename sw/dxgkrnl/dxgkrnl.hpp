@@ -91,8 +91,16 @@ class Dxgkrnl : public kernel::KernelObserver {
   void add_adapter_interrupt(const kernel::InterruptObject* io) { adapter_ios_.insert(io); }
   /// How config space is read for DxgkCbReadDeviceSpace (a dword at an offset; may wait).
   void set_config_reader(std::function<uint32_t(uint32_t)> f) { config_reader_ = std::move(f); }
-  /// The driver wrote INTR_STATUS (dismissed) on this CPU: reported by its register access.
-  void device_dismissed(unsigned cpu);
+  /// The driver read INTR_PENDING (what its ISR found) on this CPU: reported by its
+  /// register access, like the two below.
+  void device_pending_seen(unsigned cpu, uint32_t bits);
+  /// The driver issued a W1C of `bits` to INTR_STATUS on this CPU (or off the CPUs).
+  void dismiss_issued(int cpu, uint32_t bits);
+  /// The device applied the oldest W1C still in flight (posted writes arrive in order), at
+  /// `t_ps`: reported by the controller.
+  void dismiss_applied(uint64_t t_ps);
+  /// Interrupts on an adapter vector that no ISR claimed (spurious).
+  uint64_t spurious_interrupts() const { return spurious_; }
 
   /// Start the scheduler: random submissions per node until `until_ps`.
   void start_scheduler(const std::vector<NodeLoad>& load, uint64_t seed, uint64_t until_ps);
@@ -121,14 +129,18 @@ class Dxgkrnl : public kernel::KernelObserver {
   void isr_exit(unsigned cpu, const kernel::InterruptObject& io, bool claimed) override;
   void dpc_enter(unsigned cpu, const kernel::Kdpc& d) override;
   void dpc_exit(unsigned cpu, const kernel::Kdpc& d) override;
+  void interrupt_unclaimed(unsigned cpu, uint8_t vector) override;
 
  private:
   static constexpr unsigned kOffCpu = ~0u;  ///< active_ key of code off the CPUs (PnP thread)
   struct Activation {
-    uint64_t seq;
-    const kernel::InterruptObject* io;
-    uint64_t enter_ps;
-    bool notified = false, queued = false, crtc_seen = false, dismissed = false;
+    uint64_t seq = 0;
+    const kernel::InterruptObject* io = nullptr;
+    uint64_t enter_ps = 0;
+    bool notified = false, queued = false, crtc_seen = false;
+    uint32_t seen = 0;                                       ///< INTR_PENDING bits the ISR found
+    uint32_t w1c_issued = 0;                                 ///< bits it wrote one to INTR_STATUS
+    std::vector<std::pair<uint32_t, uint64_t>> w1c_applied;  ///< (bits, when the device applied them)
     bool sync = false;  ///< a DxgkCbSynchronizeExecution routine at the interrupt's DIRQL, not an ISR
   };
   static void cb_notify_interrupt(HANDLE h, const DXGKARGCB_NOTIFY_INTERRUPT_DATA* d);
@@ -185,6 +197,13 @@ class Dxgkrnl : public kernel::KernelObserver {
   std::vector<int64_t> idle_since_;  ///< per node: when the ISR reported its last buffer done (-1: busy)
   std::vector<bool> waiting_for_slot_;
   std::vector<NodeDpcWait> dpc_wait_;
+  struct Dismiss {
+    int cpu;
+    uint64_t activation;  ///< Activation::seq, 0 if issued outside an ISR
+    uint32_t bits;
+  };
+  std::deque<Dismiss> dismisses_in_flight_;
+  uint64_t spurious_ = 0;
   std::vector<Violation> violations_;
   std::vector<NotifyRecord> notifies_;
   uint64_t isr_seq_ = 0, submitted_ = 0, isr_long_ = 0, dpc_long_ = 0, dpc_runs_ = 0;

@@ -213,6 +213,7 @@ void KernelCpu::run_isr(uint8_t vector, uint64_t requested_ps) {
   in_dispatch_ = true;
   set_irql(wddm::irql_of_vector(vector));
   consume(k_.config().interrupt_entry_cycles);
+  bool claimed_by_any = false;
   for (InterruptObject* io : k_.interrupts_for(vector)) {
     acquire(*io);
     isr_stack_.push_back(io);
@@ -223,8 +224,11 @@ void KernelCpu::run_isr(uint8_t vector, uint64_t requested_ps) {
     activities_.pop_back();
     isr_stack_.pop_back();
     release(*io);
+    claimed_by_any = claimed;
     if (claimed) break;
   }
+  if (!claimed_by_any)
+    for (auto* o : k_.observers()) o->interrupt_unclaimed(index_, vector);
   hw_.end_of_interrupt();
   consume(k_.config().interrupt_exit_cycles);
   set_irql(saved);

@@ -98,6 +98,8 @@ class KernelObserver {
   /// `cpu`: where KeInsertQueueDpc was called; `target`: the queue; `ipi`: an IPI was sent.
   virtual void dpc_queued(unsigned cpu, const Kdpc& d, bool queued) { (void)cpu, (void)d, (void)queued; }
   virtual void ipi_sent(unsigned from, unsigned to) { (void)from, (void)to; }
+  /// No ISR connected to `vector` claimed this interrupt (a spurious interrupt).
+  virtual void interrupt_unclaimed(unsigned cpu, uint8_t vector) { (void)cpu, (void)vector; }
 };
 
 /// What a CPU is inside of (innermost last), for the watchdog.

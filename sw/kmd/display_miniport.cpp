@@ -204,9 +204,15 @@ BOOLEAN DisplayMiniport::DxgkDdiInterruptRoutine(ULONG MessageNumber) {
   const uint32_t vsync_bits = src::CRTC_VSYNC.mask();
   const uint32_t mine =
       !vsync_on_message1() ? pending : (MessageNumber == 1 ? pending & vsync_bits : pending & ~vsync_bits);
-  // Line-based (and spurious message) interrupts that are not ours: say so at once.
-  if (mine == 0) return fault_ == DriverFault::kClaimsForeignInterrupts ? TRUE : FALSE;
-  if (fault_ != DriverFault::kNoDismiss || isr_count_ % 4 != 2) wr(regs::INTR_STATUS::kOffset, mine);
+  // Nothing pending. Line-based: not ours, say so at once. A message can only be ours: a
+  // late one for events an earlier ISR already dismissed and reported; claim it.
+  if (mine == 0) {
+    if (fault_ == DriverFault::kClaimsForeignInterrupts) return TRUE;
+    return info_.line_based ? FALSE : TRUE;
+  }
+  const bool dismiss_last = fault_ == DriverFault::kDismissLastNoFlush;
+  if ((fault_ != DriverFault::kNoDismiss || isr_count_ % 4 != 2) && !dismiss_last)
+    wr(regs::INTR_STATUS::kOffset, mine);
   if (fault_ == DriverFault::kCallsSynchronizeFromIsr && isr_count_ == 2) {
     BOOLEAN ignored = FALSE;
     cb_.DxgkCbSynchronizeExecution(cb_.DeviceHandle, nullptr, nullptr, MessageNumber, &ignored);
@@ -221,10 +227,16 @@ BOOLEAN DisplayMiniport::DxgkDdiInterruptRoutine(ULONG MessageNumber) {
       report_crtc(mine);
     }
   }
+  // The W1C is a posted write: before returning TRUE it must have reached the device. The
+  // DMA paths read fence registers after it, which flushes it (a read cannot pass an earlier
+  // posted write); a vsync-only ISR reads nothing, so it reads INTR_STATUS back.
+  if ((mine & vsync_bits) == mine && fault_ != DriverFault::kNoFlush && !dismiss_last)
+    rd(regs::INTR_STATUS::kOffset);
   // Defect (reentrancy): message 0's ISR runs long, so vsync's higher-IRQL ISR nests in it.
   if (fault_ == DriverFault::kNotifyReentrant && MessageNumber == 0) env_.cost(300'000);
   if (fault_ != DriverFault::kNoQueueDpc || isr_count_ != 3) cb_.DxgkCbQueueDpc(cb_.DeviceHandle);
   env_.cost(costs_.isr_epilogue);
+  if (dismiss_last) wr(regs::INTR_STATUS::kOffset, mine);
   return TRUE;
 }
 

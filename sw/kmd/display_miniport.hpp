@@ -40,6 +40,8 @@ enum class DriverFault {
   kNotifyFromDpc,            ///< the 10th DPC calls DxgkCbNotifyInterrupt
   kNotifyDpcAtPassive,       ///< ControlInterrupt (PASSIVE_LEVEL) calls DxgkCbNotifyDpc
   kDropVsyncs,               ///< from the 20th ISR on, vsyncs are dismissed but not reported
+  kNoFlush,                  ///< returns without reading back its W1C (the write may still be posted)
+  kDismissLastNoFlush,       ///< writes the W1C as its last act and returns at once (still on the link)
 };
 
 /// CPU-cycle costs of the driver's code paths.
@@ -62,6 +64,7 @@ struct StartInfo {
   uint32_t num_nodes = 4;
   uint32_t num_heads = 2;
   uint32_t moderation_cycles = 0;  ///< VEC_MOD of message 0 (0: every event interrupts)
+  bool line_based = false;         ///< INTx (shared line) rather than message-signaled
 };
 
 class DisplayMiniport {

@@ -20,7 +20,7 @@ SC_MODULE(Driver) {
       dma_faulted{"dma_faulted"}, vsync{"vsync"}, pf_node{"pf_node"}, awaddr{"awaddr"}, awprot{"awprot"},
       wstrb{"wstrb"}, araddr{"araddr"}, bresp{"bresp"}, rresp{"rresp"}, pf_fence{"pf_fence"},
       msg_data{"msg_data"}, msg_vector{"msg_vector"}, msi_mme{"msi_mme"}, msi_data{"msi_data"},
-      msi_mask{"msi_mask"}, msi_pending{"msi_pending"};
+      msi_mask{"msi_mask"}, msi_pending{"msi_pending"}, intr_status{"intr_status"};
   sc_core::sc_signal<sc_dt::sc_bv<128>> cmpl_fence{"cmpl_fence"}, pre_fence{"pre_fence"},
       flt_fence{"flt_fence"};
   sc_core::sc_signal<bool> pf{"pf"}, msix_en{"msix_en"}, fm{"fm"}, intx_dis{"intx_dis"}, awvalid{"awvalid"},
@@ -144,6 +144,7 @@ int sc_main(int argc, char** argv) {
   dut.cfg_msi_data_i(d.msi_data);
   dut.cfg_msi_mask_i(d.msi_mask);
   dut.msi_pending_o(d.msi_pending);
+  dut.intr_status_o(d.intr_status);
   const auto t0 = std::chrono::steady_clock::now();
   sc_core::sc_start();
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -224,7 +224,9 @@ uint64_t GuestEnv::translate(uint64_t a) {
 uint32_t GuestEnv::READ_REGISTER_ULONG(uint64_t a) {
   uint32_t off = 0;
   if (in_table(a, &off)) return g_.host.guest_read(g_.vm, off);
-  return cpu().hw().read32(translate(a));
+  const uint32_t v = cpu().hw().read32(translate(a));
+  if (a == g_.guest_bar + regs::INTR_PENDING::kOffset) g_.dx.device_pending_seen(cpu().index(), v);
+  return v;
 }
 void GuestEnv::WRITE_REGISTER_ULONG(uint64_t a, uint32_t v) {
   uint32_t off = 0;
@@ -341,7 +343,13 @@ GpupResult run_gpup(const run::Scenario& sc, std::function<void(const run::Hang&
       bridge::IrqCtrlBridge* c = s.ctrl.get();
       VfSlot* slot = &s;
       c->set_event_observer([&guests, c, slot](const bridge::BridgeEvent& e) {
-        if (e.kind != bridge::BridgeEvent::kPulse || slot->guest < 0) return;
+        if (slot->guest < 0) return;
+        if (e.kind == bridge::BridgeEvent::kMmioWrite && e.a == regs::INTR_STATUS::kOffset &&
+            (e.b & 0xFFFFFFFFu) != 0) {  // the guest's W1C reached the VF (the dismiss check)
+          guests[static_cast<size_t>(slot->guest)]->dx.dismiss_applied(e.cycle * c->period_ps());
+          return;
+        }
+        if (e.kind != bridge::BridgeEvent::kPulse) return;
         Guest& g = *guests[static_cast<size_t>(slot->guest)];
         ++g.record.interrupts;
         g.pulse_ps.emplace_back(static_cast<uint32_t>(e.b), e.cycle * c->period_ps());

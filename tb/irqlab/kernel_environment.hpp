@@ -20,7 +20,11 @@ class KernelEnvironment : public wddm::MiniportEnvironment {
     dx_ = dx;
     bar_ = bar;
   }
-  uint32_t READ_REGISTER_ULONG(uint64_t a) override { return cpu().hw().read32(a); }
+  uint32_t READ_REGISTER_ULONG(uint64_t a) override {
+    const uint32_t v = cpu().hw().read32(a);
+    if (dx_ && a == bar_ + regs::irq_ctrl::INTR_PENDING::kOffset) dx_->device_pending_seen(cpu().index(), v);
+    return v;
+  }
   void WRITE_REGISTER_ULONG(uint64_t a, uint32_t v) override {
     note_dismiss(a, v);
     cpu().hw().write32(a, v);
@@ -33,9 +37,13 @@ class KernelEnvironment : public wddm::MiniportEnvironment {
     kernel::KernelCpu* c = k_.current_cpu();
     return c ? *c : k_.cpu(0);
   }
+  // W1Cs of INTR_STATUS, for the verifier's dismiss check (the controller reports when
+  // each one is applied; only non-zero writes are counted on both sides).
   void note_dismiss(uint64_t a, uint32_t v) {
-    if (dx_ && v != 0 && a == bar_ + regs::irq_ctrl::INTR_STATUS::kOffset)
-      dx_->device_dismissed(cpu().index());
+    if (dx_ && v != 0 && a == bar_ + regs::irq_ctrl::INTR_STATUS::kOffset) {
+      kernel::KernelCpu* c = k_.current_cpu();
+      dx_->dismiss_issued(c ? static_cast<int>(c->index()) : -1, v);
+    }
   }
 
  private:

@@ -187,6 +187,11 @@ void add_end_checks(const RunResult& r, Report& rep) {
   // sent and no ISR of the adapter run.
   uint64_t late_msis = 0;
   for (const auto& [cycle, vector] : r.msis) late_msis += r.stopped_ps && cycle * P > r.stopped_ps;
+  rep.checks.push_back(
+      {"no-spurious-interrupts", r.spurious_interrupts == 0,
+       std::to_string(r.spurious_interrupts) +
+           " interrupts on the adapter's vectors that no ISR claimed (a dismiss that had "
+           "not reached the device when the ISR returned re-raises a level-triggered line)"});
   const bool quiet = r.stopped_ps != 0 && late_msis == 0 && r.dispatch.isrs_after_stop == 0;
   rep.checks.push_back({"stop-device-quiesces", quiet,
                         r.stopped_ps == 0 ? "DxgkDdiStopDevice never returned"

@@ -57,6 +57,8 @@ kmd::DriverFault parse_fault(const std::string& s) {
       {"notify-from-dpc", kmd::DriverFault::kNotifyFromDpc},
       {"notify-dpc-at-passive", kmd::DriverFault::kNotifyDpcAtPassive},
       {"drop-vsyncs", kmd::DriverFault::kDropVsyncs},
+      {"no-flush", kmd::DriverFault::kNoFlush},
+      {"dismiss-last-no-flush", kmd::DriverFault::kDismissLastNoFlush},
   };
   const auto it = k.find(s);
   if (it == k.end()) {
@@ -338,6 +340,9 @@ void RunAssembly::observe_controller() {
     } else if (e.kind == bridge::BridgeEvent::kIntx) {
       if (e.a) r_.intx_asserts.push_back(e.cycle);
       rec_.event(e.cycle * period, std::string("\"ev\":\"intx\",\"level\":") + (e.a ? "1" : "0"));
+    } else if (e.kind == bridge::BridgeEvent::kMmioWrite) {
+      if (e.a == regs::INTR_STATUS::kOffset && (e.b & 0xFFFFFFFFu) != 0)
+        dx_.dismiss_applied(e.cycle * period);
     } else if (e.kind == bridge::BridgeEvent::kMsi) {
       r_.msis.emplace_back(e.cycle, static_cast<unsigned>(e.a));
       std::ostringstream os;
@@ -455,6 +460,7 @@ void RunAssembly::start_adapter() {
   si.num_nodes = sc_.nodes;
   si.num_heads = static_cast<uint32_t>(sc_.head_hz.size());
   si.moderation_cycles = sc_.moderation_cycles;
+  si.line_based = sc_.intx_mode;
   adapter_ios_.insert(
       &k_.connect_interrupt("gpu", kAdapterVector, 0, [this] { return kmd_.DxgkDdiInterruptRoutine(0); }));
   if (peer_) {  // connected after the GPU: our ISR is asked first and must decline foreign interrupts
@@ -550,6 +556,7 @@ void RunAssembly::collect() {
     r_.peer_max_wait_ps = peer_->max_wait_ps();
   }
   for (const auto& i : r_.isrs) r_.isrs_declined += i.message == 0 && !i.claimed;
+  r_.spurious_interrupts = dx_.spurious_interrupts();
   r_.dispatch.ipis = k_.ipis();
   r_.engine_wait = dx_.engine_wait_for_dpc();
   for (const auto& c : p_.cpus) {

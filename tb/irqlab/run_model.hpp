@@ -94,7 +94,8 @@ struct RunResult {
   std::vector<uint64_t> intx_asserts;           ///< GPU cycles where the controller's INTx rose
   uint64_t peer_raised = 0, peer_serviced = 0;  ///< the device sharing the INTx line
   uint64_t peer_merged = 0, peer_max_wait_ps = 0;
-  uint64_t isrs_declined = 0;  ///< our ISR returned FALSE (not ours)
+  uint64_t isrs_declined = 0;        ///< our ISR returned FALSE (not ours)
+  uint64_t spurious_interrupts = 0;  ///< adapter-vector interrupts no ISR claimed
   DispatchStats dispatch;
   std::vector<dxgkrnl::NodeDpcWait> engine_wait;  ///< per node: engine idle waiting for the DPC
   Hang hang;                                      ///< set when the watchdog stopped the run

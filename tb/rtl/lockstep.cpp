@@ -61,6 +61,7 @@ constexpr Counter kCounters[] = {
     {"messages_backpressured", &Coverage::messages_backpressured},
     {"masked_to_pba", &Coverage::masked_to_pba},
     {"pba_replays", &Coverage::pba_replays},
+    {"pba_cleared_by_service", &Coverage::pba_cleared_by_service},
     {"merged_triggers", &Coverage::merged_triggers},
     {"moderation_holds", &Coverage::moderation_holds},
     {"w1c_clear_with_event", &Coverage::w1c_clear_with_event},

@@ -79,6 +79,44 @@ TYPED_TEST(IrqCtrlRules, UnmaskReplaysPendingOnceAndClearsIt) {
   EXPECT_FALSE(this->pba_bit(v));
 }
 
+// PCIe Base spec, MSI-X per-vector masking: once software services the events behind a
+// masked vector's Pending bit, the function clears it, and unmasking sends nothing.
+TYPED_TEST(IrqCtrlRules, ServicingTheEventsClearsAMaskedPendingBit) {
+  auto& h = this->h;
+  const unsigned v = this->last();
+  h.program_vector(v, kMsiAddr, kMsiData, true);
+  h.route_and_enable(this->completed_bit(1), v);
+  h.route_and_enable(this->completed_bit(0), v);
+  h.pulse_completed(1, 7);
+  h.pulse_completed(0, 8);
+  h.tick(30);
+  ASSERT_TRUE(this->pba_bit(v));
+  h.write32(regs::INTR_STATUS::kOffset, 1u << this->completed_bit(1));
+  h.tick(10);
+  EXPECT_TRUE(this->pba_bit(v)) << "node 0's event routed here is still unserviced";
+  h.write32(regs::INTR_STATUS::kOffset, 1u << this->completed_bit(0));
+  h.tick(10);
+  EXPECT_FALSE(this->pba_bit(v)) << "every event behind the pending bit was serviced";
+  h.write32(x::entry(v) + x::VECTOR_CTRL::kOffset, 0);
+  h.tick(200);
+  EXPECT_TRUE(h.messages().empty()) << "no spurious message on unmask";
+}
+
+// An event serviced before its request even reached the PBA leaves nothing pending.
+TYPED_TEST(IrqCtrlRules, EventServicedInFlightLeavesNoPendingBit) {
+  auto& h = this->h;
+  const unsigned v = this->last();
+  h.program_vector(v, kMsiAddr, kMsiData, true);
+  h.route_and_enable(this->completed_bit(2), v);
+  h.pulse_completed(2, 5);
+  h.write32(regs::INTR_STATUS::kOffset, 1u << this->completed_bit(2));
+  h.tick(30);
+  EXPECT_FALSE(this->pba_bit(v));
+  h.write32(x::entry(v) + x::VECTOR_CTRL::kOffset, 0);
+  h.tick(200);
+  EXPECT_TRUE(h.messages().empty());
+}
+
 TYPED_TEST(IrqCtrlRules, FunctionMaskHoldsThenReleases) {
   auto& h = this->h;
   const unsigned v = 3;

@@ -39,7 +39,6 @@ class Driver : public sc_core::sc_module {
     // the first); each ISR queues its DPC twice.
     for (uint32_t m = 0; m < 2; ++m) {
       auto& io = k_.connect_interrupt("gpu", static_cast<uint8_t>(0x80 + m), m, [this, &cb, m] {
-        dx_.device_dismissed(k_.current_cpu()->index());  // what the W1C's register access reports
         auto& q = rec_.queued[{k_.current_cpu()->index(), m}];
         q.push_back(cb.DxgkCbQueueDpc(cb.DeviceHandle));
         q.push_back(cb.DxgkCbQueueDpc(cb.DeviceHandle));

@@ -22,6 +22,7 @@ inline constexpr DriverPair kDriverPairs[] = {
     {"dpc-missing-notify-dpc", "dpc-skips-notify-dpc"},
     {"notify-dpc-outside-dpc", "notify-dpc-at-passive"},
     {"isr-true-without-dismiss", "no-dismiss"},
+    {"isr-true-without-dismiss", "dismiss-last-no-flush"},
     {"fence-never-submitted", "report-unsubmitted-fence"},
     {"fence-twice-or-out-of-order", "report-fence-twice"},
     {"fence-never-reported", "drop-fences"},
@@ -40,6 +41,7 @@ inline constexpr ElsewherePair kTrippedElsewhere[] = {
     {"interrupt-reaches-dpc", "system.starved_dpc_fails"},
     {"latency-coverage", "system.starved_dpc_fails"},
     {"shared-line-nothing-lost", "system.intx_claiming_foreign_fails"},
+    {"no-spurious-interrupts", "system.intx_unflushed_dismiss_is_spurious"},
 };
 
 }  // namespace irqlab::run::test
