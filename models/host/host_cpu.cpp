@@ -5,9 +5,7 @@
 namespace irqlab::host {
 
 HostCpu::HostCpu(sc_core::sc_module_name name, unsigned index)
-    : sc_core::sc_module(name), mmio("mmio"), irq_pending("irq_pending"), index_(index) {
-  irq_pending.write(false);
-}
+    : sc_core::sc_module(name), mmio("mmio"), index_(index) {}
 
 bool HostCpu::transport(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned size) {
   tlm::tlm_generic_payload gp;
@@ -33,9 +31,10 @@ void HostCpu::write32(uint64_t addr, uint32_t value) {
   write(addr, &value, 4);
 }
 
+// Listeners (waveforms) see IRR change; no sc_signal, since several processes (the APIC
+// bus, the I/O APIC, the CPU's own dispatch) change IRR, possibly in one delta cycle.
 void HostCpu::apic_changed() {
   const bool any = apic_.any_requested();
-  irq_pending.write(any);
   for (const auto& f : apic_listeners_) f(any, apic_.highest_requested());
 }
 

@@ -20,8 +20,6 @@ namespace irqlab::host {
 class HostCpu : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<HostCpu> mmio;
-  /// High while some vector is requested in the local APIC's IRR (for waveforms).
-  sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> irq_pending;
 
   HostCpu(sc_core::sc_module_name name, unsigned index);
 

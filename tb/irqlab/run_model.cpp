@@ -495,17 +495,8 @@ void RunAssembly::start_adapter() {
     pcie::set_msix_control(p_.rc, f, true, false);
   }
   if (!sc_.head_hz.empty()) kmd_.DxgkDdiControlInterrupt(&kmd_, wddm::DXGK_INTERRUPT_CRTC_VSYNC, wddm::TRUE);
-  std::vector<dxgkrnl::NodeLoad> load(sc_.nodes);
-  for (auto& l : load) {
-    l.mean_gap_us = sc_.mean_gap_us;
-    l.min_duration_us = sc_.min_duration_us;
-    l.max_duration_us = sc_.max_duration_us;
-    l.max_result_bytes = sc_.max_result_bytes;
-    l.preempt_probability = sc_.preempt_probability;
-    l.fault_probability = sc_.fault_probability;
-    l.max_in_flight = sc_.queue_depth;
-  }
-  dx_.start_scheduler(load, sc_.seed, static_cast<uint64_t>(sc_.duration_ms * 1e9));
+  dx_.start_scheduler(std::vector<dxgkrnl::NodeLoad>(sc_.nodes, node_load(sc_)), sc_.seed,
+                      static_cast<uint64_t>(sc_.duration_ms * 1e9));
 }
 
 void RunAssembly::stop_adapter() {

@@ -43,6 +43,19 @@ inline dxgkrnl::DxgkrnlCosts dxgkrnl_costs(const Scenario& sc) {
   return {sc.notify_interrupt_cycles, sc.notify_dpc_cycles};
 }
 
+/// The scheduler's load of each engine node.
+inline dxgkrnl::NodeLoad node_load(const Scenario& sc) {
+  dxgkrnl::NodeLoad l;
+  l.mean_gap_us = sc.mean_gap_us;
+  l.min_duration_us = sc.min_duration_us;
+  l.max_duration_us = sc.max_duration_us;
+  l.max_result_bytes = sc.max_result_bytes;
+  l.preempt_probability = sc.preempt_probability;
+  l.fault_probability = sc.fault_probability;
+  l.max_in_flight = sc.queue_depth;
+  return l;
+}
+
 inline WatchdogLimits watchdog_limits(const Scenario& sc) {
   WatchdogLimits w;
   w.routine_ps = static_cast<uint64_t>(sc.routine_limit_ms * 1e9);
