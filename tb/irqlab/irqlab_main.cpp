@@ -16,6 +16,7 @@
 #include "run_model.hpp"
 #include "scenario.hpp"
 #include "sweep.hpp"
+#include "sweep_slurm.hpp"
 
 namespace {
 
@@ -92,6 +93,82 @@ int do_run(const std::string& scenario_arg, const std::string& out, const uint64
   return rep.passed ? 0 : 1;
 }
 
+/// `irqlab sweep` (local, sharded or on Slurm) and `irqlab sweep-task` (one Slurm array task).
+struct SweepCli {
+  CLI::App* cmd = nullptr;
+  CLI::App* task = nullptr;
+  run::SweepOptions sw;
+  std::vector<std::string> params;
+  std::string shard = "0/1";
+  run::SlurmOptions slurm;
+  bool use_slurm = false;
+  std::string task_dir;
+  unsigned task_index = 0;
+
+  void add(CLI::App& app) {
+    cmd = app.add_subcommand("sweep", "run a scenario over a grid of parameter values");
+    cmd->add_option("scenario", sw.scenario, "scenario file or built-in name")->required();
+    cmd->add_option("--param", params, "KEY=V1,V2,... (dotted scenario key); repeat for a grid")->required();
+    cmd->add_option("--out", sw.out, "output directory")->required();
+    cmd->add_option("--jobs", sw.jobs, "points run at once")->check(CLI::Range(1u, 256u));
+    cmd->add_option("--shard", shard, "I/N: run only points with index % N == I");
+    cmd->add_flag("--slurm", use_slurm, "write a Slurm job array and a merge job (DIR/slurm/)");
+    cmd->add_option("--points-per-task", slurm.points_per_task,
+                    "points per array task (default: ~1 min of work)")
+        ->check(CLI::Range(1u, 100000u));
+    cmd->add_option("--array-parallel", slurm.array_parallel, "at most K array tasks at once")
+        ->check(CLI::Range(1u, 100000u));
+    cmd->add_option("--partition", slurm.partition, "#SBATCH --partition");
+    cmd->add_option("--time", slurm.time, "#SBATCH --time (per task)");
+    cmd->add_option("--sbatch-arg", slurm.sbatch_args, "a further #SBATCH line (repeatable)");
+    cmd->add_flag("--submit", slurm.submit, "submit both jobs with sbatch");
+    cmd->add_flag("--wait", slurm.wait, "follow them (squeue/scontrol) and exit with the sweep's status");
+    cmd->add_flag("--resume", slurm.resume, "resubmit only the points without results");
+    task =
+        app.add_subcommand("sweep-task", "run one Slurm array task of a --slurm sweep (used by its sbatch)");
+    task->add_option("dir", task_dir, "the sweep's output directory")->required();
+    task->add_option("index", task_index, "the array task index")->required();
+  }
+
+  void parse_shard() {
+    const auto slash = shard.find('/');
+    if (slash == std::string::npos) throw run::ScenarioError("--shard '" + shard + "': expected I/N");
+    try {
+      sw.shard = static_cast<unsigned>(std::stoul(shard.substr(0, slash)));
+      sw.shards = static_cast<unsigned>(std::stoul(shard.substr(slash + 1)));
+    } catch (const std::logic_error&) {
+      throw run::ScenarioError("--shard '" + shard + "': expected I/N");
+    }
+    if (sw.shards == 0 || sw.shard >= sw.shards)
+      throw run::ScenarioError("--shard '" + shard + "': need 0 <= I < N");
+  }
+
+  int execute() {
+    try {
+      for (const auto& p : params) sw.params.push_back(run::parse_sweep_param(p));
+      parse_shard();
+      sw.irqlab_exe = std::filesystem::read_symlink("/proc/self/exe").string();
+      const bool slurm_only = slurm.submit || slurm.wait || slurm.resume || slurm.points_per_task ||
+                              slurm.array_parallel || !slurm.partition.empty() || !slurm.time.empty() ||
+                              !slurm.sbatch_args.empty();
+      if (slurm_only && !use_slurm)
+        throw run::ScenarioError("--submit, --wait, --resume and the Slurm task options need --slurm");
+      if (slurm.wait && !slurm.submit) throw run::ScenarioError("--wait needs --submit");
+      if (!use_slurm) return run::run_sweep(sw);
+      sw.out = std::filesystem::absolute(sw.out).string();
+      return run::slurm_sweep(sw, slurm);
+    } catch (const run::ScenarioError& e) {
+      std::cerr << "irqlab: " << e.what() << "\n";
+      return 2;
+    }
+  }
+
+  int execute_task() const {
+    return run::slurm_task(std::filesystem::absolute(task_dir).string(), task_index,
+                           std::filesystem::read_symlink("/proc/self/exe").string());
+  }
+};
+
 }  // namespace
 
 int sc_main(int argc, char** argv) {
@@ -113,16 +190,8 @@ int sc_main(int argc, char** argv) {
   bool json = false;
   cal->add_option("--profile", profile, "profile name");
   cal->add_flag("--json", json, "print one JSON object");
-  auto* sweep = app.add_subcommand("sweep", "run a scenario over a grid of parameter values");
-  run::SweepOptions sw;
-  std::vector<std::string> sweep_params;
-  std::string shard = "0/1";
-  sweep->add_option("scenario", sw.scenario, "scenario file or built-in name")->required();
-  sweep->add_option("--param", sweep_params, "KEY=V1,V2,... (dotted scenario key); repeat for a grid")
-      ->required();
-  sweep->add_option("--out", sw.out, "output directory")->required();
-  sweep->add_option("--jobs", sw.jobs, "points run at once")->check(CLI::Range(1u, 256u));
-  sweep->add_option("--shard", shard, "I/N: run only points with index % N == I");
+  SweepCli sweep;
+  sweep.add(app);
   auto* merge = app.add_subcommand("merge", "combine sweep directories into one table and plot");
   std::vector<std::string> merge_inputs;
   std::string merge_out;
@@ -139,25 +208,8 @@ int sc_main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   if (*run) return do_run(scenario, out, seed_opt->count() ? &seed : nullptr, waves, impl);
-  if (*sweep) {
-    try {
-      for (const auto& p : sweep_params) sw.params.push_back(run::parse_sweep_param(p));
-      const auto slash = shard.find('/');
-      if (slash == std::string::npos) throw run::ScenarioError("--shard '" + shard + "': expected I/N");
-      sw.shard = static_cast<unsigned>(std::stoul(shard.substr(0, slash)));
-      sw.shards = static_cast<unsigned>(std::stoul(shard.substr(slash + 1)));
-      if (sw.shards == 0 || sw.shard >= sw.shards)
-        throw run::ScenarioError("--shard '" + shard + "': need 0 <= I < N");
-      sw.irqlab_exe = std::filesystem::read_symlink("/proc/self/exe").string();
-      return run::run_sweep(sw);
-    } catch (const run::ScenarioError& e) {
-      std::cerr << "irqlab: " << e.what() << "\n";
-      return 2;
-    } catch (const std::invalid_argument&) {
-      std::cerr << "irqlab: --shard '" << shard << "': expected I/N\n";
-      return 2;
-    }
-  }
+  if (*sweep.cmd) return sweep.execute();
+  if (*sweep.task) return sweep.execute_task();
   if (*merge) {
     const size_t n = run::merge_sweeps(merge_inputs, merge_out);
     std::cout << "merged " << n << " points into " << merge_out << "/sweep.csv, sweep.md, sweep.svg\n";

@@ -38,9 +38,7 @@ SweepParam parse_sweep_param(const std::string& arg) {
   return p;
 }
 
-namespace {
-
-std::string scenario_text(const std::string& arg) {
+std::string sweep_scenario_text(const std::string& arg) {
   for (const auto& b : builtin_scenarios()) {
     if (arg == b.name) return b.yaml;
   }
@@ -50,6 +48,8 @@ std::string scenario_text(const std::string& arg) {
   ss << f.rdbuf();
   return ss.str();
 }
+
+namespace {
 
 void set_path(YAML::Node root, const std::string& dotted, const std::string& value) {
   std::vector<std::string> keys;
@@ -107,13 +107,13 @@ pid_t spawn(const std::vector<std::string>& argv, const std::string& log) {
 
 }  // namespace
 
-int run_sweep(const SweepOptions& opt) {
-  const std::string base = scenario_text(opt.scenario);
+std::vector<std::string> materialize_points(const SweepOptions& opt, bool every_shard) {
+  const std::string base = sweep_scenario_text(opt.scenario);
   const auto points = grid(opt.params);
-  // Build and validate every point of this shard before running any.
+  // Build and validate every point before writing any.
   std::vector<std::pair<Point, std::string>> mine;
   for (const auto& pt : points) {
-    if (pt.index % opt.shards != opt.shard) continue;
+    if (!every_shard && pt.index % opt.shards != opt.shard) continue;
     YAML::Node root = YAML::Load(base);
     std::string label;
     for (const auto& [k, v] : pt.params) {
@@ -125,19 +125,7 @@ int run_sweep(const SweepOptions& opt) {
     parse_scenario(em.c_str(), "sweep point " + point_name(pt.index) + " (" + label + ")");  // throws if bad
     mine.emplace_back(pt, em.c_str());
   }
-  fs::create_directories(opt.out + "/points");
-  int worst = 0;
-  std::map<pid_t, std::string> running;
-  auto reap = [&](bool block) {
-    int status = 0;
-    const pid_t pid = waitpid(-1, &status, block ? 0 : WNOHANG);
-    if (pid <= 0) return false;
-    const int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 2;
-    if (rc != 0) std::cerr << "irqlab sweep: point " << running[pid] << " exited " << rc << "\n";
-    worst = std::max(worst, rc);
-    running.erase(pid);
-    return true;
-  };
+  std::vector<std::string> dirs;
   for (const auto& [pt, yaml] : mine) {
     const std::string dir = opt.out + "/points/" + point_name(pt.index);
     fs::create_directories(dir);
@@ -145,19 +133,43 @@ int run_sweep(const SweepOptions& opt) {
     json params = json::object();
     for (const auto& [k, v] : pt.params) params[k] = v;
     std::ofstream(dir + "/params.json") << json{{"index", pt.index}, {"params", params}}.dump(1) << "\n";
-    while (running.size() >= std::max(1u, opt.jobs)) reap(true);
-    const pid_t pid = spawn({opt.irqlab_exe, "run", dir + "/scenario.yaml", "--out", dir}, dir + "/run.log");
+    dirs.push_back(dir);
+  }
+  return dirs;
+}
+
+int run_point_dirs(const std::vector<std::string>& dirs, unsigned jobs, const std::string& exe) {
+  int worst = 0;
+  std::map<pid_t, std::string> running;
+  auto reap = [&] {
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, 0);
+    if (pid <= 0) return;
+    const int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 2;
+    if (rc != 0) std::cerr << "irqlab sweep: point " << running[pid] << " exited " << rc << "\n";
+    worst = std::max(worst, rc);
+    running.erase(pid);
+  };
+  for (const auto& dir : dirs) {
+    while (running.size() >= std::max(1u, jobs)) reap();
+    const pid_t pid = spawn({exe, "run", dir + "/scenario.yaml", "--out", dir}, dir + "/run.log");
     if (pid < 0) {
-      std::cerr << "irqlab sweep: cannot start " << opt.irqlab_exe << "\n";
+      std::cerr << "irqlab sweep: cannot start " << exe << "\n";
       return 2;
     }
-    running[pid] = point_name(pt.index);
+    running[pid] = fs::path(dir).filename().string();
   }
-  while (!running.empty()) reap(true);
+  while (!running.empty()) reap();
+  return worst;
+}
+
+int run_sweep(const SweepOptions& opt) {
+  const size_t total = grid(opt.params).size();
+  const auto dirs = materialize_points(opt, false);
+  const int worst = run_point_dirs(dirs, opt.jobs, opt.irqlab_exe);
   const size_t n = merge_sweeps({opt.out}, opt.out);
-  std::cout << "sweep: ran " << mine.size() << " of " << points.size() << " points (shard " << opt.shard
-            << "/" << opt.shards << "); " << n << " points in " << opt.out
-            << "/sweep.csv, sweep.md, sweep.svg\n";
+  std::cout << "sweep: ran " << dirs.size() << " of " << total << " points (shard " << opt.shard << "/"
+            << opt.shards << "); " << n << " points in " << opt.out << "/sweep.csv, sweep.md, sweep.svg\n";
   return worst;
 }
 

@@ -15,6 +15,9 @@ struct SweepParam {
   std::vector<std::string> values;  ///< YAML scalars
 };
 
+/// The YAML of a scenario file or built-in name; throws ScenarioError if unreadable.
+std::string sweep_scenario_text(const std::string& arg);
+
 /// "KEY=V1,V2,..." -> SweepParam; throws ScenarioError on a malformed argument.
 SweepParam parse_sweep_param(const std::string& arg);
 
@@ -30,6 +33,12 @@ struct SweepOptions {
 /// Runs this shard's points (exit 2 on a bad point scenario, 1 if a point failed its
 /// checks, else 0) and merges what is in `out`.
 int run_sweep(const SweepOptions& opt);
+
+/// Validates the points (this shard's, or all) and writes each one's scenario.yaml and
+/// params.json under `out`/points; returns their directories. Throws ScenarioError.
+std::vector<std::string> materialize_points(const SweepOptions& opt, bool every_shard);
+/// Runs `irqlab run` on each point directory, `jobs` at once; the worst exit status.
+int run_point_dirs(const std::vector<std::string>& dirs, unsigned jobs, const std::string& exe);
 
 /// Combines the points found in `inputs` (sweep output directories) into `out`:
 /// sweep.csv, sweep.md and sweep.svg. Returns the number of points.
