@@ -29,7 +29,35 @@ uint64_t EngineNode::doorbell_ps() const {
 }
 
 uint64_t EngineNode::submit(const Submission& s) {
-  const uint64_t start = std::max(now_ps() + doorbell_ps(), busy_until_);
+  return schedule(s, now_ps() + doorbell_ps(), false);
+}
+
+void EngineNode::enqueue(const Submission& s, uint64_t dispatch_ps) {
+  if (halted_) {
+    held_.push_back(s);
+    return;
+  }
+  schedule(s, now_ps() + dispatch_ps, true);
+}
+
+uint32_t EngineNode::reset(uint64_t at_ps) {
+  held_.clear();
+  halted_ = false;
+  busy_until_ = std::max(busy_until_, at_ps);
+  return faulted_fence_;
+}
+
+uint64_t EngineNode::schedule(const Submission& s, uint64_t ready_ps, bool halt_on_fault) {
+  const uint64_t start = std::max(ready_ps, busy_until_);
+  if (halt_on_fault && s.outcome == Outcome::kFault) {
+    // The page fault stops the engine midway; nothing more runs until the OS resets it.
+    const uint64_t fault_at = start + s.duration_ps / 2;
+    busy_until_ = fault_at;
+    halted_ = true;
+    faulted_fence_ = s.fence;
+    pulse_(fault_at, kPulseFaulted, node_, s.fence);
+    return fault_at;
+  }
   const uint64_t done = start + s.duration_ps;
   busy_until_ = done;
   const auto src = static_cast<TlpSource>(static_cast<uint16_t>(TlpSource::kEngine0) + node_);

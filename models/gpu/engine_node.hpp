@@ -6,14 +6,18 @@
 // fence in memory before the MSI that announces it. A buffer can instead be preempted
 // (DMA_PREEMPTED) or fault (DMA_FAULTED), decided at submission.
 //
-// The doorbell that submits a buffer is modelled as a posted MMIO write's path
-// (core -> root complex -> link), so every completion is known to the controller at least
-// one link hop ahead, as its lookahead requires.
+// Two ways in. submit(): the doorbell is modelled as a posted MMIO write's path (core ->
+// root complex -> link); platform workloads and GPU-P guests use it. enqueue(): the
+// driver rang the front end's doorbell over the link and the engine fetched the
+// descriptor by DMA (gpu_front_end.hpp); a buffer that faults then halts the engine until
+// RESET, and buffers submitted meanwhile wait. Either way every pulse is announced at
+// least one link hop ahead, as the controller's lookahead requires.
 #pragma once
 
 #include <systemc>
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 
 #include "device_function.hpp"
@@ -37,8 +41,16 @@ class EngineNode : public sc_core::sc_module {
   EngineNode(sc_core::sc_module_name name, unsigned node, pcie::DeviceFunction& fn, PulseSink pulse,
              uint64_t fence_addr, uint64_t result_addr);
 
-  /// Submit now (SystemC time); returns the completion time in ps.
+  /// Submit now through the modelled doorbell; returns the completion time in ps.
   uint64_t submit(const Submission& s);
+  /// A buffer whose descriptor the front end fetched now: it starts `dispatch_ps` later at
+  /// the earliest. A fault halts the engine (held until reset()).
+  void enqueue(const Submission& s, uint64_t dispatch_ps);
+  /// RESET at `at_ps`: drops the buffers held behind a halt and clears it. Returns the
+  /// fence of the buffer that faulted (DXGKARG_RESETENGINE.LastAbortedFenceId).
+  uint32_t reset(uint64_t at_ps);
+  bool halted() const { return halted_; }
+  size_t held() const { return held_.size(); }
   /// Latency of the doorbell write that carries a submission.
   uint64_t doorbell_ps() const;
   uint64_t busy_until_ps() const { return busy_until_; }
@@ -58,6 +70,10 @@ class EngineNode : public sc_core::sc_module {
   uint64_t fence_addr_;
   uint64_t result_addr_;
   uint64_t busy_until_ = 0;
+  bool halted_ = false;  ///< a fetched buffer faulted: nothing runs until reset()
+  uint32_t faulted_fence_ = 0;
+  std::deque<Submission> held_;
+  uint64_t schedule(const Submission& s, uint64_t ready_ps, bool halt_on_fault);
 };
 
 /// A display head raising vsync at a fixed refresh rate, announced one lookahead early.

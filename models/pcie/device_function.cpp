@@ -156,6 +156,8 @@ void DeviceFunction::on_announce(const Tlp& tlp, uint64_t arrival) {
     return unsupported(tlp, "outside BAR0", arrival);
   if ((tlp.length != 4 && tlp.length != 8) || tlp.addr % tlp.length)
     return unsupported(tlp, "size or alignment", arrival);
+  if (front_end_ && tlp.addr - base >= regs::front_end::kBarOffset)
+    return front_end_(tlp, tlp.addr - base, arrival);
 
   auto gp = std::make_shared<tlm::tlm_generic_payload>();
   auto data = std::make_shared<std::vector<uint8_t>>(tlp.length);

@@ -81,6 +81,15 @@ class DeviceFunction : public sc_core::sc_module {
   void set_msi_bypass(Bypass f) { bypass_ = std::move(f); }
   /// Interrupt Status at a given time, for config reads of the Status register.
   void set_intx_status_source(std::function<bool(uint64_t t_ps)> f) { intx_status_ = std::move(f); }
+  /// Accesses to BAR0 at or past the front end's window (front_end::kBarOffset) go here
+  /// instead of to the controller: the TLP, its BAR offset and its arrival time. Reads
+  /// are answered with complete_read().
+  using FrontEnd = std::function<void(const Tlp&, uint64_t offset, uint64_t arrival_ps)>;
+  void set_front_end(FrontEnd f) { front_end_ = std::move(f); }
+  /// The completion of a read the front end served.
+  void complete_read(const Tlp& req, std::vector<uint8_t> data, bool unsupported, uint64_t ready_ps) {
+    complete(req, std::move(data), unsupported, ready_ps);
+  }
   /// MSI Pending Bits at a given time, for config reads of the MSI capability.
   void set_msi_pending_source(std::function<uint32_t(uint64_t t_ps)> f) { msi_pending_ = std::move(f); }
 
@@ -155,6 +164,7 @@ class DeviceFunction : public sc_core::sc_module {
   Bypass bypass_;
   std::function<bool(uint64_t)> intx_status_;
   std::function<uint32_t(uint64_t)> msi_pending_;
+  FrontEnd front_end_;
   FunctionStats stats_;
 };
 

@@ -94,12 +94,98 @@ def parse_fields(ctx, node, fields, with_reset=True):
     return out
 
 
+def parse_register(ctx, r, fieldsets, param_max):
+    ctx.known(r, {"name", "offset", "access", "desc", "fields", "fieldset", "count",
+                  "count_from", "count_param", "stride"})
+    reg = {"name": ctx.need(r, "name", str), "offset": ctx.need(r, "offset", int),
+           "access": ctx.need(r, "access", str), "desc": str(r.get("desc", "")).strip()}
+    if reg["access"] not in ACCESS:
+        ctx.fail(r, "access", f"'{reg['access']}' is not one of {sorted(ACCESS)}")
+    if reg["offset"] % 4:
+        ctx.fail(r, "offset", "must be 4-byte aligned")
+    if "fieldset" in r:
+        if r["fieldset"] not in fieldsets:
+            ctx.fail(r, "fieldset", f"unknown field set '{r['fieldset']}'")
+        reg["fields"] = fieldsets[r["fieldset"]]
+        reg["fieldset"] = r["fieldset"]
+    else:
+        reg["fields"] = parse_fields(ctx, r, ctx.need(r, "fields", list))
+    count_keys = [k for k in ("count", "count_from", "count_param") if k in r]
+    if len(count_keys) > 1:
+        ctx.fail(r, count_keys[1], "give only one of count, count_from, count_param")
+    reg["count"] = 1
+    reg["count_param"] = None
+    if "count" in r:
+        reg["count"] = ctx.need(r, "count", int)
+    elif "count_from" in r:
+        fs = r["count_from"]
+        if fs not in fieldsets:
+            ctx.fail(r, "count_from", f"unknown field set '{fs}'")
+        reg["count"] = max(f["lsb"] + f["width"] for f in fieldsets[fs])
+    elif "count_param" in r:
+        if r["count_param"] not in param_max:
+            ctx.fail(r, "count_param", f"unknown parameter '{r['count_param']}'")
+        reg["count_param"] = r["count_param"]
+        reg["count"] = param_max[r["count_param"]]
+    reg["array"] = bool(count_keys)
+    reg["stride"] = ctx.need(r, "stride", int) if reg["array"] else 4
+    for f in reg["fields"]:
+        if f["reset"] == "param" and f["desc"] not in param_max:
+            ctx.fail(r, "fields", f"field {f['name']}: reset 'param' needs desc naming a parameter")
+    return reg
+
+
+
+def parse_front_end(ctx, doc, m, fieldsets, param_max):
+    """The GPU front end's window in BAR0 (doorbells, engine reset, engine state), beyond
+    the controller's registers: decoded by the PCIe function and the engine models, not by
+    the controller RTL, so only the C++ header and the docs get it."""
+    fe = ctx.need(doc, "front_end", dict)
+    ctx.known(fe, {"description", "bar_offset", "window_bytes", "registers", "descriptor"})
+    f = {"description": str(fe.get("description", "")).strip(),
+         "bar_offset": ctx.need(fe, "bar_offset", int), "window_bytes": ctx.need(fe, "window_bytes", int)}
+    if f["bar_offset"] < m["bus"]["bar_bytes"] or f["bar_offset"] % f["window_bytes"]:
+        ctx.fail(fe, "bar_offset", "must lie past the controller's BAR window, aligned to window_bytes")
+    f["registers"] = [parse_register(ctx, r, fieldsets, param_max) for r in ctx.need(fe, "registers", list)]
+    owner = {}
+    for reg in f["registers"]:
+        for i in range(reg["count"]):
+            addr = reg["offset"] + i * reg["stride"]
+            if addr + 4 > f["window_bytes"] or addr in owner:
+                raise MapError(f"{ctx.path}: front_end register {reg['name']}[{i}] at {addr:#x} is outside "
+                               "the window or overlaps " + owner.get(addr, "nothing"))
+            owner[addr] = f"{reg['name']}[{i}]"
+    size = 1
+    while size < f["bar_offset"] + f["window_bytes"]:
+        size *= 2
+    f["device_bar_bytes"] = size
+    f["descriptor"] = parse_descriptor(ctx, ctx.need(fe, "descriptor", dict))
+    return f
+
+
+def parse_descriptor(ctx, d):
+    """The DMA buffer descriptor a doorbell points to: little-endian fields in host memory."""
+    ctx.known(d, {"bytes", "desc", "fields"})
+    out = {"bytes": ctx.need(d, "bytes", int), "desc": str(d.get("desc", "")).strip(), "fields": []}
+    used = set()
+    for fl in ctx.need(d, "fields", list):
+        ctx.known(fl, {"name", "offset", "bytes", "desc"})
+        f = {"name": ctx.need(fl, "name", str), "offset": ctx.need(fl, "offset", int),
+             "bytes": ctx.need(fl, "bytes", int), "desc": str(fl.get("desc", ""))}
+        span = set(range(f["offset"], f["offset"] + f["bytes"]))
+        if f["bytes"] not in (1, 2, 4, 8) or f["offset"] % f["bytes"] or max(span) >= out["bytes"] or span & used:
+            ctx.fail(fl, "offset", "must be naturally aligned, inside the descriptor and not overlap another field")
+        used |= span
+        out["fields"].append(f)
+    return out
+
+
 def load(path):
     with open(path, encoding="utf-8") as fh:
         doc = yaml.load(fh, Loader=LineLoader)
     ctx = Ctx(path)
     ctx.known(doc, {"block", "description", "bus", "params", "fieldsets", "registers", "msix",
-                    "pcie_cfg"})
+                    "pcie_cfg", "front_end"})
     m = {"block": ctx.need(doc, "block", str), "description": str(doc.get("description", ""))}
     bus = ctx.need(doc, "bus", dict)
     ctx.known(bus, {"protocol", "data_bits", "addr_bits", "bar_bytes"})
@@ -123,47 +209,7 @@ def load(path):
             continue
         fieldsets[name] = parse_fields(ctx, doc["fieldsets"], fields)
 
-    regs = []
-    for r in ctx.need(doc, "registers", list):
-        ctx.known(r, {"name", "offset", "access", "desc", "fields", "fieldset", "count",
-                      "count_from", "count_param", "stride"})
-        reg = {"name": ctx.need(r, "name", str), "offset": ctx.need(r, "offset", int),
-               "access": ctx.need(r, "access", str), "desc": str(r.get("desc", "")).strip()}
-        if reg["access"] not in ACCESS:
-            ctx.fail(r, "access", f"'{reg['access']}' is not one of {sorted(ACCESS)}")
-        if reg["offset"] % 4:
-            ctx.fail(r, "offset", "must be 4-byte aligned")
-        if "fieldset" in r:
-            if r["fieldset"] not in fieldsets:
-                ctx.fail(r, "fieldset", f"unknown field set '{r['fieldset']}'")
-            reg["fields"] = fieldsets[r["fieldset"]]
-            reg["fieldset"] = r["fieldset"]
-        else:
-            reg["fields"] = parse_fields(ctx, r, ctx.need(r, "fields", list))
-        count_keys = [k for k in ("count", "count_from", "count_param") if k in r]
-        if len(count_keys) > 1:
-            ctx.fail(r, count_keys[1], "give only one of count, count_from, count_param")
-        reg["count"] = 1
-        reg["count_param"] = None
-        if "count" in r:
-            reg["count"] = ctx.need(r, "count", int)
-        elif "count_from" in r:
-            fs = r["count_from"]
-            if fs not in fieldsets:
-                ctx.fail(r, "count_from", f"unknown field set '{fs}'")
-            reg["count"] = max(f["lsb"] + f["width"] for f in fieldsets[fs])
-        elif "count_param" in r:
-            if r["count_param"] not in param_max:
-                ctx.fail(r, "count_param", f"unknown parameter '{r['count_param']}'")
-            reg["count_param"] = r["count_param"]
-            reg["count"] = param_max[r["count_param"]]
-        reg["array"] = bool(count_keys)
-        reg["stride"] = ctx.need(r, "stride", int) if reg["array"] else 4
-        for f in reg["fields"]:
-            if f["reset"] == "param" and f["desc"] not in param_max:
-                ctx.fail(r, "fields", f"field {f['name']}: reset 'param' needs desc naming a parameter")
-        regs.append(reg)
-
+    regs = [parse_register(ctx, r, fieldsets, param_max) for r in ctx.need(doc, "registers", list)]
     # Every register instance must own its own dword, inside the BAR.
     owner = {}
     for reg in regs:
@@ -175,6 +221,7 @@ def load(path):
                 raise MapError(f"{path}: register {reg['name']}[{i}] at {addr:#x} overlaps {owner[addr]}")
             owner[addr] = f"{reg['name']}[{i}]"
     m["registers"] = regs
+    m["front_end"] = parse_front_end(ctx, doc, m, fieldsets, param_max) if "front_end" in doc else None
 
     x = ctx.need(doc, "msix", dict)
     ctx.known(x, {"table_offset", "table_bir", "pba_offset", "pba_bir", "entry_bytes", "entry",
@@ -326,7 +373,7 @@ def gen_cpp(m, src):
         L.append(f"inline constexpr unsigned kWidth = {max(f['lsb'] + f['width'] for f in fl)};")
         L.append(f"}}  // namespace {name}")
         L.append("")
-    for reg in m["registers"]:
+    def register(reg):
         n = reg["name"]
         L.append(f"/// {reg['desc']}")
         L.append(f"namespace {n} {{")
@@ -345,6 +392,33 @@ def gen_cpp(m, src):
             fields(reg["fields"], "")
         L.append(f"}}  // namespace {n}")
         L.append("")
+
+    for reg in m["registers"]:
+        register(reg)
+    fe = m["front_end"]
+    if fe:
+        L += [f"/// {fe['description']}", "namespace front_end {",
+              f"inline constexpr uint32_t kBarOffset = {fe['bar_offset']:#x};  ///< in BAR0",
+              f"inline constexpr uint32_t kWindowBytes = {fe['window_bytes']:#x};",
+              f"inline constexpr uint64_t kDeviceBarBytes = {fe['device_bar_bytes']:#x};  ///< BAR0 with it", ""]
+        for reg in fe["registers"]:
+            register(reg)
+        d = fe["descriptor"]
+        L += [f"/// {d['desc']}", "namespace descriptor {",
+              f"inline constexpr uint32_t kBytes = {d['bytes']};",
+              "struct Field {", "  uint32_t offset, bytes;", "};",
+              "/// Little-endian, as the device reads host memory.",
+              "inline void put(uint8_t* d, Field f, uint64_t v) {",
+              "  for (uint32_t i = 0; i < f.bytes; ++i) d[f.offset + i] = static_cast<uint8_t>(v >> (8 * i));",
+              "}",
+              "inline uint64_t get(const uint8_t* d, Field f) {",
+              "  uint64_t v = 0;",
+              "  for (uint32_t i = 0; i < f.bytes; ++i) v |= uint64_t{d[f.offset + i]} << (8 * i);",
+              "  return v;",
+              "}"]
+        for f in d["fields"]:
+            L.append(f"inline constexpr Field {f['name']}{{{f['offset']}, {f['bytes']}}};  ///< {f['desc']}")
+        L += ["}  // namespace descriptor", "}  // namespace front_end", ""]
     x = m["msix"]
     L += ["/// MSI-X table and Pending Bit Array, in BAR " + str(x["table_bir"]) + ".",
           "namespace msix {",
@@ -413,6 +487,23 @@ def gen_md(m, src):
         for f in r["fields"]:
             rst = "parameter" if f["reset"] == "param" else f"`{f['reset']:#x}`"
             L.append(f"| {bits_str(f)} | {f['name']} | {rst} | {f['desc']} |")
+    fe = m["front_end"]
+    if fe:
+        L += ["", f"## GPU front end (BAR0 `{fe['bar_offset']:#x}`-`{fe['bar_offset'] + fe['window_bytes'] - 1:#x}`)",
+              "", fe["description"], "",
+              f"BAR0 is {fe['device_bar_bytes']:#x} bytes with this window. Offsets below are within it.", "",
+              "| offset | name | access | instances | description |", "|---|---|---|---|---|"]
+        for r in fe["registers"]:
+            inst = "1"
+            if r["array"]:
+                cnt = f"`{r['count_param']}` (max {r['count']})" if r["count_param"] else str(r["count"])
+                inst = f"{cnt}, stride {r['stride']:#x}"
+            L.append(f"| `{r['offset']:#06x}` | {r['name']} | {r['access'].upper()} | {inst} | {r['desc']} |")
+        d = fe["descriptor"]
+        L += ["", f"### DMA buffer descriptor ({d['bytes']} bytes, in host memory)", "", d["desc"], "",
+              "| offset | bytes | field | description |", "|---|---|---|---|"]
+        for f in d["fields"]:
+            L.append(f"| `{f['offset']:#04x}` | {f['bytes']} | {f['name']} | {f['desc']} |")
     L += ["", "## MSI-X table entry", "", "Entry v sits at table offset + 16 v. Aligned 4- or 8-byte accesses.", "",
           "| offset | name | bits | field | reset | description |", "|---|---|---|---|---|---|"]
     for e in x["entry"]:

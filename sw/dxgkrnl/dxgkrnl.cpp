@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "irq_ctrl_regs.hpp"
+
 namespace irqlab::dxgkrnl {
 
 namespace {
@@ -25,7 +27,9 @@ Dxgkrnl::Dxgkrnl(kernel::Kernel& k, GpuSubmission& gpu, unsigned num_nodes, uint
       inflight_(num_nodes),
       idle_since_(num_nodes, -1),
       waiting_for_slot_(num_nodes, false),
-      dpc_wait_(num_nodes) {
+      dpc_wait_(num_nodes),
+      recovering_(num_nodes, false),
+      submitting_(num_nodes, false) {
   for (unsigned n = 0; n < num_nodes; ++n) node_progress_.push_back(std::make_unique<sc_core::sc_event>());
   iface_.DeviceHandle = this;
   iface_.DxgkCbNotifyInterrupt = &Dxgkrnl::cb_notify_interrupt;
@@ -236,9 +240,19 @@ void Dxgkrnl::notify_interrupt(const DXGKARGCB_NOTIFY_INTERRUPT_DATA& d) {
     case DXGK_INTERRUPT_CRTC_VSYNC: r.index = d.CrtcVsync.VidPnTargetId; break;
     default: break;
   }
+  if (d.InterruptType == DXGK_INTERRUPT_DMA_FAULTED)
+    violate("dma-faulted-reserved",
+            "DXGK_INTERRUPT_DMA_FAULTED is reserved for system use (DXGK_INTERRUPT_TYPE); report a GPU page "
+            "fault with DXGK_INTERRUPT_DMA_PAGE_FAULTED");
   if (d.InterruptType == DXGK_INTERRUPT_DMA_COMPLETED || d.InterruptType == DXGK_INTERRUPT_DMA_PREEMPTED ||
-      d.InterruptType == DXGK_INTERRUPT_DMA_FAULTED) {
+      d.InterruptType == DXGK_INTERRUPT_DMA_FAULTED || d.InterruptType == DXGK_INTERRUPT_DMA_PAGE_FAULTED) {
     fence_reported(d.InterruptType, r.index, r.fence);
+    if (d.InterruptType == DXGK_INTERRUPT_DMA_PAGE_FAULTED && !recorded_.empty() &&
+        recorded_.back().type == DXGK_INTERRUPT_DMA_PAGE_FAULTED) {
+      ++fault_stats_.page_faults;
+      recorded_.back().reset_required =
+          (d.DmaPageFaulted.PageFaultFlags & DXGK_PAGE_FAULT_ENGINE_RESET_REQUIRED) != 0;
+    }
   }
   notifies_.push_back(r);
   if (on_callback_)
@@ -246,7 +260,8 @@ void Dxgkrnl::notify_interrupt(const DXGKARGCB_NOTIFY_INTERRUPT_DATA& d) {
 }
 
 // WDDM fence semantics: a completed fence completes every earlier one of its node; a
-// preempted or faulted buffer is reported by its own fence.
+// preempted buffer is reported by its own fence; a page fault with a valid fence completes
+// every earlier one and ends the faulted buffer (DXGK_PAGE_FAULT_FLAGS page).
 void Dxgkrnl::fence_reported(DXGK_INTERRUPT_TYPE type, unsigned node, uint32_t fence) {
   if (node >= num_nodes_) {
     violate("fence-never-submitted", "node " + std::to_string(node) + " does not exist");
@@ -263,15 +278,15 @@ void Dxgkrnl::fence_reported(DXGK_INTERRUPT_TYPE type, unsigned node, uint32_t f
     violate("fence-twice-or-out-of-order", what + " was already reported (or an earlier report covered it)");
     return;
   }
-  if (type == DXGK_INTERRUPT_DMA_COMPLETED) {
+  if (type == DXGK_INTERRUPT_DMA_COMPLETED || type == DXGK_INTERRUPT_DMA_PAGE_FAULTED) {
     out.erase(out.begin(), out.upper_bound(f));
-    last_completed_[node] = f;
+    if (type == DXGK_INTERRUPT_DMA_COMPLETED) last_completed_[node] = f;
   } else {
     out.erase(f);
   }
   // At DIRQL dxgkrnl only records the event (seed 002: some of the processing can only be
   // done at DPC time); the buffer is retired and its slot freed by DxgkCbNotifyDpc.
-  recorded_.push_back({type, node, f});
+  recorded_.push_back({type, node, f, false, now_ps()});
   if (out.empty() && waiting_for_slot_[node] && idle_since_[node] < 0)
     idle_since_[node] = static_cast<int64_t>(now_ps());
 }
@@ -281,13 +296,85 @@ void Dxgkrnl::fence_reported(DXGK_INTERRUPT_TYPE type, unsigned node, uint32_t f
 void Dxgkrnl::retire_recorded() {
   for (const Recorded& e : recorded_) {
     auto& in = inflight_[e.node];
-    if (e.type == DXGK_INTERRUPT_DMA_COMPLETED)
+    if (e.type == DXGK_INTERRUPT_DMA_COMPLETED || e.type == DXGK_INTERRUPT_DMA_PAGE_FAULTED)
       in.erase(in.begin(), in.upper_bound(e.fence));
     else
       in.erase(e.fence);
+    if (e.reset_required && reset_ddi_ && !recovering_[e.node]) {
+      // DxgkDdiResetEngine runs at PASSIVE_LEVEL: a worker, not this DPC.
+      recovering_[e.node] = true;
+      sc_core::sc_spawn([this, n = e.node, f = e.fence, t = e.reported_ps] { recover(n, f, t); },
+                        ("dxgk_recover" + std::to_string(e.node)).c_str());
+    }
     node_progress_[e.node]->notify(sc_core::SC_ZERO_TIME);
   }
   recorded_.clear();
+}
+
+// Engine recovery after a page fault that halted the engine: reset it through the
+// miniport, then drop what was queued behind the faulted buffer (its context is in error:
+// those buffers are completed by the OS, not reported by the driver).
+void Dxgkrnl::recover(unsigned node, uint64_t faulted, uint64_t reported_ps) {
+  // The scheduler does not reset a node in the middle of a DxgkDdiSubmitCommand to it: a
+  // doorbell half written when RESET lands would start a buffer dxgkrnl is about to drop.
+  while (submitting_[node]) sc_core::wait(*node_progress_[node]);
+  DXGKARG_RESETENGINE args{node, 0, 0};
+  if (!NT_SUCCESS(reset_ddi_(args)))
+    violate("engine-reset-failed", "DxgkDdiResetEngine failed on node " + std::to_string(node));
+  ++fault_stats_.resets;
+  for (auto it = inflight_[node].upper_bound(faulted); it != inflight_[node].end();) {
+    outstanding_[node].erase(*it);
+    it = inflight_[node].erase(it);
+    ++fault_stats_.dropped_buffers;
+  }
+  const uint64_t took = now_ps() - reported_ps;
+  fault_stats_.recovery_total_ps += took;
+  fault_stats_.recovery_max_ps = std::max(fault_stats_.recovery_max_ps, took);
+  recovering_[node] = false;
+  node_progress_[node]->notify(sc_core::SC_ZERO_TIME);
+}
+
+void Dxgkrnl::set_submit_ddi(std::function<NTSTATUS(const DXGKARG_SUBMITCOMMAND&)> submit,
+                             SystemMemory& memory, uint64_t descriptors) {
+  submit_ddi_ = std::move(submit);
+  memory_ = &memory;
+  descriptors_ = descriptors;
+}
+
+// The DMA buffer (its content modelled by the front end's descriptor, which the UMD would
+// have built) lies in contiguous system memory; the miniport rings the node's doorbell with
+// its physical address over the link (DxgkDdiSubmitCommand).
+void Dxgkrnl::submit_buffer(unsigned node, uint64_t fence, uint64_t duration_ps, uint32_t bytes,
+                            GpuSubmission::Outcome outcome) {
+  if (!submit_ddi_) {
+    gpu_.submit(node, static_cast<uint32_t>(fence), duration_ps, bytes, outcome);
+    return;
+  }
+  namespace d = irqlab::regs::irq_ctrl::front_end::descriptor;
+  static_assert(kDescriptorSlots * d::kBytes <= kDescriptorRingBytes, "descriptor ring");
+  uint8_t desc[d::kBytes] = {};
+  const auto f32 = static_cast<uint32_t>(fence);
+  const uint32_t kind = outcome == GpuSubmission::Outcome::kFault     ? 2
+                        : outcome == GpuSubmission::Outcome::kPreempt ? 1
+                                                                      : 0;
+  d::put(desc, d::FENCE, f32);
+  d::put(desc, d::OUTCOME, kind);
+  d::put(desc, d::DURATION_PS, duration_ps);
+  d::put(desc, d::RESULT_BYTES, bytes);
+  // A ring of kDescriptorSlots per node: far more than max_in_flight, so no live slot is reused.
+  const uint64_t addr =
+      descriptors_ + uint64_t{node} * kDescriptorRingBytes + (fence % kDescriptorSlots) * d::kBytes;
+  memory_->write(addr, desc, d::kBytes);
+  submitting_[node] = true;
+  DXGKARG_SUBMITCOMMAND args{};
+  args.DmaBufferPhysicalAddress = static_cast<int64_t>(addr);
+  args.DmaBufferSize = d::kBytes;
+  args.DmaBufferSubmissionEndOffset = d::kBytes;
+  args.SubmissionFenceId = f32;
+  args.NodeOrdinal = node;
+  submit_ddi_(args);
+  submitting_[node] = false;
+  node_progress_[node]->notify(sc_core::SC_ZERO_TIME);
 }
 
 void Dxgkrnl::notify_dpc() {
@@ -370,7 +457,8 @@ void Dxgkrnl::node_thread(unsigned node, NodeLoad load, uint64_t seed, uint64_t 
     waiting_for_slot_[node] = inflight_[node].size() >= load.max_in_flight;
     if (waiting_for_slot_[node] && outstanding_[node].empty())
       idle_since_[node] = static_cast<int64_t>(now_ps());
-    while (inflight_[node].size() >= load.max_in_flight && now_ps() < until_ps) wait(*node_progress_[node]);
+    while ((inflight_[node].size() >= load.max_in_flight || recovering_[node]) && now_ps() < until_ps)
+      wait(*node_progress_[node]);
     waiting_for_slot_[node] = false;
     if (idle_since_[node] >= 0) {  // the engine sat idle until the DPC freed this slot
       const uint64_t waited = now_ps() - static_cast<uint64_t>(idle_since_[node]);
@@ -393,7 +481,7 @@ void Dxgkrnl::node_thread(unsigned node, NodeLoad load, uint64_t seed, uint64_t 
     const uint32_t bytes = static_cast<uint32_t>(rng() % (uint64_t{load.max_result_bytes} + 1));
     ++submitted_;
     if (on_submit_) on_submit_(node, static_cast<uint32_t>(fence), now_ps());
-    gpu_.submit(node, static_cast<uint32_t>(fence), duration, bytes, outcome);
+    submit_buffer(node, fence, duration, bytes, outcome);
   }
 }
 

@@ -66,6 +66,14 @@ struct NodeDpcWait {
   uint64_t max_ps = 0;
 };
 
+/// Page faults (DXGK_INTERRUPT_DMA_PAGE_FAULTED) and the engine recoveries they caused.
+struct FaultStats {
+  uint64_t page_faults = 0;
+  uint64_t resets = 0;
+  uint64_t dropped_buffers = 0;  ///< submitted behind a faulted buffer, aborted by the reset
+  uint64_t recovery_total_ps = 0, recovery_max_ps = 0;  ///< fault report (ISR) to the reset's return
+};
+
 /// Per-node submission load.
 struct NodeLoad {
   double mean_gap_us = 20;
@@ -82,6 +90,15 @@ class Dxgkrnl : public kernel::KernelObserver {
   Dxgkrnl(kernel::Kernel& k, GpuSubmission& gpu, unsigned num_nodes, uint32_t first_fence = 1);
   void set_costs(const DxgkrnlCosts& c) { costs_ = c; }
 
+  /// Submit through the miniport (DxgkDdiSubmitCommand): dxgkrnl writes each buffer's
+  /// DMA buffer at `descriptors` + kDescriptorRingBytes x node in system memory, then calls `submit`.
+  /// Without it, buffers go to `gpu` (a modelled doorbell).
+  void set_submit_ddi(std::function<NTSTATUS(const DXGKARG_SUBMITCOMMAND&)> submit, SystemMemory& memory,
+                      uint64_t descriptors);
+  /// DxgkDdiResetEngine, called at PASSIVE_LEVEL to recover a node after a page fault that
+  /// requires an engine reset.
+  void set_reset_ddi(std::function<NTSTATUS(DXGKARG_RESETENGINE&)> reset) { reset_ddi_ = std::move(reset); }
+  const FaultStats& faults() const { return fault_stats_; }
   /// The interface handed to DxgkDdiStartDevice.
   const DXGKRNL_INTERFACE& interface() const { return iface_; }
   void set_driver_caps(const DXGK_DRIVERCAPS& caps) { caps_ = caps; }
@@ -190,6 +207,8 @@ class Dxgkrnl : public kernel::KernelObserver {
     DXGK_INTERRUPT_TYPE type;
     unsigned node;
     uint64_t fence;
+    bool reset_required = false;
+    uint64_t reported_ps = 0;
   };
   std::vector<Recorded> recorded_;
   void retire_recorded();
@@ -197,6 +216,18 @@ class Dxgkrnl : public kernel::KernelObserver {
   std::vector<int64_t> idle_since_;  ///< per node: when the ISR reported its last buffer done (-1: busy)
   std::vector<bool> waiting_for_slot_;
   std::vector<NodeDpcWait> dpc_wait_;
+  void submit_buffer(unsigned node, uint64_t fence, uint64_t duration_ps, uint32_t bytes,
+                     GpuSubmission::Outcome outcome);
+  void recover(unsigned node, uint64_t faulted, uint64_t reported_ps);
+  std::function<NTSTATUS(const DXGKARG_SUBMITCOMMAND&)> submit_ddi_;
+  std::function<NTSTATUS(DXGKARG_RESETENGINE&)> reset_ddi_;
+  static constexpr uint64_t kDescriptorSlots = 2048;  ///< per node, far above engines.queue_depth
+  static constexpr uint64_t kDescriptorRingBytes = 0x10000;
+  SystemMemory* memory_ = nullptr;
+  uint64_t descriptors_ = 0;
+  std::vector<bool> recovering_;  ///< per node: a reset is under way, nothing is submitted
+  std::vector<bool> submitting_;  ///< per node: inside DxgkDdiSubmitCommand
+  FaultStats fault_stats_;
   struct Dismiss {
     int cpu;
     uint64_t activation;  ///< Activation::seq, 0 if issued outside an ISR

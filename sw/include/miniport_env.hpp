@@ -27,4 +27,12 @@ class GpuSubmission {
                       Outcome o) = 0;
 };
 
+/// Host memory as dxgkrnl writes it (its DMA buffers and their descriptors): system
+/// memory, not the device, so no MMIO.
+class SystemMemory {
+ public:
+  virtual ~SystemMemory() = default;
+  virtual void write(uint64_t physical_address, const void* data, uint32_t bytes) = 0;
+};
+
 }  // namespace irqlab::wddm

@@ -183,6 +183,38 @@ struct DXGKARG_QUERYADAPTERINFO {
   HANDLE hKmdProcessHandle;
 };
 
+// ---- submission and engine reset (d3dkmddi.h) -------------------------------------------------
+/// DXGKARG_SUBMITCOMMAND (learn.microsoft.com: ns-d3dkmddi-_dxgkarg_submitcommand).
+/// DXGK_SUBMITCOMMANDFLAGS is a union of bit fields and a UINT Value; only Value is declared.
+struct DXGKARG_SUBMITCOMMAND {
+  union {
+    HANDLE hDevice;
+    HANDLE hContext;
+  };
+  UINT DmaBufferSegmentId;           ///< 0: the DMA buffer is contiguous system memory
+  int64_t DmaBufferPhysicalAddress;  ///< PHYSICAL_ADDRESS (LARGE_INTEGER)
+  UINT DmaBufferSize;
+  UINT DmaBufferSubmissionStartOffset;
+  UINT DmaBufferSubmissionEndOffset;
+  void* pDmaBufferPrivateData;
+  UINT DmaBufferPrivateDataSize;
+  UINT DmaBufferPrivateDataSubmissionStartOffset;
+  UINT DmaBufferPrivateDataSubmissionEndOffset;
+  UINT SubmissionFenceId;
+  UINT VidPnSourceId;  ///< D3DDDI_VIDEO_PRESENT_SOURCE_ID
+  UINT FlipInterval;   ///< D3DDDI_FLIPINTERVAL_TYPE
+  UINT Flags;          ///< DXGK_SUBMITCOMMANDFLAGS.Value
+  UINT EngineOrdinal;  ///< reserved
+  D3DGPU_VIRTUAL_ADDRESS DmaBufferVirtualAddress;
+  UINT NodeOrdinal;
+};
+/// DXGKARG_RESETENGINE (DxgkDdiResetEngine, PASSIVE_LEVEL).
+struct DXGKARG_RESETENGINE {
+  UINT NodeOrdinal;
+  UINT EngineOrdinal;
+  UINT LastAbortedFenceId;  ///< out: the packet aborted in the middle of execution
+};
+
 // ---- GPU-P live migration (issue #5) ------------------------------------------------------
 struct DXGK_INTERRUPT_TABLE_ENTRY {  ///< the 16-byte PCI MSI-X table entry
   UINT64 MessageAddress;
@@ -240,6 +272,15 @@ IRQLAB_WDK_OFFSET(DXGKARGCB_NOTIFY_INTERRUPT_DATA, DmaPageFaulted.FaultErrorCode
 IRQLAB_WDK_OFFSET(DXGKARGCB_NOTIFY_INTERRUPT_DATA, DmaPageFaulted.FaultedProcessHandle, 0x40);
 IRQLAB_WDK_OFFSET(DXGKARGCB_NOTIFY_INTERRUPT_DATA, Flags, 0x48);
 static_assert(sizeof(DXGKARGCB_NOTIFY_INTERRUPT_DATA) == 0x50, "DXGKARGCB_NOTIFY_INTERRUPT_DATA");
+IRQLAB_WDK_OFFSET(DXGKARG_SUBMITCOMMAND, DmaBufferPhysicalAddress, 0x10);
+IRQLAB_WDK_OFFSET(DXGKARG_SUBMITCOMMAND, pDmaBufferPrivateData, 0x28);
+IRQLAB_WDK_OFFSET(DXGKARG_SUBMITCOMMAND, SubmissionFenceId, 0x3C);
+IRQLAB_WDK_OFFSET(DXGKARG_SUBMITCOMMAND, Flags, 0x48);
+IRQLAB_WDK_OFFSET(DXGKARG_SUBMITCOMMAND, DmaBufferVirtualAddress, 0x50);
+IRQLAB_WDK_OFFSET(DXGKARG_SUBMITCOMMAND, NodeOrdinal, 0x58);
+static_assert(sizeof(DXGKARG_SUBMITCOMMAND) == 0x60, "DXGKARG_SUBMITCOMMAND");
+IRQLAB_WDK_OFFSET(DXGKARG_RESETENGINE, LastAbortedFenceId, 0x08);
+static_assert(sizeof(DXGKARG_RESETENGINE) == 0x0C, "DXGKARG_RESETENGINE");
 static_assert(sizeof(DXGKCB_NOTIFY_INTERRUPT_DATA_FLAGS) == 4, "DXGKCB_NOTIFY_INTERRUPT_DATA_FLAGS");
 IRQLAB_WDK_OFFSET(DXGK_DRIVERCAPS, ApertureSegmentCommitLimit, 0x10);
 IRQLAB_WDK_OFFSET(DXGK_DRIVERCAPS, InterruptMessageNumber, 0x24);

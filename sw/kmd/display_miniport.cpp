@@ -122,19 +122,6 @@ void DisplayMiniport::notify(const DXGKARGCB_NOTIFY_INTERRUPT_DATA& d) {
 // semantics also completes every earlier fence of the node.
 void DisplayMiniport::report_dma(uint32_t pending) {
   for (unsigned n = 0; n < info_.num_nodes; ++n) {
-    if (pending & src::DMA_FAULTED.bit(n)) {
-      env_.cost(costs_.isr_per_source);
-      const uint32_t fence = rd(regs::NODE_FAULTED_FENCE::offset(n));
-      if (fence != last_faulted_[n]) {
-        DXGKARGCB_NOTIFY_INTERRUPT_DATA d{};
-        d.InterruptType = DXGK_INTERRUPT_DMA_FAULTED;
-        d.DmaFaulted.FaultedFenceId = fence;
-        d.DmaFaulted.Status = STATUS_UNSUCCESSFUL;
-        d.DmaFaulted.NodeOrdinal = n;
-        notify(d);
-        last_faulted_[n] = fence;
-      }
-    }
     if (pending & src::DMA_PREEMPTED.bit(n)) {
       env_.cost(costs_.isr_per_source);
       const uint32_t fence = rd(regs::NODE_PREEMPTED_FENCE::offset(n));
@@ -148,22 +135,9 @@ void DisplayMiniport::report_dma(uint32_t pending) {
         last_preempted_[n] = fence;
       }
     }
-    if (pending & src::DMA_COMPLETED.bit(n)) {
-      env_.cost(costs_.isr_per_source);
-      uint32_t fence = rd(regs::NODE_COMPLETED_FENCE::offset(n));
-      if (fault_ == DriverFault::kReportUnsubmittedFence && isr_count_ == 5) fence += 1000;
-      const bool again =
-          fault_ == DriverFault::kReportFenceTwice && isr_count_ >= 6 && last_completed_[n] != 0;
-      if (again) fence = last_completed_[n];
-      if (fence != last_completed_[n] || again) {  // a later event may already be in this fence
-        DXGKARGCB_NOTIFY_INTERRUPT_DATA d{};
-        d.InterruptType = DXGK_INTERRUPT_DMA_COMPLETED;
-        d.DmaCompleted.SubmissionFenceId = fence;
-        d.DmaCompleted.NodeOrdinal = n;
-        notify(d);
-        last_completed_[n] = fence;
-      }
-    }
+    if (pending & src::DMA_COMPLETED.bit(n)) report_completed(n);
+    // After the completions: a page fault's fence also completes every earlier buffer.
+    if (pending & src::DMA_FAULTED.bit(n)) report_fault(n);
   }
   if (pending & src::PAGE_FAULT.bit(0)) {
     env_.cost(costs_.isr_per_source);
@@ -175,6 +149,75 @@ void DisplayMiniport::report_dma(uint32_t pending) {
         rd(regs::PF_VA_LO::kOffset) | (uint64_t{rd(regs::PF_VA_HI::kOffset)} << 32);
     notify(d);
   }
+}
+
+void DisplayMiniport::report_completed(unsigned n) {
+  env_.cost(costs_.isr_per_source);
+  uint32_t fence = rd(regs::NODE_COMPLETED_FENCE::offset(n));
+  if (fault_ == DriverFault::kReportUnsubmittedFence && isr_count_ == 5) fence += 1000;
+  const bool again = fault_ == DriverFault::kReportFenceTwice && isr_count_ >= 6 && last_completed_[n] != 0;
+  if (again) fence = last_completed_[n];
+  if (fence != last_completed_[n] || again) {  // a later event may already be in this fence
+    DXGKARGCB_NOTIFY_INTERRUPT_DATA d{};
+    d.InterruptType = DXGK_INTERRUPT_DMA_COMPLETED;
+    d.DmaCompleted.SubmissionFenceId = fence;
+    d.DmaCompleted.NodeOrdinal = n;
+    notify(d);
+    last_completed_[n] = fence;
+  }
+}
+
+// A node's fault is a GPU page fault: DXGK_INTERRUPT_DMA_PAGE_FAULTED with the faulting
+// buffer's fence (valid: earlier buffers count as completed). An engine behind the front
+// end halts on a fault, so the OS must reset it. The faulting address is not captured per
+// node: D3DGPU_NULL.
+void DisplayMiniport::report_fault(unsigned n) {
+  env_.cost(costs_.isr_per_source);
+  const uint32_t fence = rd(regs::NODE_FAULTED_FENCE::offset(n));
+  if (fence == last_faulted_[n]) return;
+  last_faulted_[n] = fence;
+  DXGKARGCB_NOTIFY_INTERRUPT_DATA d{};
+  if (fault_ == DriverFault::kReportsDmaFaulted) {
+    d.InterruptType = DXGK_INTERRUPT_DMA_FAULTED;
+    d.DmaFaulted.FaultedFenceId = fence;
+    d.DmaFaulted.Status = STATUS_UNSUCCESSFUL;
+    d.DmaFaulted.NodeOrdinal = n;
+  } else {
+    d.InterruptType = DXGK_INTERRUPT_DMA_PAGE_FAULTED;
+    d.DmaPageFaulted.FaultedFenceId = fence;
+    d.DmaPageFaulted.NodeOrdinal = n;
+    d.DmaPageFaulted.PageFaultFlags =
+        info_.front_end ? DXGK_PAGE_FAULT_ENGINE_RESET_REQUIRED : static_cast<DXGK_PAGE_FAULT_FLAGS>(0);
+  }
+  notify(d);
+}
+
+NTSTATUS DisplayMiniport::DxgkDdiSubmitCommand(const DXGKARG_SUBMITCOMMAND* a) {
+  namespace fe = regs::front_end;
+  if (!a || !info_.front_end || a->NodeOrdinal >= info_.num_nodes) return STATUS_INVALID_PARAMETER;
+  const uint32_t node = fe::kBarOffset + a->NodeOrdinal * fe::DOORBELL_LO::kStride;
+  const auto pa = static_cast<uint64_t>(a->DmaBufferPhysicalAddress);
+  wr(node + fe::DOORBELL_LO::kOffset, static_cast<uint32_t>(pa));
+  wr(node + fe::DOORBELL_HI::kOffset, static_cast<uint32_t>(pa >> 32));  // rings
+  return STATUS_SUCCESS;
+}
+
+NTSTATUS DisplayMiniport::DxgkDdiResetEngine(HANDLE hAdapter, DXGKARG_RESETENGINE* a) {
+  namespace fe = regs::front_end;
+  if (hAdapter != this || !a || !info_.front_end || a->NodeOrdinal >= info_.num_nodes)
+    return STATUS_INVALID_PARAMETER;
+  const uint32_t node = fe::kBarOffset + a->NodeOrdinal * fe::DOORBELL_LO::kStride;
+  if (fault_ != DriverFault::kResetFails) wr(node + fe::RESET::kOffset, fe::RESET::GO.put(1));
+  // Return only when the engine is out of its halt and its queue is empty.
+  for (int poll = 0; poll < 100; ++poll) {
+    const uint32_t st = rd(node + fe::STATE::kOffset);
+    if (!fe::STATE::HALTED.get(st) && !fe::STATE::QUEUED.get(st)) {
+      a->LastAbortedFenceId = rd(regs::NODE_FAULTED_FENCE::offset(a->NodeOrdinal));
+      return STATUS_SUCCESS;
+    }
+    env_.cost(3000);  // about 1 us between polls
+  }
+  return STATUS_UNSUCCESSFUL;
 }
 
 void DisplayMiniport::report_crtc(uint32_t pending) {

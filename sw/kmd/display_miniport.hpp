@@ -42,6 +42,8 @@ enum class DriverFault {
   kDropVsyncs,               ///< from the 20th ISR on, vsyncs are dismissed but not reported
   kNoFlush,                  ///< returns without reading back its W1C (the write may still be posted)
   kDismissLastNoFlush,       ///< writes the W1C as its last act and returns at once (still on the link)
+  kReportsDmaFaulted,  ///< reports engine faults as DXGK_INTERRUPT_DMA_FAULTED (reserved for system use)
+  kResetFails,         ///< DxgkDdiResetEngine never writes RESET and gives up
 };
 
 /// CPU-cycle costs of the driver's code paths.
@@ -65,6 +67,7 @@ struct StartInfo {
   uint32_t num_heads = 2;
   uint32_t moderation_cycles = 0;  ///< VEC_MOD of message 0 (0: every event interrupts)
   bool line_based = false;         ///< INTx (shared line) rather than message-signaled
+  bool front_end = false;          ///< BAR0 has the GPU front end (doorbells, engine reset)
 };
 
 class DisplayMiniport {
@@ -82,6 +85,11 @@ class DisplayMiniport {
   NTSTATUS DxgkDdiControlInterrupt(HANDLE hAdapter, DXGK_INTERRUPT_TYPE InterruptType,
                                    BOOLEAN EnableInterrupt);
   NTSTATUS DxgkDdiStopDevice();
+  /// Rings the node's doorbell with the descriptor's address (needs the front end).
+  NTSTATUS DxgkDdiSubmitCommand(const DXGKARG_SUBMITCOMMAND* pSubmitCommand);
+  /// PASSIVE_LEVEL: resets the node's engine and returns once its queue is empty and it
+  /// can take new buffers (the DxgkDdiResetEngine page).
+  NTSTATUS DxgkDdiResetEngine(HANDLE hAdapter, DXGKARG_RESETENGINE* pResetEngine);
 
   static constexpr ULONG kNotifyMessage = 0;  ///< InterruptMessageNumber
 
@@ -93,6 +101,8 @@ class DisplayMiniport {
     return fault_ == DriverFault::kNotifyFromWrongMessage || fault_ == DriverFault::kNotifyReentrant;
   }
   void report_dma(uint32_t pending);
+  void report_completed(unsigned node);
+  void report_fault(unsigned node);
   void report_crtc(uint32_t pending);
 
   MiniportEnvironment& env_;

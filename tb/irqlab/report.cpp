@@ -123,7 +123,9 @@ void add_rule_checks(const RunResult& r, Report& rep) {
                                  "isr-true-without-dismiss",
                                  "fence-never-submitted",
                                  "fence-twice-or-out-of-order",
-                                 "fence-never-reported"};
+                                 "fence-never-reported",
+                                 "dma-faulted-reserved",
+                                 "engine-reset-failed"};
   for (const char* rule : kRules) {
     std::vector<const dxgkrnl::Violation*> v;
     for (const auto& x : r.violations) {
@@ -263,6 +265,13 @@ void summarise(const RunResult& r, Report& rep) {
                     {"max_us", w.max_ps / 1e6}});
   }
   sum["engine_wait_for_dpc_by_node"] = wait;
+  const auto& f = r.gpu_faults;
+  sum["gpu_page_faults"] = {{"faults", f.page_faults},
+                            {"engine_resets", f.resets},
+                            {"dropped_buffers", f.dropped_buffers},
+                            {"recovery_mean_us", f.resets ? f.recovery_total_ps / 1e6 / f.resets : 0.0},
+                            {"recovery_max_us", f.recovery_max_ps / 1e6}};
+  sum["doorbells"] = r.doorbells;
 }
 
 }  // namespace
@@ -535,6 +544,15 @@ void write_dispatch_text(const RunResult& r, const Report& rep, std::ostringstre
       "engines idle waiting for the DPC to free a slot: %.1f us in %llu spans (mean %.2f us, max %.2f "
       "us), all nodes\n",
       total / 1e6, static_cast<unsigned long long>(spans), spans ? total / 1e6 / spans : 0.0, worst / 1e6);
+  os << buf;
+  const auto& f = r.gpu_faults;
+  std::snprintf(buf, sizeof buf,
+                "GPU page faults: %llu, engine resets: %llu (recovery mean %.2f us, max %.2f us), buffers "
+                "dropped: %llu; doorbells rung over MMIO: %llu\n",
+                static_cast<unsigned long long>(f.page_faults), static_cast<unsigned long long>(f.resets),
+                f.resets ? f.recovery_total_ps / 1e6 / f.resets : 0.0, f.recovery_max_ps / 1e6,
+                static_cast<unsigned long long>(f.dropped_buffers),
+                static_cast<unsigned long long>(r.doorbells));
   os << buf << "ISR and DPC times by driver (us; as xperf -a dpcisr):\n"
      << "  kind driver              count    min     mean      max |   <1   1-10 10-100 100-1k  >1k\n";
   auto rows = [&](const char* kind, const std::map<std::string, ExecStats>& m) {

@@ -59,6 +59,8 @@ kmd::DriverFault parse_fault(const std::string& s) {
       {"drop-vsyncs", kmd::DriverFault::kDropVsyncs},
       {"no-flush", kmd::DriverFault::kNoFlush},
       {"dismiss-last-no-flush", kmd::DriverFault::kDismissLastNoFlush},
+      {"reports-dma-faulted", kmd::DriverFault::kReportsDmaFaulted},
+      {"reset-fails", kmd::DriverFault::kResetFails},
   };
   const auto it = k.find(s);
   if (it == k.end()) {
@@ -78,6 +80,18 @@ class EngineSubmission : public wddm::GpuSubmission {
 
  private:
   platform::Platform& p_;
+};
+
+/// Host memory as dxgkrnl fills it (a CPU store: no link traffic).
+class SystemMemoryOf : public wddm::SystemMemory {
+ public:
+  explicit SystemMemoryOf(host::HostMemory& m) : m_(m) {}
+  void write(uint64_t pa, const void* data, uint32_t bytes) override {
+    m_.write(pa, static_cast<const uint8_t*>(data), bytes, now_ps());
+  }
+
+ private:
+  host::HostMemory& m_;
 };
 
 double sample_us(const Distribution& d, std::mt19937_64& rng) {
@@ -254,6 +268,7 @@ class RunAssembly {
   std::vector<host::HostCpu*> hw_;
   kernel::Kernel k_;
   EngineSubmission submission_;
+  SystemMemoryOf system_memory_;
   dxgkrnl::Dxgkrnl dx_;
   KernelEnvironment env_;
   kmd::DisplayMiniport kmd_;
@@ -291,6 +306,7 @@ RunAssembly::RunAssembly(const RunOptions& opt, RunResult& r)
       p_(platform_options(opt)),
       k_(kernel_config(opt.scenario), cpu_pointers(p_)),
       submission_(p_),
+      system_memory_(p_.memory),
       dx_(k_, submission_, opt.scenario.nodes, opt.scenario.first_fence),
       env_(k_),
       kmd_(env_, driver_costs(opt.scenario), parse_fault(opt.scenario.driver_fault)),
@@ -384,6 +400,13 @@ void RunAssembly::attribute(const dxgkrnl::NotifyRecord& n, int cpu, uint64_t t)
     case wddm::DXGK_INTERRUPT_DMA_PREEMPTED: bit = s::DMA_PREEMPTED.lsb + n.index; break;
     case wddm::DXGK_INTERRUPT_DMA_FAULTED: bit = s::DMA_FAULTED.lsb + n.index; break;
     case wddm::DXGK_INTERRUPT_CRTC_VSYNC: bit = s::CRTC_VSYNC.lsb + n.index; break;
+    case wddm::DXGK_INTERRUPT_DMA_PAGE_FAULTED: {
+      // From a node's DMA_FAULTED bit (an engine's fault) or from the PAGE_FAULT source.
+      const auto& q = unreported_[s::DMA_FAULTED.lsb + n.index];
+      if (!q.empty() && !dxgkrnl::fence_after(r_.sources[q.front()].fence, n.fence))
+        bit = s::DMA_FAULTED.lsb + n.index;
+      break;
+    }
     default: break;
   }
   const bool fenced = n.type != wddm::DXGK_INTERRUPT_CRTC_VSYNC;
@@ -461,6 +484,7 @@ void RunAssembly::start_adapter() {
   si.num_heads = static_cast<uint32_t>(sc_.head_hz.size());
   si.moderation_cycles = sc_.moderation_cycles;
   si.line_based = sc_.intx_mode;
+  si.front_end = sc_.doorbell_mmio;
   adapter_ios_.insert(
       &k_.connect_interrupt("gpu", kAdapterVector, 0, [this] { return kmd_.DxgkDdiInterruptRoutine(0); }));
   if (peer_) {  // connected after the GPU: our ISR is asked first and must decline foreign interrupts
@@ -474,6 +498,11 @@ void RunAssembly::start_adapter() {
   for (const auto* io : adapter_ios_) dx_.add_adapter_interrupt(io);
   dx_.set_dpc([this] { kmd_.DxgkDdiDpcRoutine(); }, dpc_policy(sc_));
   dx_.set_config_reader([this](uint32_t off) { return p_.rc.cfg_read(0, off); });
+  if (sc_.doorbell_mmio) {
+    dx_.set_submit_ddi([this](const wddm::DXGKARG_SUBMITCOMMAND& a) { return kmd_.DxgkDdiSubmitCommand(&a); },
+                       system_memory_, platform::Layout::kDescriptorBase);
+    dx_.set_reset_ddi([this](wddm::DXGKARG_RESETENGINE& a) { return kmd_.DxgkDdiResetEngine(&kmd_, &a); });
+  }
   kmd_.DxgkDdiAddDevice();
   wddm::ULONG sources = 0;
   kmd_.DxgkDdiStartDevice(si, dx_.interface(), &sources);
@@ -550,6 +579,8 @@ void RunAssembly::collect() {
   r_.spurious_interrupts = dx_.spurious_interrupts();
   r_.dispatch.ipis = k_.ipis();
   r_.engine_wait = dx_.engine_wait_for_dpc();
+  r_.gpu_faults = dx_.faults();
+  r_.doorbells = p_.front_end->doorbells();
   for (const auto& c : p_.cpus) {
     for (unsigned v = 0; v < 256; ++v) {
       if (const uint64_t m = c->apic().merged(static_cast<uint8_t>(v))) r_.dispatch.merged_by_vector[v] += m;

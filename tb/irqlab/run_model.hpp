@@ -98,6 +98,8 @@ struct RunResult {
   uint64_t spurious_interrupts = 0;  ///< adapter-vector interrupts no ISR claimed
   DispatchStats dispatch;
   std::vector<dxgkrnl::NodeDpcWait> engine_wait;  ///< per node: engine idle waiting for the DPC
+  dxgkrnl::FaultStats gpu_faults;                 ///< page faults and the engine resets they caused
+  uint64_t doorbells = 0;                         ///< DOORBELL_HI writes that reached the front end
   Hang hang;                                      ///< set when the watchdog stopped the run
 };
 

@@ -237,7 +237,12 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
   if (const auto e = root["engines"]) {
     r.known(e, "engines",
             {"nodes", "mean_gap_us", "duration_us", "max_result_bytes", "preempt_probability",
-             "fault_probability", "first_fence", "queue_depth"});
+             "fault_probability", "first_fence", "queue_depth", "doorbell"});
+    if (const auto d = e["doorbell"]) {
+      const std::string v = r.text(d, "engines.doorbell");
+      if (v != "mmio" && v != "modelled") r.fail(d, "engines.doorbell", "expected mmio or modelled");
+      s.doorbell_mmio = v == "mmio";
+    }
     if (e["queue_depth"])
       s.queue_depth = static_cast<unsigned>(r.integer(e["queue_depth"], "engines.queue_depth", 1, 64));
     if (e["first_fence"])

@@ -52,6 +52,10 @@ struct Scenario {
   uint32_t max_result_bytes = 8192;
   double preempt_probability = 0.02, fault_probability = 0.01;
   uint32_t first_fence = 1;  ///< first fence ID of each node (near 2^32 to test the wrap)
+  /// mmio: dxgkrnl submits through DxgkDdiSubmitCommand, which rings the front end's
+  /// doorbell over the link; a page fault halts the engine until DxgkDdiResetEngine.
+  /// modelled: the doorbell is a modelled delay and faulting engines keep running.
+  bool doorbell_mmio = true;
   unsigned queue_depth = 2;  ///< buffers per node submitted and not yet retired by the DPC
   // display
   std::vector<double> head_hz = {60, 144};

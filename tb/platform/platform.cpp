@@ -43,7 +43,8 @@ Platform::Platform(const PlatformOptions& o)
                m.level_triggered = true;  // Remote IRR stays set until the EOI broadcast
                cpus[cpu]->deliver(m, sampled);
              }),
-      function("gpu_fn", timing, upstream, static_cast<uint32_t>(regs::kBarBytes), regs::kNumVectorsDefault),
+      function("gpu_fn", timing, upstream, static_cast<uint32_t>(regs::front_end::kDeviceBarBytes),
+               regs::kNumVectorsDefault),
       controller("irq_ctrl", make_model(o), bridge_options(o, timing.min_hop_ps())),
       bypass_path("msi_bypass_path") {
   upstream.set_receiver([this](const pcie::Tlp& t) { rc.on_upstream(t); });
@@ -78,6 +79,9 @@ Platform::Platform(const PlatformOptions& o)
                                                         pulse_sink(), Layout::fence_addr(n),
                                                         Layout::kResultBase + n * Layout::kResultStride));
   }
+  std::vector<gpu::EngineNode*> nodes;
+  for (auto& e : engines) nodes.push_back(e.get());
+  front_end = std::make_unique<gpu::GpuFrontEnd>("front_end", function, nodes, timing.min_hop_ps());
 }
 
 gpu::PulseSink Platform::pulse_sink() {

@@ -7,6 +7,7 @@
 
 #include "device_function.hpp"
 #include "engine_node.hpp"
+#include "gpu_front_end.hpp"
 #include "host_cpu.hpp"
 #include "host_memory.hpp"
 #include "ioapic.hpp"
@@ -35,6 +36,7 @@ struct Layout {
   static constexpr uint64_t kFenceBase = 0x1000'0000;   ///< 64-bit fence per node
   static constexpr uint64_t kResultBase = 0x2000'0000;  ///< result buffers, 16 MiB per node
   static constexpr uint64_t kResultStride = 0x100'0000;
+  static constexpr uint64_t kDescriptorBase = 0x3000'0000;  ///< dxgkrnl's DMA buffer descriptors
   static uint64_t fence_addr(unsigned node) { return kFenceBase + 64 * node; }
   static constexpr unsigned kIntxLine = 0;       ///< the IOAPIC line of INTA#
   static constexpr unsigned kGpuIntxSource = 0;  ///< the GPU's id among the line's devices
@@ -56,6 +58,7 @@ class Platform {
   pcie::DeviceFunction function;
   bridge::IrqCtrlBridge controller;
   std::vector<std::unique_ptr<gpu::EngineNode>> engines;
+  std::unique_ptr<gpu::GpuFrontEnd> front_end;  ///< doorbells, engine reset (BAR0 past the controller)
   pcie::TimedActions bypass_path;
 
   /// The minimum announcement lead the link guarantees: the controller's lookahead.

@@ -92,7 +92,8 @@ TEST(Pcie, EnumerationMmioAndUnsupportedRequests) {
 
   ASSERT_TRUE(o.fn.present);
   EXPECT_EQ(o.fn.vendor_id, ConfigLayout::kVendorId);
-  EXPECT_EQ(o.fn.bar0_bytes, regs::kBarBytes) << "BAR sizing";
+  EXPECT_EQ(o.fn.bar0_bytes, regs::front_end::kDeviceBarBytes)
+      << "BAR sizing: the controller and the front end";
   EXPECT_EQ(o.fn.bar0_base % o.fn.bar0_bytes, 0u) << "naturally aligned";
   EXPECT_EQ(o.fn.msix_cap, ConfigLayout::kMsixCap);
   EXPECT_EQ(o.fn.msix_table_size, regs::kNumVectorsDefault);

@@ -28,6 +28,8 @@ inline constexpr DriverPair kDriverPairs[] = {
     {"fence-never-reported", "drop-fences"},
     {"vsync-never-reported", "drop-vsyncs"},
     {"stop-device-quiesces", "no-mask-on-stop"},
+    {"dma-faulted-reserved", "reports-dma-faulted"},
+    {"engine-reset-failed", "reset-fails"},
 };
 // clang-format on
 

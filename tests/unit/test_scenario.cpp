@@ -57,9 +57,11 @@ TEST(Scenario, BuiltinsParse) {
 
 TEST(Scenario, ErrorsNameFileLineAndKey) {
   EXPECT_EQ(error_of("name: x\nengines:\n  nodez: 2\n"),
-            "s.yaml:3: key 'engines.nodez': unknown key (allowed: duration_us, fault_probability, "
+            "s.yaml:3: key 'engines.nodez': unknown key (allowed: doorbell, duration_us, fault_probability, "
             "first_fence, max_result_bytes, "
             "mean_gap_us, nodes, preempt_probability, queue_depth)");
+  EXPECT_EQ(error_of("name: x\nengines:\n  doorbell: bell\n"),
+            "s.yaml:3: key 'engines.doorbell': expected mmio or modelled");
   EXPECT_EQ(error_of("cpus: four\n"), "s.yaml:1: key 'cpus': expected a number, got 'four'");
   EXPECT_EQ(error_of("cpus: 2\ninterrupt_cpu: 5\n"),
             "s.yaml:2: key 'interrupt_cpu': value 5 out of range [0, 1]");

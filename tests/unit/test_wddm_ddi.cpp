@@ -2,20 +2,30 @@
 // and the display miniport's DDIs answer as their pages require.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
 #include <map>
+#include <utility>
+#include <vector>
 
 #include "display_miniport.hpp"
 
 namespace irqlab::kmd {
 namespace {
 
+namespace regs = irqlab::regs::irq_ctrl;
+
 class RecordingEnv : public MiniportEnvironment {
  public:
   uint32_t READ_REGISTER_ULONG(uint64_t a) override { return mem[a]; }
-  void WRITE_REGISTER_ULONG(uint64_t a, uint32_t v) override { mem[a] = v; }
+  void WRITE_REGISTER_ULONG(uint64_t a, uint32_t v) override {
+    mem[a] = v;
+    writes.emplace_back(a, v);
+  }
   void cost(uint64_t) override {}
   uint32_t current_processor() override { return 0; }
   std::map<uint64_t, uint32_t> mem;
+  std::vector<std::pair<uint64_t, uint32_t>> writes;
 };
 
 TEST(WddmDdi, ValuesAreTheWdks) {
@@ -54,6 +64,93 @@ TEST(WddmDdi, ControlInterruptAndQueryAdapterInfo) {
   q.OutputDataSize = sizeof caps;
   q.Type = DXGKQAITYPE_UMDRIVERPRIVATE;
   EXPECT_EQ(m.DxgkDdiQueryAdapterInfo(&q), STATUS_INVALID_PARAMETER);
+}
+
+// The descriptor layout comes from the register map; fields are little-endian.
+TEST(WddmDdi, DescriptorFieldsRoundTripLittleEndian) {
+  namespace d = regs::front_end::descriptor;
+  uint8_t b[d::kBytes] = {};
+  d::put(b, d::FENCE, 0x11223344u);
+  d::put(b, d::DURATION_PS, 0x0102030405060708ull);
+  EXPECT_EQ(b[d::FENCE.offset], 0x44);
+  EXPECT_EQ(b[d::DURATION_PS.offset + 7], 0x01);
+  EXPECT_EQ(d::get(b, d::FENCE), 0x11223344u);
+  EXPECT_EQ(d::get(b, d::DURATION_PS), 0x0102030405060708ull);
+  EXPECT_EQ(d::get(b, d::OUTCOME), 0u) << "fields do not overlap";
+}
+
+// Config space with one capability, MSI-X at 0x70 (table in BAR0): what StartDevice walks.
+NTSTATUS read_config(HANDLE, ULONG, PVOID buf, ULONG off, ULONG len, ULONG* read) {
+  namespace cfg = regs::pcie_cfg;
+  constexpr uint32_t kCap = 0x70;
+  uint32_t v = 0;
+  if (off == (cfg::CAPABILITIES_POINTER::kOffset & ~3u))
+    v = cfg::CAPABILITIES_POINTER::PTR.put(kCap) << (8 * (cfg::CAPABILITIES_POINTER::kOffset & 3u));
+  if (off == kCap) v = cfg::MSIX_CAP_HEADER::kReset & ~cfg::MSIX_CAP_HEADER::NEXT.put(0xFF);
+  if (off == kCap + cfg::MSIX_TABLE_OFFSET_BIR::kOffset)
+    v = cfg::MSIX_TABLE_OFFSET_BIR::OFFSET.put(regs::msix::kTableOffset >> 3);
+  std::memcpy(buf, &v, std::min<ULONG>(len, 4));
+  *read = len;
+  return STATUS_SUCCESS;
+}
+
+class FrontEndDdi : public ::testing::Test {
+ protected:
+  static constexpr uint64_t kBar = 0xF000'0000;
+  void start(DisplayMiniport& m, bool front_end) {
+    StartInfo si;
+    si.bar0 = kBar;
+    si.front_end = front_end;
+    DXGKRNL_INTERFACE iface{};
+    iface.DxgkCbReadDeviceSpace = &read_config;
+    ULONG sources = 0;
+    ASSERT_EQ(m.DxgkDdiStartDevice(si, iface, &sources), STATUS_SUCCESS);
+    env.writes.clear();
+  }
+  static uint64_t reg(unsigned node, uint32_t off) {
+    return kBar + regs::front_end::kBarOffset + node * regs::front_end::DOORBELL_LO::kStride + off;
+  }
+  RecordingEnv env;
+};
+
+TEST_F(FrontEndDdi, SubmitCommandRingsTheNodesDoorbellHighDwordLast) {
+  namespace fe = regs::front_end;
+  DisplayMiniport m(env, DriverCosts{});
+  start(m, true);
+  DXGKARG_SUBMITCOMMAND a{};
+  a.DmaBufferPhysicalAddress = 0x1'2345'6780;
+  a.NodeOrdinal = 2;
+  ASSERT_EQ(m.DxgkDdiSubmitCommand(&a), STATUS_SUCCESS);
+  ASSERT_EQ(env.writes.size(), 2u);
+  EXPECT_EQ(env.writes[0], std::make_pair(reg(2, fe::DOORBELL_LO::kOffset), 0x2345'6780u));
+  EXPECT_EQ(env.writes[1], std::make_pair(reg(2, fe::DOORBELL_HI::kOffset), 0x1u))
+      << "the ringing write is last";
+  a.NodeOrdinal = 99;
+  EXPECT_EQ(m.DxgkDdiSubmitCommand(&a), STATUS_INVALID_PARAMETER);
+}
+
+TEST_F(FrontEndDdi, ResetEngineWritesResetAndReturnsTheAbortedFence) {
+  namespace fe = regs::front_end;
+  DisplayMiniport m(env, DriverCosts{});
+  start(m, true);
+  env.mem[kBar + regs::NODE_FAULTED_FENCE::offset(1)] = 77;
+  DXGKARG_RESETENGINE r{1, 0, 0};
+  ASSERT_EQ(m.DxgkDdiResetEngine(&m, &r), STATUS_SUCCESS);
+  EXPECT_EQ(env.writes.at(0), std::make_pair(reg(1, fe::RESET::kOffset), fe::RESET::GO.put(1)));
+  EXPECT_EQ(r.LastAbortedFenceId, 77u);
+  env.mem[reg(1, fe::STATE::kOffset)] = fe::STATE::HALTED.put(1);  // never leaves the halt
+  EXPECT_EQ(m.DxgkDdiResetEngine(&m, &r), STATUS_UNSUCCESSFUL) << "gives up rather than spin forever";
+  EXPECT_EQ(m.DxgkDdiResetEngine(nullptr, &r), STATUS_INVALID_PARAMETER);
+}
+
+TEST_F(FrontEndDdi, WithoutTheFrontEndSubmitAndResetAreRefused) {
+  DisplayMiniport m(env, DriverCosts{});
+  start(m, false);
+  DXGKARG_SUBMITCOMMAND a{};
+  DXGKARG_RESETENGINE r{};
+  EXPECT_EQ(m.DxgkDdiSubmitCommand(&a), STATUS_INVALID_PARAMETER);
+  EXPECT_EQ(m.DxgkDdiResetEngine(&m, &r), STATUS_INVALID_PARAMETER);
+  EXPECT_TRUE(env.writes.empty());
 }
 
 }  // namespace

@@ -252,6 +252,83 @@ constexpr uint32_t offset(unsigned i) { return kOffset + i * kStride; }
 inline constexpr Field SET{0, 32};  // one bit per vector
 }  // namespace MIG_PBA_SET
 
+/// GPU front end: per engine node a doorbell (the host address of a 32-byte DMA buffer descriptor, which the engine then fetches by DMA), an engine reset and the engine's state.
+namespace front_end {
+inline constexpr uint32_t kBarOffset = 0x20000;  ///< in BAR0
+inline constexpr uint32_t kWindowBytes = 0x1000;
+inline constexpr uint64_t kDeviceBarBytes = 0x40000;  ///< BAR0 with it
+
+/// Low dword of the descriptor's host address. Reads 0.
+namespace DOORBELL_LO {
+inline constexpr uint32_t kOffset = 0x0000;
+inline constexpr uint32_t kReset = 0x00000000;
+inline constexpr uint32_t kWritableMask = 0xffffffff;
+inline constexpr bool kW1c = false;
+inline constexpr uint32_t kStride = 64;
+inline constexpr unsigned kCount = 8;
+constexpr uint32_t offset(unsigned i) { return kOffset + i * kStride; }
+inline constexpr Field ADDR{0, 32};  // address bits 31:0
+}  // namespace DOORBELL_LO
+
+/// High dword of the descriptor's host address; writing it rings the doorbell: the front end fetches the descriptor by DMA and queues the buffer on the node's engine. Reads 0.
+namespace DOORBELL_HI {
+inline constexpr uint32_t kOffset = 0x0004;
+inline constexpr uint32_t kReset = 0x00000000;
+inline constexpr uint32_t kWritableMask = 0xffffffff;
+inline constexpr bool kW1c = false;
+inline constexpr uint32_t kStride = 64;
+inline constexpr unsigned kCount = 8;
+constexpr uint32_t offset(unsigned i) { return kOffset + i * kStride; }
+inline constexpr Field ADDR{0, 32};  // address bits 63:32
+}  // namespace DOORBELL_HI
+
+/// Write 1: reset the engine. Held buffers and descriptor fetches in flight are dropped, a halt (page fault) is cleared. Reads 0.
+namespace RESET {
+inline constexpr uint32_t kOffset = 0x0010;
+inline constexpr uint32_t kReset = 0x00000000;
+inline constexpr uint32_t kWritableMask = 0x00000001;
+inline constexpr bool kW1c = false;
+inline constexpr uint32_t kStride = 64;
+inline constexpr unsigned kCount = 8;
+constexpr uint32_t offset(unsigned i) { return kOffset + i * kStride; }
+inline constexpr Field GO{0, 1};  // 1 = reset
+}  // namespace RESET
+
+/// The engine's state.
+namespace STATE {
+inline constexpr uint32_t kOffset = 0x0018;
+inline constexpr uint32_t kReset = 0x00000000;
+inline constexpr uint32_t kWritableMask = 0x00000000;
+inline constexpr bool kW1c = false;
+inline constexpr uint32_t kStride = 64;
+inline constexpr unsigned kCount = 8;
+constexpr uint32_t offset(unsigned i) { return kOffset + i * kStride; }
+inline constexpr Field HALTED{0, 1};  // stopped by a page fault until RESET
+inline constexpr Field QUEUED{8, 8};  // buffers held behind a halt or whose descriptor is being fetched (saturates at 255)
+}  // namespace STATE
+
+/// What a doorbell points to, written by the OS into system memory. The buffer's work is modelled by its run time and outcome, the fields a workload generator sets.
+namespace descriptor {
+inline constexpr uint32_t kBytes = 32;
+struct Field {
+  uint32_t offset, bytes;
+};
+/// Little-endian, as the device reads host memory.
+inline void put(uint8_t* d, Field f, uint64_t v) {
+  for (uint32_t i = 0; i < f.bytes; ++i) d[f.offset + i] = static_cast<uint8_t>(v >> (8 * i));
+}
+inline uint64_t get(const uint8_t* d, Field f) {
+  uint64_t v = 0;
+  for (uint32_t i = 0; i < f.bytes; ++i) v |= uint64_t{d[f.offset + i]} << (8 * i);
+  return v;
+}
+inline constexpr Field FENCE{0, 4};  ///< submission fence ID (DXGKARG_SUBMITCOMMAND.SubmissionFenceId)
+inline constexpr Field OUTCOME{4, 4};  ///< 0 completes, 1 is preempted, 2 page-faults (halts the engine)
+inline constexpr Field DURATION_PS{8, 8};  ///< engine time the buffer takes, in ps
+inline constexpr Field RESULT_BYTES{16, 4};  ///< bytes the buffer DMA-writes to host memory
+}  // namespace descriptor
+}  // namespace front_end
+
 /// MSI-X table and Pending Bit Array, in BAR 0.
 namespace msix {
 inline constexpr uint32_t kTableOffset = 0x10000;
