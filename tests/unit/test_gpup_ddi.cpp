@@ -9,24 +9,14 @@
 
 #include "gpup_host.hpp"
 #include "gpup_miniport.hpp"
+#include "recording_env.hpp"
 
 namespace irqlab::kmd {
 namespace {
 
 namespace x = regs::irq_ctrl::msix;
 
-class RecordingEnv : public MiniportEnvironment {
- public:
-  uint32_t READ_REGISTER_ULONG(uint64_t a) override { return mem[a]; }
-  void WRITE_REGISTER_ULONG(uint64_t a, uint32_t v) override {
-    writes.emplace_back(a, v);
-    mem[a] = v;
-  }
-  void cost(uint64_t) override {}
-  uint32_t current_processor() override { return 0; }
-  std::vector<std::pair<uint64_t, uint32_t>> writes;
-  std::map<uint64_t, uint32_t> mem;
-};
+using test::RecordingEnv;
 
 constexpr uint64_t kAperture = 0xC000'0000;
 constexpr uint32_t kWindow = 0x20000;

@@ -9,24 +9,14 @@
 #include <vector>
 
 #include "display_miniport.hpp"
+#include "recording_env.hpp"
 
 namespace irqlab::kmd {
 namespace {
 
 namespace regs = irqlab::regs::irq_ctrl;
 
-class RecordingEnv : public MiniportEnvironment {
- public:
-  uint32_t READ_REGISTER_ULONG(uint64_t a) override { return mem[a]; }
-  void WRITE_REGISTER_ULONG(uint64_t a, uint32_t v) override {
-    mem[a] = v;
-    writes.emplace_back(a, v);
-  }
-  void cost(uint64_t) override {}
-  uint32_t current_processor() override { return 0; }
-  std::map<uint64_t, uint32_t> mem;
-  std::vector<std::pair<uint64_t, uint32_t>> writes;
-};
+using test::RecordingEnv;
 
 TEST(WddmDdi, ValuesAreTheWdks) {
   EXPECT_EQ(DXGKQAITYPE_UMDRIVERPRIVATE, 0u);
