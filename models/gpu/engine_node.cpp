@@ -17,7 +17,8 @@ EngineNode::EngineNode(sc_core::sc_module_name name, unsigned node, pcie::Device
       fn_(fn),
       pulse_(std::move(pulse)),
       fence_addr_(fence_addr),
-      result_addr_(result_addr) {}
+      result_addr_(result_addr),
+      timer_("timer") {}
 
 uint64_t EngineNode::doorbell_ps() const {
   const auto& t = fn_.timing();
@@ -33,15 +34,45 @@ uint64_t EngineNode::submit(const Submission& s) {
 }
 
 void EngineNode::enqueue(const Submission& s, uint64_t dispatch_ps) {
-  if (halted_) {
-    held_.push_back(s);
-    return;
+  lead_ps_ = dispatch_ps;
+  queue_.push_back({s, now_ps() + dispatch_ps});
+  pump();
+}
+
+// Commit the queue's head once it would start within one lead: its completion is then
+// announced at least a lead ahead, as the controller's lookahead requires.
+void EngineNode::pump() {
+  while (!halted_ && !queue_.empty()) {
+    const uint64_t start = std::max(queue_.front().ready_ps, busy_until_);
+    if (start > now_ps() + lead_ps_) {
+      const uint64_t when = start - lead_ps_;
+      if (when < armed_at_) {  // an earlier wake-up than any pending one
+        armed_at_ = when;
+        timer_.at(when, [this, when] {
+          if (armed_at_ == when) armed_at_ = UINT64_MAX;
+          pump();
+        });
+      }
+      return;
+    }
+    const Queued q = queue_.front();
+    queue_.pop_front();
+    schedule(q.s, q.ready_ps, true);
   }
-  schedule(s, now_ps() + dispatch_ps, true);
+}
+
+size_t EngineNode::preempt(uint32_t fence) {
+  const size_t dropped = halted_ ? 0 : queue_.size();
+  if (!halted_) queue_.clear();
+  // After the committed buffers; a lead ahead at least, so the pulse is announced in time.
+  const uint64_t at = std::max(busy_until_ + 1, now_ps() + lead_ps_);
+  busy_until_ = at;
+  pulse_(at, kPulsePreempted, node_, fence);
+  return dropped;
 }
 
 uint32_t EngineNode::reset(uint64_t at_ps) {
-  held_.clear();
+  queue_.clear();
   halted_ = false;
   busy_until_ = std::max(busy_until_, at_ps);
   return faulted_fence_;

@@ -21,6 +21,7 @@
 #include <functional>
 
 #include "device_function.hpp"
+#include "timed_actions.hpp"
 
 namespace irqlab::gpu {
 
@@ -44,13 +45,18 @@ class EngineNode : public sc_core::sc_module {
   /// Submit now through the modelled doorbell; returns the completion time in ps.
   uint64_t submit(const Submission& s);
   /// A buffer whose descriptor the front end fetched now: it starts `dispatch_ps` later at
-  /// the earliest. A fault halts the engine (held until reset()).
+  /// the earliest. Buffers wait in a queue and are committed (their completion announced)
+  /// one `dispatch_ps` before they start, so a preemption can still drop them. A fault
+  /// halts the engine (the queue is held until reset()).
   void enqueue(const Submission& s, uint64_t dispatch_ps);
+  /// A preemption request now: buffers not yet committed are dropped; when the committed
+  /// ones are done the engine raises DMA_PREEMPTED with `fence`. Returns the buffers dropped.
+  size_t preempt(uint32_t fence);
   /// RESET at `at_ps`: drops the buffers held behind a halt and clears it. Returns the
   /// fence of the buffer that faulted (DXGKARG_RESETENGINE.LastAbortedFenceId).
   uint32_t reset(uint64_t at_ps);
   bool halted() const { return halted_; }
-  size_t held() const { return held_.size(); }
+  size_t held() const { return queue_.size(); }
   /// Latency of the doorbell write that carries a submission.
   uint64_t doorbell_ps() const;
   uint64_t busy_until_ps() const { return busy_until_; }
@@ -72,7 +78,15 @@ class EngineNode : public sc_core::sc_module {
   uint64_t busy_until_ = 0;
   bool halted_ = false;  ///< a fetched buffer faulted: nothing runs until reset()
   uint32_t faulted_fence_ = 0;
-  std::deque<Submission> held_;
+  struct Queued {
+    Submission s;
+    uint64_t ready_ps;
+  };
+  std::deque<Queued> queue_;        ///< fetched, not yet committed
+  uint64_t lead_ps_ = 0;            ///< commit this long before the start (the controller's lookahead)
+  uint64_t armed_at_ = UINT64_MAX;  ///< the earliest pending pump() wake-up
+  pcie::TimedActions timer_;
+  void pump();
   uint64_t schedule(const Submission& s, uint64_t ready_ps, bool halt_on_fault);
 };
 

@@ -62,6 +62,11 @@ void GpuFrontEnd::write(unsigned node, uint32_t reg, uint32_t value) {
       s.outcome = outcome == 2 ? Outcome::kFault : outcome == 1 ? Outcome::kPreempt : Outcome::kComplete;
       engines_[node]->enqueue(s, dispatch_ps_);
     });
+  } else if (reg == fe::PREEMPT::kOffset) {
+    ++preempts_;
+    ++generation_[node];  // a buffer still being fetched is not started either
+    fetching_[node] = 0;
+    engines_[node]->preempt(fe::PREEMPT::FENCE.get(value));
   } else if (reg == fe::RESET::kOffset && fe::RESET::GO.get(value)) {
     ++resets_;
     ++generation_[node];

@@ -1,5 +1,5 @@
 // The GPU front end in BAR0 (register map: `front_end` of rtl/regs/irq_ctrl.regs.yaml):
-// per engine node a doorbell, a reset and a state register. Writing DOORBELL_HI rings:
+// per engine node a doorbell, a preemption request, a reset and a state register. Writing DOORBELL_HI rings:
 // the front end DMA-reads the descriptor (front_end::descriptor) at DOORBELL_HI:DOORBELL_LO
 // from host memory over the link and hands the buffer to the engine. Accesses take effect when the
 // TLP arrives, in link order.
@@ -24,6 +24,7 @@ class GpuFrontEnd : public sc_core::sc_module {
               uint64_t dispatch_ps);
   uint64_t doorbells() const { return doorbells_; }
   uint64_t resets() const { return resets_; }
+  uint64_t preempts() const { return preempts_; }
 
  private:
   void access(const pcie::Tlp& tlp, uint64_t offset);
@@ -37,7 +38,7 @@ class GpuFrontEnd : public sc_core::sc_module {
   std::vector<uint64_t> generation_;  ///< per node: RESETs so far (a fetch from before one is dropped)
   std::vector<size_t> fetching_;      ///< per node: descriptor reads in flight
   pcie::TimedActions at_arrival_;
-  uint64_t doorbells_ = 0, resets_ = 0;
+  uint64_t doorbells_ = 0, resets_ = 0, preempts_ = 0;
 };
 
 }  // namespace irqlab::gpu

@@ -29,7 +29,12 @@ Dxgkrnl::Dxgkrnl(kernel::Kernel& k, GpuSubmission& gpu, unsigned num_nodes, uint
       waiting_for_slot_(num_nodes, false),
       dpc_wait_(num_nodes),
       recovering_(num_nodes, false),
-      submitting_(num_nodes, false) {
+      submitting_(num_nodes, false),
+      preempt_pending_(num_nodes, 0),
+      preempt_sent_ps_(num_nodes, 0),
+      preempting_(num_nodes, false),
+      preempted_(num_nodes),
+      work_(num_nodes) {
   for (unsigned n = 0; n < num_nodes; ++n) node_progress_.push_back(std::make_unique<sc_core::sc_event>());
   iface_.DeviceHandle = this;
   iface_.DxgkCbNotifyInterrupt = &Dxgkrnl::cb_notify_interrupt;
@@ -244,8 +249,11 @@ void Dxgkrnl::notify_interrupt(const DXGKARGCB_NOTIFY_INTERRUPT_DATA& d) {
     violate("dma-faulted-reserved",
             "DXGK_INTERRUPT_DMA_FAULTED is reserved for system use (DXGK_INTERRUPT_TYPE); report a GPU page "
             "fault with DXGK_INTERRUPT_DMA_PAGE_FAULTED");
-  if (d.InterruptType == DXGK_INTERRUPT_DMA_COMPLETED || d.InterruptType == DXGK_INTERRUPT_DMA_PREEMPTED ||
-      d.InterruptType == DXGK_INTERRUPT_DMA_FAULTED || d.InterruptType == DXGK_INTERRUPT_DMA_PAGE_FAULTED) {
+  if (d.InterruptType == DXGK_INTERRUPT_DMA_PREEMPTED) {
+    preemption_reported(r.index, d.DmaPreempted.PreemptionFenceId, d.DmaPreempted.LastCompletedFenceId);
+  } else if (d.InterruptType == DXGK_INTERRUPT_DMA_COMPLETED ||
+             d.InterruptType == DXGK_INTERRUPT_DMA_FAULTED ||
+             d.InterruptType == DXGK_INTERRUPT_DMA_PAGE_FAULTED) {
     fence_reported(d.InterruptType, r.index, r.fence);
     if (d.InterruptType == DXGK_INTERRUPT_DMA_PAGE_FAULTED && !recorded_.empty() &&
         recorded_.back().type == DXGK_INTERRUPT_DMA_PAGE_FAULTED) {
@@ -296,10 +304,22 @@ void Dxgkrnl::fence_reported(DXGK_INTERRUPT_TYPE type, unsigned node, uint32_t f
 void Dxgkrnl::retire_recorded() {
   for (const Recorded& e : recorded_) {
     auto& in = inflight_[e.node];
-    if (e.type == DXGK_INTERRUPT_DMA_COMPLETED || e.type == DXGK_INTERRUPT_DMA_PAGE_FAULTED)
+    auto& work = work_[e.node];
+    if (e.type == DXGK_INTERRUPT_DMA_PREEMPTED) {
+      // Buffers up to LastCompletedFenceId are done; the rest were preempted: resubmit them
+      // in order (a worker: DxgkDdiSubmitCommand rings the doorbell over the link).
       in.erase(in.begin(), in.upper_bound(e.fence));
-    else
+      work.erase(work.begin(), work.upper_bound(e.fence));
+      std::vector<uint64_t> again(in.begin(), in.end());
+      sc_core::sc_spawn([this, n = e.node, again] { resubmit(n, again); },
+                        ("dxgk_resubmit" + std::to_string(e.node)).c_str());
+    } else if (e.type == DXGK_INTERRUPT_DMA_COMPLETED || e.type == DXGK_INTERRUPT_DMA_PAGE_FAULTED) {
+      in.erase(in.begin(), in.upper_bound(e.fence));
+      work.erase(work.begin(), work.upper_bound(e.fence));
+    } else {
       in.erase(e.fence);
+      work.erase(e.fence);
+    }
     if (e.reset_required && reset_ddi_ && !recovering_[e.node]) {
       // DxgkDdiResetEngine runs at PASSIVE_LEVEL: a worker, not this DPC.
       recovering_[e.node] = true;
@@ -324,6 +344,8 @@ void Dxgkrnl::recover(unsigned node, uint64_t faulted, uint64_t reported_ps) {
   ++fault_stats_.resets;
   for (auto it = inflight_[node].upper_bound(faulted); it != inflight_[node].end();) {
     outstanding_[node].erase(*it);
+    preempted_[node].erase(*it);  // dropped, not to be resubmitted
+    work_[node].erase(*it);
     it = inflight_[node].erase(it);
     ++fault_stats_.dropped_buffers;
   }
@@ -444,7 +466,84 @@ void Dxgkrnl::start_scheduler(const std::vector<NodeLoad>& load, uint64_t seed, 
   for (unsigned n = 0; n < num_nodes_ && n < load.size(); ++n) {
     sc_core::sc_spawn([this, n, l = load[n], seed, until_ps] { node_thread(n, l, seed, until_ps); },
                       ("dxgk_node" + std::to_string(n)).c_str());
+    if (preempt_ddi_ && load[n].preempt_per_ms > 0) {
+      sc_core::sc_spawn(
+          [this, n, r = load[n].preempt_per_ms, seed, until_ps] { preempt_thread(n, r, seed, until_ps); },
+          ("dxgk_preempt" + std::to_string(n)).c_str());
+    }
   }
+}
+
+// Preemption requests at random times on a node with buffers in flight. The request's
+// fence comes from the node's fence sequence (DXGKARG_PREEMPTCOMMAND.PreemptionFenceId);
+// nothing new is submitted to the node until the preempted buffers are resubmitted.
+void Dxgkrnl::preempt_thread(unsigned node, double per_ms, uint64_t seed, uint64_t until_ps) {
+  std::mt19937_64 rng(seed * 104729 + node);
+  std::exponential_distribution<double> gap(per_ms);  // in ms
+  for (;;) {
+    wait(sc_core::sc_time::from_value(static_cast<uint64_t>(gap(rng) * 1e9)));
+    if (now_ps() >= until_ps) return;
+    if (inflight_[node].empty() || recovering_[node] || preempting_[node]) continue;
+    preempting_[node] = true;
+    while (submitting_[node]) wait(*node_progress_[node]);
+    const uint64_t pf = next_fence_[node]++;
+    preempt_pending_[node] = pf;
+    preempt_sent_ps_[node] = now_ps();
+    ++preempt_stats_.requests;
+    DXGKARG_PREEMPTCOMMAND a{static_cast<UINT>(pf), node, 0, 0};
+    preempt_ddi_(a);
+  }
+}
+
+// DMA_PREEMPTED at DIRQL: the fence must answer this node's request; buffers up to
+// LastCompletedFenceId completed, every later one was preempted (DXGKARGCB_NOTIFY_INTERRUPT_DATA).
+void Dxgkrnl::preemption_reported(unsigned node, uint32_t preemption_fence, uint32_t last_completed) {
+  if (node >= num_nodes_) {
+    violate("fence-never-submitted", "node " + std::to_string(node) + " does not exist");
+    return;
+  }
+  const uint64_t pf = extend_fence(preemption_fence, last_submitted(node));
+  if (preempt_pending_[node] == 0 || pf != preempt_pending_[node]) {
+    violate("preemption-unrequested", "node " + std::to_string(node) + " PreemptionFenceId " +
+                                          std::to_string(preemption_fence) +
+                                          " answers no DxgkDdiPreemptCommand");
+    return;
+  }
+  preempt_pending_[node] = 0;
+  const uint64_t took = now_ps() - preempt_sent_ps_[node];
+  ++preempt_stats_.answered;
+  preempt_stats_.latency_total_ps += took;
+  preempt_stats_.latency_max_ps = std::max(preempt_stats_.latency_max_ps, took);
+  auto& out = outstanding_[node];
+  const uint64_t lc = extend_fence(last_completed, last_submitted(node));
+  if (lc >= pf) {
+    violate("fence-never-submitted", "node " + std::to_string(node) + " LastCompletedFenceId " +
+                                         std::to_string(last_completed) +
+                                         " is not an earlier buffer's fence");
+  } else if (lc > last_completed_[node]) {
+    out.erase(out.begin(), out.upper_bound(lc));
+    last_completed_[node] = lc;
+  }
+  for (uint64_t f : out) preempted_[node].insert(f);
+  preempt_stats_.preempted_buffers += out.size();
+  out.clear();
+  recorded_.push_back({DXGK_INTERRUPT_DMA_PREEMPTED, node, last_completed_[node], false, now_ps()});
+}
+
+void Dxgkrnl::resubmit(unsigned node, std::vector<uint64_t> fences) {
+  // A fault on the node is recovered first: the reset drops what followed the faulted
+  // buffer, and those buffers are not resubmitted (recover() removes them).
+  while (recovering_[node]) sc_core::wait(*node_progress_[node]);
+  for (uint64_t f : fences) {
+    if (!preempted_[node].erase(f)) continue;
+    const auto it = work_[node].find(f);
+    if (it == work_[node].end()) continue;
+    outstanding_[node].insert(f);
+    ++preempt_stats_.resubmitted;
+    submit_buffer(node, f, it->second.duration_ps, it->second.bytes, it->second.outcome);
+  }
+  preempting_[node] = false;
+  node_progress_[node]->notify(sc_core::SC_ZERO_TIME);
 }
 
 void Dxgkrnl::node_thread(unsigned node, NodeLoad load, uint64_t seed, uint64_t until_ps) {
@@ -457,7 +556,8 @@ void Dxgkrnl::node_thread(unsigned node, NodeLoad load, uint64_t seed, uint64_t 
     waiting_for_slot_[node] = inflight_[node].size() >= load.max_in_flight;
     if (waiting_for_slot_[node] && outstanding_[node].empty())
       idle_since_[node] = static_cast<int64_t>(now_ps());
-    while ((inflight_[node].size() >= load.max_in_flight || recovering_[node]) && now_ps() < until_ps)
+    while ((inflight_[node].size() >= load.max_in_flight || recovering_[node] || preempting_[node]) &&
+           now_ps() < until_ps)
       wait(*node_progress_[node]);
     waiting_for_slot_[node] = false;
     if (idle_since_[node] >= 0) {  // the engine sat idle until the DPC freed this slot
@@ -473,13 +573,12 @@ void Dxgkrnl::node_thread(unsigned node, NodeLoad load, uint64_t seed, uint64_t 
     outstanding_[node].insert(fence);
     inflight_[node].insert(fence);
     const double roll = u01(rng);
-    const auto outcome = roll < load.fault_probability ? GpuSubmission::Outcome::kFault
-                         : roll < load.fault_probability + load.preempt_probability
-                             ? GpuSubmission::Outcome::kPreempt
-                             : GpuSubmission::Outcome::kComplete;
+    const auto outcome =
+        roll < load.fault_probability ? GpuSubmission::Outcome::kFault : GpuSubmission::Outcome::kComplete;
     const uint64_t duration = static_cast<uint64_t>(dur(rng) * 1e6);
     const uint32_t bytes = static_cast<uint32_t>(rng() % (uint64_t{load.max_result_bytes} + 1));
     ++submitted_;
+    work_[node][fence] = {duration, bytes, outcome};
     if (on_submit_) on_submit_(node, static_cast<uint32_t>(fence), now_ps());
     submit_buffer(node, fence, duration, bytes, outcome);
   }
@@ -494,6 +593,12 @@ bool Dxgkrnl::idle() const {
 
 void Dxgkrnl::finish() {
   for (unsigned n = 0; n < num_nodes_; ++n) {
+    for (uint64_t f : preempted_[n]) {
+      violations_.push_back({now_ps(), -1, "preempted-never-resubmitted",
+                             "node " + std::to_string(n) + " fence " +
+                                 std::to_string(static_cast<uint32_t>(f)) +
+                                 " was preempted and never resubmitted"});
+    }
     for (uint64_t f : outstanding_[n]) {
       violations_.push_back({now_ps(), -1, "fence-never-reported",
                              "node " + std::to_string(n) + " fence " +

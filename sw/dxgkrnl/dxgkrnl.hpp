@@ -74,12 +74,19 @@ struct FaultStats {
   uint64_t recovery_total_ps = 0, recovery_max_ps = 0;  ///< fault report (ISR) to the reset's return
 };
 
+/// Preemption requests (DxgkDdiPreemptCommand) and what they preempted.
+struct PreemptStats {
+  uint64_t requests = 0, answered = 0;
+  uint64_t preempted_buffers = 0, resubmitted = 0;
+  uint64_t latency_total_ps = 0, latency_max_ps = 0;  ///< request to the ISR's DMA_PREEMPTED report
+};
+
 /// Per-node submission load.
 struct NodeLoad {
   double mean_gap_us = 20;
   double min_duration_us = 2, max_duration_us = 40;
   uint32_t max_result_bytes = 8192;
-  double preempt_probability = 0.02;
+  double preempt_per_ms = 0;  ///< DxgkDdiPreemptCommand requests (needs the submit DDI)
   double fault_probability = 0.01;
   unsigned max_in_flight = 2;  ///< buffers submitted and not yet retired at DPC time (queue depth)
 };
@@ -99,6 +106,12 @@ class Dxgkrnl : public kernel::KernelObserver {
   /// requires an engine reset.
   void set_reset_ddi(std::function<NTSTATUS(DXGKARG_RESETENGINE&)> reset) { reset_ddi_ = std::move(reset); }
   const FaultStats& faults() const { return fault_stats_; }
+  /// DxgkDdiPreemptCommand (DISPATCH_LEVEL), called `NodeLoad::preempt_per_ms` times per ms
+  /// on a node with buffers in flight.
+  void set_preempt_ddi(std::function<NTSTATUS(const DXGKARG_PREEMPTCOMMAND&)> preempt) {
+    preempt_ddi_ = std::move(preempt);
+  }
+  const PreemptStats& preemptions() const { return preempt_stats_; }
   /// The interface handed to DxgkDdiStartDevice.
   const DXGKRNL_INTERFACE& interface() const { return iface_; }
   void set_driver_caps(const DXGK_DRIVERCAPS& caps) { caps_ = caps; }
@@ -227,6 +240,22 @@ class Dxgkrnl : public kernel::KernelObserver {
   uint64_t descriptors_ = 0;
   std::vector<bool> recovering_;  ///< per node: a reset is under way, nothing is submitted
   std::vector<bool> submitting_;  ///< per node: inside DxgkDdiSubmitCommand
+  // Preemption: the request outstanding per node (0: none), when it was made, buffers
+  // preempted and not yet resubmitted, and each in-flight buffer's work (to resubmit it).
+  struct Work {
+    uint64_t duration_ps;
+    uint32_t bytes;
+    GpuSubmission::Outcome outcome;
+  };
+  std::function<NTSTATUS(const DXGKARG_PREEMPTCOMMAND&)> preempt_ddi_;
+  std::vector<uint64_t> preempt_pending_, preempt_sent_ps_;
+  std::vector<bool> preempting_;  ///< per node: request made, resubmission not yet done
+  std::vector<std::set<uint64_t>> preempted_;
+  std::vector<std::map<uint64_t, Work>> work_;
+  PreemptStats preempt_stats_;
+  void preempt_thread(unsigned node, double per_ms, uint64_t seed, uint64_t until_ps);
+  void preemption_reported(unsigned node, uint32_t preemption_fence, uint32_t last_completed);
+  void resubmit(unsigned node, std::vector<uint64_t> fences);
   FaultStats fault_stats_;
   struct Dismiss {
     int cpu;

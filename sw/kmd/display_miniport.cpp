@@ -118,26 +118,14 @@ void DisplayMiniport::notify(const DXGKARGCB_NOTIFY_INTERRUPT_DATA& d) {
     ++work_.fences;
 }
 
-// Per node: faulted and preempted buffers first, then the completion fence, which by WDDM
-// semantics also completes every earlier fence of the node.
+// Per node: the completion fence first (by WDDM semantics it completes every earlier
+// fence of the node), then a page fault (its fence ends the faulted buffer and completes
+// every earlier one), then a preemption (which an engine answers only after both).
 void DisplayMiniport::report_dma(uint32_t pending) {
   for (unsigned n = 0; n < info_.num_nodes; ++n) {
-    if (pending & src::DMA_PREEMPTED.bit(n)) {
-      env_.cost(costs_.isr_per_source);
-      const uint32_t fence = rd(regs::NODE_PREEMPTED_FENCE::offset(n));
-      if (fence != last_preempted_[n]) {
-        DXGKARGCB_NOTIFY_INTERRUPT_DATA d{};
-        d.InterruptType = DXGK_INTERRUPT_DMA_PREEMPTED;
-        d.DmaPreempted.PreemptionFenceId = fence;
-        d.DmaPreempted.LastCompletedFenceId = rd(regs::NODE_COMPLETED_FENCE::offset(n));
-        d.DmaPreempted.NodeOrdinal = n;
-        notify(d);
-        last_preempted_[n] = fence;
-      }
-    }
     if (pending & src::DMA_COMPLETED.bit(n)) report_completed(n);
-    // After the completions: a page fault's fence also completes every earlier buffer.
     if (pending & src::DMA_FAULTED.bit(n)) report_fault(n);
+    if (pending & src::DMA_PREEMPTED.bit(n)) report_preempted(n);
   }
   if (pending & src::PAGE_FAULT.bit(0)) {
     env_.cost(costs_.isr_per_source);
@@ -149,6 +137,21 @@ void DisplayMiniport::report_dma(uint32_t pending) {
         rd(regs::PF_VA_LO::kOffset) | (uint64_t{rd(regs::PF_VA_HI::kOffset)} << 32);
     notify(d);
   }
+}
+
+void DisplayMiniport::report_preempted(unsigned n) {
+  env_.cost(costs_.isr_per_source);
+  uint32_t fence = rd(regs::NODE_PREEMPTED_FENCE::offset(n));
+  if (fence == last_preempted_[n]) return;
+  last_preempted_[n] = fence;
+  if (fault_ == DriverFault::kPreemptWrongFence) fence += 1;
+  DXGKARGCB_NOTIFY_INTERRUPT_DATA d{};
+  d.InterruptType = DXGK_INTERRUPT_DMA_PREEMPTED;
+  d.DmaPreempted.PreemptionFenceId = fence;
+  d.DmaPreempted.LastCompletedFenceId = rd(regs::NODE_COMPLETED_FENCE::offset(n));
+  d.DmaPreempted.NodeOrdinal = n;
+  last_completed_[n] = d.DmaPreempted.LastCompletedFenceId;
+  notify(d);
 }
 
 void DisplayMiniport::report_completed(unsigned n) {
@@ -199,6 +202,18 @@ NTSTATUS DisplayMiniport::DxgkDdiSubmitCommand(const DXGKARG_SUBMITCOMMAND* a) {
   const auto pa = static_cast<uint64_t>(a->DmaBufferPhysicalAddress);
   wr(node + fe::DOORBELL_LO::kOffset, static_cast<uint32_t>(pa));
   wr(node + fe::DOORBELL_HI::kOffset, static_cast<uint32_t>(pa >> 32));  // rings
+  return STATUS_SUCCESS;
+}
+
+// The engine stops at its next buffer boundary and answers with DMA_PREEMPTED carrying
+// this fence (PREEMPT in the register map). An idle engine answers at once, so the request
+// is always written rather than reported from here.
+NTSTATUS DisplayMiniport::DxgkDdiPreemptCommand(HANDLE hAdapter, const DXGKARG_PREEMPTCOMMAND* a) {
+  namespace fe = regs::front_end;
+  if (hAdapter != this || !a || !info_.front_end || a->NodeOrdinal >= info_.num_nodes)
+    return STATUS_INVALID_PARAMETER;
+  wr(fe::kBarOffset + a->NodeOrdinal * fe::PREEMPT::kStride + fe::PREEMPT::kOffset,
+     fe::PREEMPT::FENCE.put(a->PreemptionFenceId));
   return STATUS_SUCCESS;
 }
 

@@ -44,6 +44,7 @@ enum class DriverFault {
   kDismissLastNoFlush,       ///< writes the W1C as its last act and returns at once (still on the link)
   kReportsDmaFaulted,  ///< reports engine faults as DXGK_INTERRUPT_DMA_FAULTED (reserved for system use)
   kResetFails,         ///< DxgkDdiResetEngine never writes RESET and gives up
+  kPreemptWrongFence,  ///< reports DMA_PREEMPTED with PreemptionFenceId + 1
 };
 
 /// CPU-cycle costs of the driver's code paths.
@@ -90,6 +91,8 @@ class DisplayMiniport {
   /// PASSIVE_LEVEL: resets the node's engine and returns once its queue is empty and it
   /// can take new buffers (the DxgkDdiResetEngine page).
   NTSTATUS DxgkDdiResetEngine(HANDLE hAdapter, DXGKARG_RESETENGINE* pResetEngine);
+  /// DISPATCH_LEVEL: asks the node's engine to stop at its next buffer boundary.
+  NTSTATUS DxgkDdiPreemptCommand(HANDLE hAdapter, const DXGKARG_PREEMPTCOMMAND* pPreemptCommand);
 
   static constexpr ULONG kNotifyMessage = 0;  ///< InterruptMessageNumber
 
@@ -102,6 +105,7 @@ class DisplayMiniport {
   }
   void report_dma(uint32_t pending);
   void report_completed(unsigned node);
+  void report_preempted(unsigned node);
   void report_fault(unsigned node);
   void report_crtc(uint32_t pending);
 

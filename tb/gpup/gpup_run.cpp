@@ -410,7 +410,7 @@ GpupResult run_gpup(const run::Scenario& sc, std::function<void(const run::Hang&
                 load.min_duration_us = sc.min_duration_us;
                 load.max_duration_us = sc.max_duration_us;
                 load.max_result_bytes = sc.max_result_bytes;
-                load.preempt_probability = 0;
+                load.preempt_per_ms = 0;
                 load.fault_probability = 0;
                 g.dx.start_scheduler({load}, sc.seed * 7919 + g.vm, until);
               },

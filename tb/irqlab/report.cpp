@@ -125,7 +125,9 @@ void add_rule_checks(const RunResult& r, Report& rep) {
                                  "fence-twice-or-out-of-order",
                                  "fence-never-reported",
                                  "dma-faulted-reserved",
-                                 "engine-reset-failed"};
+                                 "engine-reset-failed",
+                                 "preemption-unrequested",
+                                 "preempted-never-resubmitted"};
   for (const char* rule : kRules) {
     std::vector<const dxgkrnl::Violation*> v;
     for (const auto& x : r.violations) {
@@ -272,6 +274,13 @@ void summarise(const RunResult& r, Report& rep) {
                             {"recovery_mean_us", f.resets ? f.recovery_total_ps / 1e6 / f.resets : 0.0},
                             {"recovery_max_us", f.recovery_max_ps / 1e6}};
   sum["doorbells"] = r.doorbells;
+  const auto& p = r.preemptions;
+  sum["preemptions"] = {{"requests", p.requests},
+                        {"answered", p.answered},
+                        {"preempted_buffers", p.preempted_buffers},
+                        {"resubmitted", p.resubmitted},
+                        {"latency_mean_us", p.answered ? p.latency_total_ps / 1e6 / p.answered : 0.0},
+                        {"latency_max_us", p.latency_max_ps / 1e6}};
 }
 
 }  // namespace
@@ -553,6 +562,15 @@ void write_dispatch_text(const RunResult& r, const Report& rep, std::ostringstre
                 f.resets ? f.recovery_total_ps / 1e6 / f.resets : 0.0, f.recovery_max_ps / 1e6,
                 static_cast<unsigned long long>(f.dropped_buffers),
                 static_cast<unsigned long long>(r.doorbells));
+  os << buf;
+  const auto& p = r.preemptions;
+  std::snprintf(
+      buf, sizeof buf,
+      "preemption requests: %llu, answered: %llu (request to DMA_PREEMPTED mean %.2f us, max %.2f us); "
+      "buffers preempted: %llu, resubmitted: %llu\n",
+      static_cast<unsigned long long>(p.requests), static_cast<unsigned long long>(p.answered),
+      p.answered ? p.latency_total_ps / 1e6 / p.answered : 0.0, p.latency_max_ps / 1e6,
+      static_cast<unsigned long long>(p.preempted_buffers), static_cast<unsigned long long>(p.resubmitted));
   os << buf << "ISR and DPC times by driver (us; as xperf -a dpcisr):\n"
      << "  kind driver              count    min     mean      max |   <1   1-10 10-100 100-1k  >1k\n";
   auto rows = [&](const char* kind, const std::map<std::string, ExecStats>& m) {

@@ -61,6 +61,7 @@ kmd::DriverFault parse_fault(const std::string& s) {
       {"dismiss-last-no-flush", kmd::DriverFault::kDismissLastNoFlush},
       {"reports-dma-faulted", kmd::DriverFault::kReportsDmaFaulted},
       {"reset-fails", kmd::DriverFault::kResetFails},
+      {"preempt-wrong-fence", kmd::DriverFault::kPreemptWrongFence},
   };
   const auto it = k.find(s);
   if (it == k.end()) {
@@ -502,6 +503,8 @@ void RunAssembly::start_adapter() {
     dx_.set_submit_ddi([this](const wddm::DXGKARG_SUBMITCOMMAND& a) { return kmd_.DxgkDdiSubmitCommand(&a); },
                        system_memory_, platform::Layout::kDescriptorBase);
     dx_.set_reset_ddi([this](wddm::DXGKARG_RESETENGINE& a) { return kmd_.DxgkDdiResetEngine(&kmd_, &a); });
+    dx_.set_preempt_ddi(
+        [this](const wddm::DXGKARG_PREEMPTCOMMAND& a) { return kmd_.DxgkDdiPreemptCommand(&kmd_, &a); });
   }
   kmd_.DxgkDdiAddDevice();
   wddm::ULONG sources = 0;
@@ -580,6 +583,7 @@ void RunAssembly::collect() {
   r_.dispatch.ipis = k_.ipis();
   r_.engine_wait = dx_.engine_wait_for_dpc();
   r_.gpu_faults = dx_.faults();
+  r_.preemptions = dx_.preemptions();
   r_.doorbells = p_.front_end->doorbells();
   for (const auto& c : p_.cpus) {
     for (unsigned v = 0; v < 256; ++v) {

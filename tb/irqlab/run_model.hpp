@@ -99,6 +99,7 @@ struct RunResult {
   DispatchStats dispatch;
   std::vector<dxgkrnl::NodeDpcWait> engine_wait;  ///< per node: engine idle waiting for the DPC
   dxgkrnl::FaultStats gpu_faults;                 ///< page faults and the engine resets they caused
+  dxgkrnl::PreemptStats preemptions;              ///< DxgkDdiPreemptCommand requests and resubmissions
   uint64_t doorbells = 0;                         ///< DOORBELL_HI writes that reached the front end
   Hang hang;                                      ///< set when the watchdog stopped the run
 };

@@ -236,7 +236,7 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
   if (root["quantum_cycles"]) s.quantum_cycles = r.integer(root["quantum_cycles"], "quantum_cycles", 1, 1e9);
   if (const auto e = root["engines"]) {
     r.known(e, "engines",
-            {"nodes", "mean_gap_us", "duration_us", "max_result_bytes", "preempt_probability",
+            {"nodes", "mean_gap_us", "duration_us", "max_result_bytes", "preempt_requests_per_ms",
              "fault_probability", "first_fence", "queue_depth", "doorbell"});
     if (const auto d = e["doorbell"]) {
       const std::string v = r.text(d, "engines.doorbell");
@@ -260,12 +260,10 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
       s.max_result_bytes =
           static_cast<uint32_t>(r.integer(e["max_result_bytes"], "engines.max_result_bytes", 0, 1 << 24));
     }
-    if (e["preempt_probability"])
-      s.preempt_probability = r.number(e["preempt_probability"], "engines.preempt_probability", 0, 1);
+    if (e["preempt_requests_per_ms"])
+      s.preempt_per_ms = r.number(e["preempt_requests_per_ms"], "engines.preempt_requests_per_ms", 0, 1000);
     if (e["fault_probability"])
       s.fault_probability = r.number(e["fault_probability"], "engines.fault_probability", 0, 1);
-    if (s.preempt_probability + s.fault_probability > 1)
-      r.fail(e, "engines", "preempt + fault probability exceed 1");
   }
   if (const auto d = root["display"]) {
     r.known(d, "display", {"heads_hz"});

@@ -50,7 +50,7 @@ struct Scenario {
   double mean_gap_us = 20;
   double min_duration_us = 2, max_duration_us = 40;
   uint32_t max_result_bytes = 8192;
-  double preempt_probability = 0.02, fault_probability = 0.01;
+  double preempt_per_ms = 1, fault_probability = 0.01;  ///< preemption requests per ms per node
   uint32_t first_fence = 1;  ///< first fence ID of each node (near 2^32 to test the wrap)
   /// mmio: dxgkrnl submits through DxgkDdiSubmitCommand, which rings the front end's
   /// doorbell over the link; a page fault halts the engine until DxgkDdiResetEngine.

@@ -50,7 +50,7 @@ inline dxgkrnl::NodeLoad node_load(const Scenario& sc) {
   l.min_duration_us = sc.min_duration_us;
   l.max_duration_us = sc.max_duration_us;
   l.max_result_bytes = sc.max_result_bytes;
-  l.preempt_probability = sc.preempt_probability;
+  l.preempt_per_ms = sc.doorbell_mmio ? sc.preempt_per_ms : 0;
   l.fault_probability = sc.fault_probability;
   l.max_in_flight = sc.queue_depth;
   return l;

@@ -30,6 +30,7 @@ inline constexpr DriverPair kDriverPairs[] = {
     {"stop-device-quiesces", "no-mask-on-stop"},
     {"dma-faulted-reserved", "reports-dma-faulted"},
     {"engine-reset-failed", "reset-fails"},
+    {"preemption-unrequested", "preempt-wrong-fence"},
 };
 // clang-format on
 
@@ -44,6 +45,7 @@ inline constexpr ElsewherePair kTrippedElsewhere[] = {
     {"latency-coverage", "system.starved_dpc_fails"},
     {"shared-line-nothing-lost", "system.intx_claiming_foreign_fails"},
     {"no-spurious-interrupts", "system.intx_unflushed_dismiss_is_spurious"},
+    {"preempted-never-resubmitted", "system.preempted_never_resubmitted"},
 };
 
 }  // namespace irqlab::run::test

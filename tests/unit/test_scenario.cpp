@@ -28,7 +28,7 @@ cpu_ghz: 2.5
 interrupt_cpu: 1
 dpc_cpu: 0
 quantum_cycles: 64
-engines: {nodes: 2, mean_gap_us: 10, duration_us: [1, 5], max_result_bytes: 512, preempt_probability: 0.1, fault_probability: 0.05}
+engines: {nodes: 2, mean_gap_us: 10, duration_us: [1, 5], max_result_bytes: 512, preempt_requests_per_ms: 2, fault_probability: 0.05}
 display: {heads_hz: [60]}
 kernel: {interrupt_entry_cycles: 100, interrupt_exit_cycles: 50, dpc_dispatch_cycles: 70}
 driver: {fault: none, isr_prologue_cycles: 1, isr_per_source_cycles: 2, isr_epilogue_cycles: 3, dpc_body_cycles: 4}
@@ -42,6 +42,7 @@ waves: {start_us: 10, end_us: 20}
   EXPECT_EQ(s.interrupt_cpu, 1u);
   EXPECT_EQ(s.nodes, 2u);
   EXPECT_DOUBLE_EQ(s.max_duration_us, 5);
+  EXPECT_DOUBLE_EQ(s.preempt_per_ms, 2);
   EXPECT_EQ(s.head_hz.size(), 1u);
   ASSERT_EQ(s.background.size(), 1u);
   EXPECT_EQ(s.background[0].vector, 0x60u);
@@ -59,7 +60,7 @@ TEST(Scenario, ErrorsNameFileLineAndKey) {
   EXPECT_EQ(error_of("name: x\nengines:\n  nodez: 2\n"),
             "s.yaml:3: key 'engines.nodez': unknown key (allowed: doorbell, duration_us, fault_probability, "
             "first_fence, max_result_bytes, "
-            "mean_gap_us, nodes, preempt_probability, queue_depth)");
+            "mean_gap_us, nodes, preempt_requests_per_ms, queue_depth)");
   EXPECT_EQ(error_of("name: x\nengines:\n  doorbell: bell\n"),
             "s.yaml:3: key 'engines.doorbell': expected mmio or modelled");
   EXPECT_EQ(error_of("cpus: four\n"), "s.yaml:1: key 'cpus': expected a number, got 'four'");

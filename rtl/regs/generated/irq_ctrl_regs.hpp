@@ -294,6 +294,18 @@ constexpr uint32_t offset(unsigned i) { return kOffset + i * kStride; }
 inline constexpr Field GO{0, 1};  // 1 = reset
 }  // namespace RESET
 
+/// Write: a preemption request (DxgkDdiPreemptCommand). The engine stops at the next buffer boundary: buffers not yet started and descriptor fetches in flight are dropped, and when the started ones are done the node raises DMA_PREEMPTED with this fence in NODE_PREEMPTED_FENCE (NODE_COMPLETED_FENCE then holds the last completed buffer). Reads 0.
+namespace PREEMPT {
+inline constexpr uint32_t kOffset = 0x0020;
+inline constexpr uint32_t kReset = 0x00000000;
+inline constexpr uint32_t kWritableMask = 0xffffffff;
+inline constexpr bool kW1c = false;
+inline constexpr uint32_t kStride = 64;
+inline constexpr unsigned kCount = 8;
+constexpr uint32_t offset(unsigned i) { return kOffset + i * kStride; }
+inline constexpr Field FENCE{0, 32};  // PreemptionFenceId
+}  // namespace PREEMPT
+
 /// The engine's state.
 namespace STATE {
 inline constexpr uint32_t kOffset = 0x0018;
