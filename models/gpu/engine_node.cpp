@@ -71,11 +71,10 @@ size_t EngineNode::preempt(uint32_t fence) {
   return dropped;
 }
 
-uint32_t EngineNode::reset(uint64_t at_ps) {
+void EngineNode::reset(uint64_t at_ps) {
   queue_.clear();
   halted_ = false;
   busy_until_ = std::max(busy_until_, at_ps);
-  return faulted_fence_;
 }
 
 uint64_t EngineNode::schedule(const Submission& s, uint64_t ready_ps, bool halt_on_fault) {
@@ -85,7 +84,6 @@ uint64_t EngineNode::schedule(const Submission& s, uint64_t ready_ps, bool halt_
     const uint64_t fault_at = start + s.duration_ps / 2;
     busy_until_ = fault_at;
     halted_ = true;
-    faulted_fence_ = s.fence;
     pulse_(fault_at, kPulseFaulted, node_, s.fence);
     return fault_at;
   }

@@ -52,9 +52,8 @@ class EngineNode : public sc_core::sc_module {
   /// A preemption request now: buffers not yet committed are dropped; when the committed
   /// ones are done the engine raises DMA_PREEMPTED with `fence`. Returns the buffers dropped.
   size_t preempt(uint32_t fence);
-  /// RESET at `at_ps`: drops the buffers held behind a halt and clears it. Returns the
-  /// fence of the buffer that faulted (DXGKARG_RESETENGINE.LastAbortedFenceId).
-  uint32_t reset(uint64_t at_ps);
+  /// RESET at `at_ps`: drops the buffers held behind a halt and clears it.
+  void reset(uint64_t at_ps);
   bool halted() const { return halted_; }
   size_t held() const { return queue_.size(); }
   /// Latency of the doorbell write that carries a submission.
@@ -77,7 +76,6 @@ class EngineNode : public sc_core::sc_module {
   uint64_t result_addr_;
   uint64_t busy_until_ = 0;
   bool halted_ = false;  ///< a fetched buffer faulted: nothing runs until reset()
-  uint32_t faulted_fence_ = 0;
   struct Queued {
     Submission s;
     uint64_t ready_ps;

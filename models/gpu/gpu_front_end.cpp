@@ -8,6 +8,12 @@ namespace irqlab::gpu {
 
 namespace fe = irqlab::regs::irq_ctrl::front_end;
 namespace desc = fe::descriptor;
+// One window per node: every front-end register shares the stride that decodes the node.
+static_assert(fe::DOORBELL_HI::kStride == fe::DOORBELL_LO::kStride &&
+                  fe::RESET::kStride == fe::DOORBELL_LO::kStride &&
+                  fe::PREEMPT::kStride == fe::DOORBELL_LO::kStride &&
+                  fe::STATE::kStride == fe::DOORBELL_LO::kStride,
+              "front-end strides");
 using pcie::now_ps;
 
 GpuFrontEnd::GpuFrontEnd(sc_core::sc_module_name name, pcie::DeviceFunction& fn,
@@ -63,12 +69,10 @@ void GpuFrontEnd::write(unsigned node, uint32_t reg, uint32_t value) {
       engines_[node]->enqueue(s, dispatch_ps_);
     });
   } else if (reg == fe::PREEMPT::kOffset) {
-    ++preempts_;
     ++generation_[node];  // a buffer still being fetched is not started either
     fetching_[node] = 0;
     engines_[node]->preempt(fe::PREEMPT::FENCE.get(value));
   } else if (reg == fe::RESET::kOffset && fe::RESET::GO.get(value)) {
-    ++resets_;
     ++generation_[node];
     fetching_[node] = 0;
     engines_[node]->reset(now_ps());

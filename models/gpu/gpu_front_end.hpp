@@ -23,8 +23,6 @@ class GpuFrontEnd : public sc_core::sc_module {
   GpuFrontEnd(sc_core::sc_module_name name, pcie::DeviceFunction& fn, std::vector<EngineNode*> engines,
               uint64_t dispatch_ps);
   uint64_t doorbells() const { return doorbells_; }
-  uint64_t resets() const { return resets_; }
-  uint64_t preempts() const { return preempts_; }
 
  private:
   void access(const pcie::Tlp& tlp, uint64_t offset);
@@ -38,7 +36,7 @@ class GpuFrontEnd : public sc_core::sc_module {
   std::vector<uint64_t> generation_;  ///< per node: RESETs so far (a fetch from before one is dropped)
   std::vector<size_t> fetching_;      ///< per node: descriptor reads in flight
   pcie::TimedActions at_arrival_;
-  uint64_t doorbells_ = 0, resets_ = 0, preempts_ = 0;
+  uint64_t doorbells_ = 0;
 };
 
 }  // namespace irqlab::gpu

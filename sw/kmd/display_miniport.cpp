@@ -198,10 +198,9 @@ void DisplayMiniport::report_fault(unsigned n) {
 NTSTATUS DisplayMiniport::DxgkDdiSubmitCommand(const DXGKARG_SUBMITCOMMAND* a) {
   namespace fe = regs::front_end;
   if (!a || !info_.front_end || a->NodeOrdinal >= info_.num_nodes) return STATUS_INVALID_PARAMETER;
-  const uint32_t node = fe::kBarOffset + a->NodeOrdinal * fe::DOORBELL_LO::kStride;
   const auto pa = static_cast<uint64_t>(a->DmaBufferPhysicalAddress);
-  wr(node + fe::DOORBELL_LO::kOffset, static_cast<uint32_t>(pa));
-  wr(node + fe::DOORBELL_HI::kOffset, static_cast<uint32_t>(pa >> 32));  // rings
+  wr(fe::kBarOffset + fe::DOORBELL_LO::offset(a->NodeOrdinal), static_cast<uint32_t>(pa));
+  wr(fe::kBarOffset + fe::DOORBELL_HI::offset(a->NodeOrdinal), static_cast<uint32_t>(pa >> 32));  // rings
   return STATUS_SUCCESS;
 }
 
@@ -212,8 +211,7 @@ NTSTATUS DisplayMiniport::DxgkDdiPreemptCommand(HANDLE hAdapter, const DXGKARG_P
   namespace fe = regs::front_end;
   if (hAdapter != this || !a || !info_.front_end || a->NodeOrdinal >= info_.num_nodes)
     return STATUS_INVALID_PARAMETER;
-  wr(fe::kBarOffset + a->NodeOrdinal * fe::PREEMPT::kStride + fe::PREEMPT::kOffset,
-     fe::PREEMPT::FENCE.put(a->PreemptionFenceId));
+  wr(fe::kBarOffset + fe::PREEMPT::offset(a->NodeOrdinal), fe::PREEMPT::FENCE.put(a->PreemptionFenceId));
   return STATUS_SUCCESS;
 }
 
@@ -221,13 +219,13 @@ NTSTATUS DisplayMiniport::DxgkDdiResetEngine(HANDLE hAdapter, DXGKARG_RESETENGIN
   namespace fe = regs::front_end;
   if (hAdapter != this || !a || !info_.front_end || a->NodeOrdinal >= info_.num_nodes)
     return STATUS_INVALID_PARAMETER;
-  const uint32_t node = fe::kBarOffset + a->NodeOrdinal * fe::DOORBELL_LO::kStride;
-  if (fault_ != DriverFault::kResetFails) wr(node + fe::RESET::kOffset, fe::RESET::GO.put(1));
+  const unsigned n = a->NodeOrdinal;
+  if (fault_ != DriverFault::kResetFails) wr(fe::kBarOffset + fe::RESET::offset(n), fe::RESET::GO.put(1));
   // Return only when the engine is out of its halt and its queue is empty.
   for (int poll = 0; poll < 100; ++poll) {
-    const uint32_t st = rd(node + fe::STATE::kOffset);
+    const uint32_t st = rd(fe::kBarOffset + fe::STATE::offset(n));
     if (!fe::STATE::HALTED.get(st) && !fe::STATE::QUEUED.get(st)) {
-      a->LastAbortedFenceId = rd(regs::NODE_FAULTED_FENCE::offset(a->NodeOrdinal));
+      a->LastAbortedFenceId = rd(regs::NODE_FAULTED_FENCE::offset(n));
       return STATUS_SUCCESS;
     }
     env_.cost(3000);  // about 1 us between polls

@@ -97,9 +97,7 @@ class FrontEndDdi : public ::testing::Test {
     ASSERT_EQ(m.DxgkDdiStartDevice(si, iface, &sources), STATUS_SUCCESS);
     env.writes.clear();
   }
-  static uint64_t reg(unsigned node, uint32_t off) {
-    return kBar + regs::front_end::kBarOffset + node * regs::front_end::DOORBELL_LO::kStride + off;
-  }
+  static uint64_t reg(uint32_t off) { return kBar + regs::front_end::kBarOffset + off; }
   RecordingEnv env;
 };
 
@@ -112,8 +110,8 @@ TEST_F(FrontEndDdi, SubmitCommandRingsTheNodesDoorbellHighDwordLast) {
   a.NodeOrdinal = 2;
   ASSERT_EQ(m.DxgkDdiSubmitCommand(&a), STATUS_SUCCESS);
   ASSERT_EQ(env.writes.size(), 2u);
-  EXPECT_EQ(env.writes[0], std::make_pair(reg(2, fe::DOORBELL_LO::kOffset), 0x2345'6780u));
-  EXPECT_EQ(env.writes[1], std::make_pair(reg(2, fe::DOORBELL_HI::kOffset), 0x1u))
+  EXPECT_EQ(env.writes[0], std::make_pair(reg(fe::DOORBELL_LO::offset(2)), 0x2345'6780u));
+  EXPECT_EQ(env.writes[1], std::make_pair(reg(fe::DOORBELL_HI::offset(2)), 0x1u))
       << "the ringing write is last";
   a.NodeOrdinal = 99;
   EXPECT_EQ(m.DxgkDdiSubmitCommand(&a), STATUS_INVALID_PARAMETER);
@@ -126,9 +124,9 @@ TEST_F(FrontEndDdi, ResetEngineWritesResetAndReturnsTheAbortedFence) {
   env.mem[kBar + regs::NODE_FAULTED_FENCE::offset(1)] = 77;
   DXGKARG_RESETENGINE r{1, 0, 0};
   ASSERT_EQ(m.DxgkDdiResetEngine(&m, &r), STATUS_SUCCESS);
-  EXPECT_EQ(env.writes.at(0), std::make_pair(reg(1, fe::RESET::kOffset), fe::RESET::GO.put(1)));
+  EXPECT_EQ(env.writes.at(0), std::make_pair(reg(fe::RESET::offset(1)), fe::RESET::GO.put(1)));
   EXPECT_EQ(r.LastAbortedFenceId, 77u);
-  env.mem[reg(1, fe::STATE::kOffset)] = fe::STATE::HALTED.put(1);  // never leaves the halt
+  env.mem[reg(fe::STATE::offset(1))] = fe::STATE::HALTED.put(1);  // never leaves the halt
   EXPECT_EQ(m.DxgkDdiResetEngine(&m, &r), STATUS_UNSUCCESSFUL) << "gives up rather than spin forever";
   EXPECT_EQ(m.DxgkDdiResetEngine(nullptr, &r), STATUS_INVALID_PARAMETER);
 }

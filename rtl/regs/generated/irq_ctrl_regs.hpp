@@ -252,7 +252,7 @@ constexpr uint32_t offset(unsigned i) { return kOffset + i * kStride; }
 inline constexpr Field SET{0, 32};  // one bit per vector
 }  // namespace MIG_PBA_SET
 
-/// GPU front end: per engine node a doorbell (the host address of a 32-byte DMA buffer descriptor, which the engine then fetches by DMA), an engine reset and the engine's state.
+/// GPU front end: per engine node a doorbell (the host address of a 32-byte DMA buffer descriptor, which the engine then fetches by DMA), a preemption request, an engine reset and the engine's state.
 namespace front_end {
 inline constexpr uint32_t kBarOffset = 0x20000;  ///< in BAR0
 inline constexpr uint32_t kWindowBytes = 0x1000;
