@@ -32,6 +32,12 @@ void LinkDirection::return_np_credit() {
   credit_.notify(sc_core::SC_ZERO_TIME);
 }
 
+void LinkDirection::return_posted_credit() {
+  if (max_posted_credits_ == 0 || posted_credits_ >= max_posted_credits_) return;
+  ++posted_credits_;
+  credit_.notify(sc_core::SC_ZERO_TIME);
+}
+
 // The next TLP allowed to start now, or null.
 LinkDirection::Queue* LinkDirection::choose(uint64_t now) {
   Queue& p = queues_[static_cast<int>(TlpClass::kPosted)];
@@ -45,7 +51,9 @@ LinkDirection::Queue* LinkDirection::choose(uint64_t now) {
   auto consider = [&best](Queue& q) {
     if (!best || q.begin()->first < best->begin()->first) best = &q;
   };
-  if (ready(p)) consider(p);
+  const bool posted_credit = max_posted_credits_ == 0 || posted_credits_ > 0;
+  if (ready(p) && !posted_credit) ++stats_.posted_credit_waits;
+  if (ready(p) && posted_credit) consider(p);
   if (ready(np) && np_credits_ > 0 && !behind_posted(np)) consider(np);
   if (ready(c) && !behind_posted(c)) consider(c);
   if (best == &p && ready(np) && np.begin()->first < p.begin()->first) ++stats_.posted_passed_nonposted;
@@ -73,6 +81,7 @@ void LinkDirection::transmit_thread() {
     q->erase(q->begin());
     if (depth_observer_) depth_observer_(tlp_class(tlp.type), q->size(), now);
     if (tlp_class(tlp.type) == TlpClass::kNonPosted) --np_credits_;
+    if (tlp_class(tlp.type) == TlpClass::kPosted && max_posted_credits_ != 0) --posted_credits_;
     const uint64_t ser = timing_.serialize_ps(tlp);
     const uint64_t arrival = now + ser + timing_.profile().phy_latency_ps;
     ++stats_.tlps[static_cast<int>(tlp_class(tlp.type))];

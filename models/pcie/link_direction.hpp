@@ -27,6 +27,7 @@ struct LinkStats {
   uint64_t wire_ps_busy = 0;
   uint64_t payload_bytes = 0;
   uint64_t posted_passed_nonposted = 0;
+  uint64_t posted_credit_waits = 0;  ///< times a ready posted TLP waited for a credit
   size_t max_queued = 0;
 };
 
@@ -53,6 +54,10 @@ class LinkDirection : public sc_core::sc_module {
   void send(Tlp tlp);
   /// A completion for one of this direction's non-posted requests has fully arrived.
   void return_np_credit();
+  /// Limits posted TLPs in flight to the receiver's posted header credits (0: unlimited).
+  void set_posted_credits(unsigned n) { posted_credits_ = max_posted_credits_ = n; }
+  /// The receiver freed a posted buffer (its UpdateFC arrived). Never above the limit.
+  void return_posted_credit();
 
   const LinkStats& stats() const { return stats_; }
   const LinkTiming& timing() const { return timing_; }
@@ -65,6 +70,7 @@ class LinkDirection : public sc_core::sc_module {
 
   const LinkTiming& timing_;
   unsigned np_credits_;
+  unsigned posted_credits_ = 0, max_posted_credits_ = 0;
   Queue queues_[3];
   std::multimap<std::pair<uint64_t, OrderKey>, Tlp> in_flight_;
   sc_core::sc_event queued_, arrival_, credit_;

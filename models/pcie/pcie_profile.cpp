@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
+#include <map>
 #include <set>
 
 namespace irqlab::pcie {
@@ -29,6 +30,56 @@ double number(const std::string& path, const YAML::Node& n, const std::string& k
   return v;
 }
 
+// Keys in nanoseconds, stored in ps.
+const std::map<std::string, uint64_t PcieProfile::*>& ns_keys() {
+  static const std::map<std::string, uint64_t PcieProfile::*> k{
+      {"phy_latency_ns", &PcieProfile::phy_latency_ps},
+      {"rc_latency_ns", &PcieProfile::rc_latency_ps},
+      {"cpu_mmio_latency_ns", &PcieProfile::cpu_mmio_latency_ps},
+      {"rc_ingress_ns", &PcieProfile::rc_ingress_ps},
+      {"iotlb_hit_ns", &PcieProfile::iotlb_hit_ps},
+      {"iotlb_miss_ns", &PcieProfile::iotlb_miss_ps},
+      {"llc_read_ns", &PcieProfile::llc_read_ps},
+      {"dram_extra_ns", &PcieProfile::dram_extra_ps},
+      {"remote_extra_ns", &PcieProfile::remote_extra_ps},
+      {"cpl_line_ns", &PcieProfile::cpl_line_ps},
+      {"mem_write_ns", &PcieProfile::mem_write_ps},
+      {"lapic_latency_ns", &PcieProfile::lapic_latency_ps}};
+  return k;
+}
+
+// One of two words, as a bool (`on` is the word that means true).
+bool choice(const std::string& path, const YAML::Node& v, const std::string& key, const char* off,
+            const char* on) {
+  const std::string w = v.IsScalar() ? v.Scalar() : "";
+  if (w != off && w != on) fail(path, v, key, std::string("must be '") + off + "' or '" + on + "'");
+  return w == on;
+}
+
+bool apply_link_key(const std::string& path, const std::string& key, const YAML::Node& v, PcieProfile& p) {
+  auto pow2 = [&](double lo, double hi) {
+    const auto x = static_cast<uint32_t>(number(path, v, key, lo, hi));
+    if (x & (x - 1)) fail(path, v, key, "must be a power of two");
+    return x;
+  };
+  if (key == "gen") {
+    p.gen = static_cast<unsigned>(number(path, v, key, 1, 5));
+  } else if (key == "width") {
+    p.width = static_cast<unsigned>(number(path, v, key, 1, 16));
+    if (p.width != 1 && p.width != 2 && p.width != 4 && p.width != 8 && p.width != 16)
+      fail(path, v, key, "must be 1, 2, 4, 8 or 16");
+  } else if (key == "mps") {
+    p.mps = pow2(128, 4096);
+  } else if (key == "mrrs") {
+    p.mrrs = pow2(128, 4096);
+  } else if (key == "rcb") {
+    p.rcb = pow2(64, 128);
+  } else {
+    return false;
+  }
+  return true;
+}
+
 void apply(const std::string& path, const YAML::Node& map, PcieProfile& p, bool allow_link_keys) {
   static const std::set<std::string> link_keys{"gen", "width", "mps", "mrrs", "rcb"};
   for (const auto& kv : map) {
@@ -36,45 +87,29 @@ void apply(const std::string& path, const YAML::Node& map, PcieProfile& p, bool 
     const YAML::Node& v = kv.second;
     if (link_keys.count(key) && !allow_link_keys)
       fail(path, kv.first, key, "belongs in a profile, not in common");
-    auto ns = [&](double hi) {
-      return static_cast<uint64_t>(std::llround(number(path, v, key, 0, hi) * 1000));
-    };
-    auto pow2 = [&](double lo, double hi) {
-      const auto x = static_cast<uint32_t>(number(path, v, key, lo, hi));
-      if (x & (x - 1)) fail(path, v, key, "must be a power of two");
-      return x;
-    };
-    if (key == "gen")
-      p.gen = static_cast<unsigned>(number(path, v, key, 1, 5));
-    else if (key == "width") {
-      p.width = static_cast<unsigned>(number(path, v, key, 1, 16));
-      if (p.width != 1 && p.width != 2 && p.width != 4 && p.width != 8 && p.width != 16)
-        fail(path, v, key, "must be 1, 2, 4, 8 or 16");
-    } else if (key == "mps")
-      p.mps = pow2(128, 4096);
-    else if (key == "mrrs")
-      p.mrrs = pow2(128, 4096);
-    else if (key == "rcb")
-      p.rcb = pow2(64, 128);
-    else if (key == "phy_latency_ns")
-      p.phy_latency_ps = ns(10'000);
-    else if (key == "rc_latency_ns")
-      p.rc_latency_ps = ns(10'000);
-    else if (key == "mem_read_latency_ns")
-      p.mem_read_latency_ps = ns(10'000);
-    else if (key == "cpu_mmio_latency_ns")
-      p.cpu_mmio_latency_ps = ns(10'000);
-    else if (key == "lapic_latency_ns")
-      p.lapic_latency_ps = ns(10'000);
-    else if (key == "np_credits")
-      p.np_credits = static_cast<unsigned>(number(path, v, key, 1, 256));
-    else if (key == "ack_every_tlps")
-      p.ack_every_tlps = static_cast<unsigned>(number(path, v, key, 1, 256));
-    else if (key == "updatefc_every_tlps")
-      p.updatefc_every_tlps = static_cast<unsigned>(number(path, v, key, 1, 256));
-    else if (key == "gpu_clock_mhz") {
-      const double mhz = number(path, v, key, 100, 5000);
-      p.gpu_period_ps = static_cast<uint64_t>(std::llround(1e6 / mhz));
+    const auto ns = ns_keys().find(key);
+    auto count = [&](double lo, double hi) { return static_cast<unsigned>(number(path, v, key, lo, hi)); };
+    if (apply_link_key(path, key, v, p)) continue;
+    if (ns != ns_keys().end()) {
+      p.*(ns->second) = static_cast<uint64_t>(std::llround(number(path, v, key, 0, 10'000) * 1000));
+    } else if (key == "iommu") {
+      p.iommu = choice(path, v, key, "off", "on");
+    } else if (key == "memory") {
+      p.memory_dram = choice(path, v, key, "llc", "dram");
+    } else if (key == "socket") {
+      p.memory_remote = choice(path, v, key, "local", "remote");
+    } else if (key == "iotlb_entries") {
+      p.iotlb_entries = count(1, 65536);
+    } else if (key == "np_credits") {
+      p.np_credits = count(1, 256);
+    } else if (key == "posted_credits") {
+      p.posted_credits = count(1, 4096);
+    } else if (key == "gpu_clock_mhz") {
+      p.gpu_period_ps = static_cast<uint64_t>(std::llround(1e6 / number(path, v, key, 100, 5000)));
+    } else if (key == "ack_every_tlps" || key == "updatefc_every_tlps") {
+      fail(path, kv.first, key,
+           "removed: Ack and UpdateFC rates now follow the PCIe spec's tables by "
+           "generation, width and MPS (docs/timing.md)");
     } else {
       fail(path, kv.first, key, "unknown key");
     }
@@ -125,6 +160,26 @@ PcieProfile load_profile(const std::string& path, const std::string& name) {
     throw ConfigError(path + ": no profile '" + name + "' (known: " + known + ")");
   }
   return it->second;
+}
+
+std::string to_yaml(const PcieProfile& p) {
+  YAML::Emitter e;
+  e.SetDoublePrecision(10);
+  e << YAML::BeginMap << YAML::Key << "profiles" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << p.name << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "gen" << YAML::Value << p.gen << YAML::Key << "width" << YAML::Value << p.width;
+  e << YAML::Key << "mps" << YAML::Value << p.mps << YAML::Key << "mrrs" << YAML::Value << p.mrrs;
+  e << YAML::Key << "rcb" << YAML::Value << p.rcb;
+  for (const auto& [key, member] : ns_keys()) e << YAML::Key << key << YAML::Value << (p.*member) / 1000.0;
+  e << YAML::Key << "iommu" << YAML::Value << (p.iommu ? "on" : "off");
+  e << YAML::Key << "iotlb_entries" << YAML::Value << p.iotlb_entries;
+  e << YAML::Key << "memory" << YAML::Value << (p.memory_dram ? "dram" : "llc");
+  e << YAML::Key << "socket" << YAML::Value << (p.memory_remote ? "remote" : "local");
+  e << YAML::Key << "np_credits" << YAML::Value << p.np_credits;
+  e << YAML::Key << "posted_credits" << YAML::Value << p.posted_credits;
+  e << YAML::Key << "gpu_clock_mhz" << YAML::Value << 1e6 / double(p.gpu_period_ps);
+  e << YAML::EndMap << YAML::EndMap << YAML::EndMap;
+  return std::string(e.c_str()) + "\n";
 }
 
 std::string default_profile_path() {

@@ -13,14 +13,29 @@ RootComplex::RootComplex(sc_core::sc_module_name name, const LinkTiming& timing,
       timing_(timing),
       memory_(memory),
       lapic_(lapic),
-      pipeline_("pipeline") {
-  ports_.push_back(&downstream);
+      pipeline_("pipeline"),
+      iotlb_(timing.profile().iotlb_entries) {
+  add_port(downstream);
   cpu_side.register_b_transport(this, &RootComplex::b_transport);
 }
 
 unsigned RootComplex::add_port(LinkDirection& downstream) {
   ports_.push_back(&downstream);
+  upstreams_.push_back(nullptr);
+  last_posted_ps_.push_back(0);
+  cpl_formed_ps_.push_back(0);
   return static_cast<unsigned>(ports_.size() - 1);
+}
+
+void RootComplex::attach_upstream(unsigned port, LinkDirection& upstream) {
+  upstreams_.at(port) = &upstream;
+  upstream.set_posted_credits(timing_.profile().posted_credits);
+}
+
+const RcStats& RootComplex::stats() const {
+  stats_.iotlb_hits = iotlb_.hits();
+  stats_.iotlb_misses = iotlb_.misses();
+  return stats_;
 }
 
 void RootComplex::set_window(unsigned fid, uint64_t base, uint64_t size) {
@@ -120,52 +135,93 @@ void RootComplex::cfg_write(unsigned fid, uint32_t offset, uint32_t value) {
   wait(ps(timing_.profile().rc_latency_ps));
 }
 
-void RootComplex::on_upstream(const Tlp& tlp, unsigned port) {
+uint64_t RootComplex::translated_at(uint64_t ingress_done, uint64_t addr) {
   const PcieProfile& p = timing_.profile();
-  const uint64_t now = now_ps();
+  if (!p.iommu) return ingress_done;
+  return ingress_done + (iotlb_.lookup(addr) ? p.iotlb_hit_ps : p.iotlb_miss_ps);
+}
+
+uint64_t RootComplex::ordered_after_posted(unsigned port, uint64_t t) {
+  uint64_t& last = last_posted_ps_.at(port);
+  last = std::max(last, t);
+  return last;
+}
+
+// A posted request (memory write, MSI, INTx message): its buffer is free once ingress is
+// done, and the UpdateFC that says so takes one hop back to the device.
+void RootComplex::upstream_posted(const Tlp& tlp, unsigned port, uint64_t ingress_done) {
+  const PcieProfile& p = timing_.profile();
+  if (LinkDirection* up = upstreams_.at(port))
+    pipeline_.at(ingress_done + p.phy_latency_ps, [up] { up->return_posted_credit(); });
+  if (tlp.type == TlpType::kMsg) {
+    pipeline_.at(ordered_after_posted(port, ingress_done), [this, code = tlp.message_code] {
+      if (intx_handler_) intx_handler_(code);
+    });
+    return;
+  }
+  // An MSI is not a DMA and is not translated, but it may not pass an earlier write.
+  if (host::is_msi_address(tlp.addr)) {
+    pipeline_.at(ordered_after_posted(port, ingress_done), [this, tlp] {
+      ++stats_.msis;
+      uint32_t data = 0;
+      std::memcpy(&data, tlp.data.data(), std::min<size_t>(4, tlp.data.size()));
+      lapic_.message(tlp.addr, data);
+    });
+    return;
+  }
+  const uint64_t commit = ordered_after_posted(port, translated_at(ingress_done, tlp.addr) + p.mem_write_ps);
+  pipeline_.at(commit, [this, tlp] {
+    ++stats_.memory_writes;
+    memory_.write(tlp.addr, tlp.data.data(), tlp.length, now_ps());
+  });
+}
+
+// A DMA read: translation, the memory system (after any earlier write of the port took
+// effect, which the read must see, PCIe 2.4.1), then completions split at the RCB, each leaving once
+// the root complex has formed its cache lines.
+void RootComplex::upstream_read(const Tlp& tlp, unsigned port, uint64_t ingress_done) {
+  const PcieProfile& p = timing_.profile();
+  uint64_t mem = p.llc_read_ps;
+  if (p.memory_dram) mem += p.dram_extra_ps + (p.memory_remote ? p.remote_extra_ps : 0);
+  // The read starts once every earlier write of the port has committed: the host
+  // serializes them (pcie-bench's write-then-read latency exceeds the read's alone).
+  const uint64_t data_at = std::max(translated_at(ingress_done, tlp.addr), last_posted_ps_.at(port)) + mem;
+  pipeline_.at(data_at, [this, tlp, port, data_at] {
+    ++stats_.memory_reads;
+    const PcieProfile& pr = timing_.profile();
+    constexpr uint64_t kLine = 64;
+    uint64_t a = tlp.addr;
+    uint32_t left = tlp.length;
+    // One completion engine per port: requests queue for it, lines are formed one by one.
+    uint64_t& formed = cpl_formed_ps_.at(port);
+    formed = std::max(formed, data_at);
+    while (left > 0) {
+      const uint32_t chunk = std::min<uint32_t>(left, pr.rcb - static_cast<uint32_t>(a % pr.rcb));
+      Tlp c;
+      c.type = TlpType::kCplD;
+      c.addr = a;
+      c.length = chunk;
+      c.data.resize(chunk);
+      memory_.read(a, c.data.data(), chunk);
+      c.tag = tlp.tag;
+      c.requester = tlp.requester;
+      left -= chunk;
+      a += chunk;
+      c.last = left == 0;
+      const uint64_t lines = (a + kLine - 1) / kLine - (a - chunk) / kLine;
+      formed += lines * pr.cpl_line_ps;
+      c.key = {formed, static_cast<uint16_t>(TlpSource::kRootComplex), seq_++};
+      ports_.at(port)->send(std::move(c));
+    }
+  });
+}
+
+void RootComplex::on_upstream(const Tlp& tlp, unsigned port) {
+  const uint64_t ingress_done = now_ps() + timing_.profile().rc_ingress_ps;
   switch (tlp.type) {
-    case TlpType::kMWr: {
-      const bool msi = host::is_msi_address(tlp.addr);
-      pipeline_.at(now + p.rc_latency_ps, [this, tlp, msi] {
-        if (msi) {
-          ++stats_.msis;
-          uint32_t data = 0;
-          std::memcpy(&data, tlp.data.data(), std::min<size_t>(4, tlp.data.size()));
-          lapic_.message(tlp.addr, data);
-        } else {
-          ++stats_.memory_writes;
-          memory_.write(tlp.addr, tlp.data.data(), tlp.length, now_ps());
-        }
-      });
-      break;
-    }
-    case TlpType::kMRd: {
-      // Completions at RCB-aligned boundaries (what root complexes commonly return).
-      const uint64_t ready = now + p.rc_latency_ps + p.mem_read_latency_ps;
-      pipeline_.at(ready, [this, tlp, port] {
-        ++stats_.memory_reads;
-        const uint32_t rcb = timing_.profile().rcb;
-        uint64_t a = tlp.addr;
-        uint32_t left = tlp.length;
-        while (left > 0) {
-          const uint32_t chunk = std::min<uint32_t>(left, rcb - static_cast<uint32_t>(a % rcb));
-          Tlp c;
-          c.type = TlpType::kCplD;
-          c.addr = a;
-          c.length = chunk;
-          c.data.resize(chunk);
-          memory_.read(a, c.data.data(), chunk);
-          c.tag = tlp.tag;
-          c.requester = tlp.requester;
-          left -= chunk;
-          a += chunk;
-          c.last = left == 0;
-          c.key = {now_ps(), static_cast<uint16_t>(TlpSource::kRootComplex), seq_++};
-          ports_.at(port)->send(std::move(c));
-        }
-      });
-      break;
-    }
+    case TlpType::kMWr:
+    case TlpType::kMsg: upstream_posted(tlp, port, ingress_done); break;
+    case TlpType::kMRd: upstream_read(tlp, port, ingress_done); break;
     case TlpType::kCplD:
     case TlpType::kCpl: {
       auto it = outstanding_.find(tlp.tag);
@@ -187,11 +243,6 @@ void RootComplex::on_upstream(const Tlp& tlp, unsigned port) {
       }
       break;
     }
-    case TlpType::kMsg:
-      pipeline_.at(now + p.rc_latency_ps, [this, code = tlp.message_code] {
-        if (intx_handler_) intx_handler_(code);
-      });
-      break;
     default: SC_REPORT_WARNING(name(), "request type the root complex does not accept; dropped");
   }
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "host_memory.hpp"
+#include "iotlb.hpp"
 #include "lapic.hpp"
 #include "link_direction.hpp"
 #include "tag_pool.hpp"
@@ -44,6 +45,8 @@ struct RcStats {
   uint64_t msis = 0;
   uint64_t memory_writes = 0;
   uint64_t memory_reads = 0;
+  uint64_t iotlb_hits = 0;
+  uint64_t iotlb_misses = 0;
 };
 
 class RootComplex : public sc_core::sc_module {
@@ -59,6 +62,9 @@ class RootComplex : public sc_core::sc_module {
   void set_intx_handler(std::function<void(uint8_t code)> f) { intx_handler_ = std::move(f); }
   /// A further root port with its own link (port 0 is the constructor's); returns its index.
   unsigned add_port(LinkDirection& downstream);
+  /// The upstream direction of root port `port`: the RC advertises the profile's posted
+  /// credits to it and returns them as its ingress frees buffers.
+  void attach_upstream(unsigned port, LinkDirection& upstream);
   /// The memory window (BAR) of function `fid` (see function_id), replacing any earlier one.
   void set_window(unsigned fid, uint64_t base, uint64_t size);
 
@@ -66,7 +72,7 @@ class RootComplex : public sc_core::sc_module {
   uint32_t cfg_read(unsigned fid, uint32_t offset);
   void cfg_write(unsigned fid, uint32_t offset, uint32_t value);
 
-  const RcStats& stats() const { return stats_; }
+  const RcStats& stats() const;
   /// The oldest request still waiting for its completion (watchdog: completion timeout).
   std::optional<OutstandingRequest> oldest_outstanding() const;
   /// Tags handed out so far, over every wrap of the 8-bit field.
@@ -85,6 +91,13 @@ class RootComplex : public sc_core::sc_module {
   Tlp request(TlpType type, uint64_t addr, uint32_t len);
   /// Takes a tag (waiting while all are in use), sends, and waits for the last completion.
   std::unique_ptr<Outstanding> wait_completion(Tlp tlp, unsigned port, int cpu);
+  /// Ingress, then translation when the IOMMU is on: when the request reaches memory.
+  uint64_t translated_at(uint64_t ingress_done, uint64_t addr);
+  /// Posted requests of one port take effect in their order (PCIe 2.4.1): never before
+  /// the port's previous one. Returns the time and makes it the port's latest.
+  uint64_t ordered_after_posted(unsigned port, uint64_t t);
+  void upstream_posted(const Tlp& tlp, unsigned port, uint64_t ingress_done);
+  void upstream_read(const Tlp& tlp, unsigned port, uint64_t ingress_done);
 
   const LinkTiming& timing_;
   host::HostMemory& memory_;
@@ -92,12 +105,16 @@ class RootComplex : public sc_core::sc_module {
   TimedActions pipeline_;
   std::map<unsigned, std::pair<uint64_t, uint64_t>> windows_;  ///< by function id
   std::vector<LinkDirection*> ports_;
+  std::vector<LinkDirection*> upstreams_;  ///< by port; null until attached
+  std::vector<uint64_t> last_posted_ps_;   ///< by port: when its latest posted request took effect
+  std::vector<uint64_t> cpl_formed_ps_;    ///< by port: when its completion engine is free
+  Iotlb iotlb_;
   LinkDirection& port_of(unsigned fid) { return *ports_.at(fid >> 8); }
   std::map<uint16_t, Outstanding*> outstanding_;  ///< by tag
   TagPool tags_{8};
   sc_core::sc_event tag_freed_;
   uint64_t seq_ = 0;
-  RcStats stats_;
+  mutable RcStats stats_;
   std::function<void(uint8_t)> intx_handler_;
 };
 

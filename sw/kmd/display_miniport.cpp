@@ -118,13 +118,24 @@ void DisplayMiniport::notify(const DXGKARGCB_NOTIFY_INTERRUPT_DATA& d) {
     ++work_.fences;
 }
 
-// Per node: the completion fence first (by WDDM semantics it completes every earlier
-// fence of the node), then a page fault (its fence ends the faulted buffer and completes
-// every earlier one), then a preemption (which an engine answers only after both).
+// Per node, in fence order: a completion fence completes every earlier fence of the node,
+// a page fault's fence ends the faulted buffer, and dxgkrnl takes them as they come, so
+// the older of the two goes first (an engine that runs on after a fault can complete a
+// later buffer before the ISR runs). A preemption comes last: an engine answers it only
+// after both.
 void DisplayMiniport::report_dma(uint32_t pending) {
   for (unsigned n = 0; n < info_.num_nodes; ++n) {
-    if (pending & src::DMA_COMPLETED.bit(n)) report_completed(n);
-    if (pending & src::DMA_FAULTED.bit(n)) report_fault(n);
+    const bool done = pending & src::DMA_COMPLETED.bit(n), faulted = pending & src::DMA_FAULTED.bit(n);
+    const uint32_t done_fence = done ? rd(regs::NODE_COMPLETED_FENCE::offset(n)) : 0;
+    const uint32_t fault_fence = faulted ? rd(regs::NODE_FAULTED_FENCE::offset(n)) : 0;
+    // Fences wrap at 2^32; "older" is by signed distance.
+    if (done && faulted && static_cast<int32_t>(fault_fence - done_fence) < 0) {
+      report_fault(n, fault_fence);
+      report_completed(n, done_fence);
+    } else {
+      if (done) report_completed(n, done_fence);
+      if (faulted) report_fault(n, fault_fence);
+    }
     if (pending & src::DMA_PREEMPTED.bit(n)) report_preempted(n);
   }
   if (pending & src::PAGE_FAULT.bit(0)) {
@@ -154,9 +165,8 @@ void DisplayMiniport::report_preempted(unsigned n) {
   notify(d);
 }
 
-void DisplayMiniport::report_completed(unsigned n) {
+void DisplayMiniport::report_completed(unsigned n, uint32_t fence) {
   env_.cost(costs_.isr_per_source);
-  uint32_t fence = rd(regs::NODE_COMPLETED_FENCE::offset(n));
   if (fault_ == DriverFault::kReportUnsubmittedFence && isr_count_ == 5) fence += 1000;
   const bool again = fault_ == DriverFault::kReportFenceTwice && isr_count_ >= 6 && last_completed_[n] != 0;
   if (again) fence = last_completed_[n];
@@ -174,9 +184,8 @@ void DisplayMiniport::report_completed(unsigned n) {
 // buffer's fence (valid: earlier buffers count as completed). An engine behind the front
 // end halts on a fault, so the OS must reset it. The faulting address is not captured per
 // node: D3DGPU_NULL.
-void DisplayMiniport::report_fault(unsigned n) {
+void DisplayMiniport::report_fault(unsigned n, uint32_t fence) {
   env_.cost(costs_.isr_per_source);
-  const uint32_t fence = rd(regs::NODE_FAULTED_FENCE::offset(n));
   if (fence == last_faulted_[n]) return;
   last_faulted_[n] = fence;
   DXGKARGCB_NOTIFY_INTERRUPT_DATA d{};

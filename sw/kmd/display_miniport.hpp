@@ -104,9 +104,10 @@ class DisplayMiniport {
     return fault_ == DriverFault::kNotifyFromWrongMessage || fault_ == DriverFault::kNotifyReentrant;
   }
   void report_dma(uint32_t pending);
-  void report_completed(unsigned node);
+  /// The node's completed (faulted) fence as the ISR read it from the device.
+  void report_completed(unsigned node, uint32_t fence);
   void report_preempted(unsigned node);
-  void report_fault(unsigned node);
+  void report_fault(unsigned node, uint32_t fence);
   void report_crtc(uint32_t pending);
 
   MiniportEnvironment& env_;

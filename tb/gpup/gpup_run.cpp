@@ -269,6 +269,7 @@ GpupResult run_gpup(const run::Scenario& sc, std::function<void(const run::Hang&
   for (auto& g : gpus) {
     if (g->index > 0) g->port = rc.add_port(g->down);
     const unsigned port = g->port;
+    rc.attach_upstream(port, g->up);
     g->up.set_receiver([&rc, &msis_by_rid, port](const pcie::Tlp& t) {
       if (t.type == pcie::TlpType::kMWr && host::is_msi_address(t.addr)) ++msis_by_rid[t.requester];
       rc.on_upstream(t, port);

@@ -10,7 +10,7 @@
 #include <iostream>
 #include <systemc>
 
-#include "calibrate.hpp"
+#include "calibrate_cli.hpp"
 #include "gpup_run.hpp"
 #include "report.hpp"
 #include "run_model.hpp"
@@ -185,11 +185,8 @@ int sc_main(int argc, char** argv) {
   run->add_option("--irq-impl", impl, "the controller: Verilated RTL or the C++ reference model")
       ->check(CLI::IsMember({"rtl", "ref"}));
   auto* list = app.add_subcommand("list", "list the built-in scenarios");
-  auto* cal = app.add_subcommand("calibrate", "measure a PCIe profile through the model");
-  std::string profile = "gen4x16";
-  bool json = false;
-  cal->add_option("--profile", profile, "profile name");
-  cal->add_flag("--json", json, "print one JSON object");
+  platform::CalibrateArgs cal_args;
+  auto* cal = platform::add_calibrate_command(app, cal_args);
   SweepCli sweep;
   sweep.add(app);
   auto* merge = app.add_subcommand("merge", "combine sweep directories into one table and plot");
@@ -219,16 +216,7 @@ int sc_main(int argc, char** argv) {
     for (const auto& b : run::builtin_scenarios()) std::cout << b.name << "\t" << b.description << "\n";
     return 0;
   }
-  if (*cal) {
-    try {
-      const auto r = platform::calibrate(pcie::load_profile(pcie::default_profile_path(), profile));
-      std::cout << (json ? platform::to_json(r).dump() + "\n" : platform::to_text(r));
-    } catch (const pcie::ConfigError& e) {
-      std::cerr << "irqlab: " << e.what() << "\n";
-      return 2;
-    }
-    return 0;
-  }
+  if (*cal) return platform::run_calibrate(cal_args);
   const std::string cmd =
       std::string(IRQLAB_BENCH_EXE) + " --cycles " + std::to_string(cycles) + (bench_json ? " --json" : "");
   const int rc = std::system(cmd.c_str());

@@ -48,6 +48,7 @@ Platform::Platform(const PlatformOptions& o)
       controller("irq_ctrl", make_model(o), bridge_options(o, timing.min_hop_ps())),
       bypass_path("msi_bypass_path") {
   upstream.set_receiver([this](const pcie::Tlp& t) { rc.on_upstream(t); });
+  rc.attach_upstream(0, upstream);
   downstream.set_announcer([this](const pcie::Tlp& t, uint64_t at) { function.on_announce(t, at); });
   downstream.set_receiver([this](const pcie::Tlp& t) { function.on_arrival(t); });
   function.bar0.bind(controller.mmio);
