@@ -204,7 +204,8 @@ struct Guest {
   uint64_t guest_bar = 0;  ///< guest-physical BAR0 (the first VF's address, kept across migration)
   uint32_t table_offset = 0;
   bool paused = false;
-  sc_core::sc_event resumed;
+  bool booted = false;  ///< the guest driver's StartDevice returned
+  sc_core::sc_event resumed, up;
   std::deque<gpu::Submission> held;
   GuestRecord record;
   std::deque<std::pair<uint32_t, uint64_t>> pulse_ps;  ///< (fence, completion pulse time), in fence order
@@ -414,6 +415,8 @@ GpupResult run_gpup(const run::Scenario& sc, std::function<void(const run::Hang&
                 load.preempt_per_ms = 0;
                 load.fault_probability = 0;
                 g.dx.start_scheduler({load}, sc.seed * 7919 + g.vm, until);
+                g.booted = true;
+                g.up.notify(sc_core::SC_ZERO_TIME);
               },
               ("vm" + std::to_string(g.vm) + "_boot").c_str());
         }
@@ -430,6 +433,9 @@ GpupResult run_gpup(const run::Scenario& sc, std::function<void(const run::Hang&
           const uint64_t at = static_cast<uint64_t>(m.at_ms * 1e9);
           if (at > now_ps()) wait(ps(at - now_ps()));
           Guest& g = *guests[m.vf];
+          // A VM is migrated once it runs: a migration asked for before its guest driver
+          // started waits for it (pause_ps says when it began).
+          while (!g.booted) wait(g.up);
           VfSlot& src = *g.slot;
           VfSlot& dst = gpus[m.to_gpu]->slots[m.to_vf];
           kmd::GpupMiniport& from = *adapters[host_side.binding(g.vm).gpu];

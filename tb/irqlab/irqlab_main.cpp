@@ -1,13 +1,16 @@
 // irqlab: the project's command.
 //   irqlab run [SCENARIO.yaml|BUILTIN] --out DIR [--seed N] [--waves fst|vcd|none] [--irq-impl rtl|ref]
 //   irqlab list
-//   irqlab calibrate [--profile NAME] [--json]
+//   irqlab calibrate [--profile NAME] [--against FILE.csv [--fit]] [--json]
 //   irqlab bench [--cycles N] [--json]
-// Exit status: 0 when every check passed, 1 when a check failed, 2 on bad input.
+// Exit status: 0 when every check passed, 1 when a check failed, 2 on bad input, 3 on an
+// internal error (a defect of irqlab: it says so on stderr).
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <systemc>
 
 #include "calibrate_cli.hpp"
@@ -21,6 +24,20 @@
 namespace {
 
 using namespace irqlab;
+
+/// Digits only, the whole text, no sign and no overflow: "-1" or "18446744073709551616"
+/// are errors, not 2^64-1.
+std::optional<uint64_t> whole_number(const std::string& s) {
+  uint64_t v = 0;
+  const char* end = s.data() + s.size();
+  const auto [p, ec] = std::from_chars(s.data(), end, v);
+  if (s.empty() || ec != std::errc() || p != end) return std::nullopt;
+  return v;
+}
+
+std::string check_whole_number(const std::string& s) {
+  return whole_number(s) ? "" : "'" + s + "' is not a whole number in 0.." + std::to_string(UINT64_MAX);
+}
 
 int do_run(const std::string& scenario_arg, const std::string& out, const uint64_t* seed,
            const std::string& waves, const std::string& impl) {
@@ -132,13 +149,12 @@ struct SweepCli {
 
   void parse_shard() {
     const auto slash = shard.find('/');
-    if (slash == std::string::npos) throw run::ScenarioError("--shard '" + shard + "': expected I/N");
-    try {
-      sw.shard = static_cast<unsigned>(std::stoul(shard.substr(0, slash)));
-      sw.shards = static_cast<unsigned>(std::stoul(shard.substr(slash + 1)));
-    } catch (const std::logic_error&) {
-      throw run::ScenarioError("--shard '" + shard + "': expected I/N");
-    }
+    const auto i = slash == std::string::npos ? std::nullopt : whole_number(shard.substr(0, slash));
+    const auto n = slash == std::string::npos ? std::nullopt : whole_number(shard.substr(slash + 1));
+    if (!i || !n || *n > 1'000'000)
+      throw run::ScenarioError("--shard '" + shard + "': expected I/N, whole numbers");
+    sw.shard = static_cast<unsigned>(*i);
+    sw.shards = static_cast<unsigned>(*n);
     if (sw.shards == 0 || sw.shard >= sw.shards)
       throw run::ScenarioError("--shard '" + shard + "': need 0 <= I < N");
   }
@@ -169,17 +185,47 @@ struct SweepCli {
   }
 };
 
+// SystemC's messages go to stderr (stdout carries reports and JSON); errors and fatal
+// errors are thrown, so that sc_main can report them as internal errors.
+void report_to_stderr(const sc_core::sc_report& rep, const sc_core::sc_actions& actions) {
+  if (actions & sc_core::SC_DISPLAY) std::cerr << sc_core::sc_report_compose_message(rep) << std::endl;
+  sc_core::sc_report_handler::default_handler(rep, actions & ~(sc_core::SC_DISPLAY | sc_core::SC_ABORT));
+}
+
+int dispatch(int argc, char** argv);
+
 }  // namespace
 
 int sc_main(int argc, char** argv) {
+  sc_core::sc_report_handler::set_handler(report_to_stderr);
+  sc_core::sc_report_handler::set_actions(sc_core::SC_ERROR, sc_core::SC_DISPLAY | sc_core::SC_THROW);
+  sc_core::sc_report_handler::set_actions(sc_core::SC_FATAL, sc_core::SC_DISPLAY | sc_core::SC_THROW);
+  try {
+    return dispatch(argc, argv);
+  } catch (const std::exception& e) {  // sc_report is a std::exception
+    std::cerr << "irqlab: internal error (a defect of irqlab, please report it with the scenario): "
+              << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "irqlab: internal error (a defect of irqlab): an unknown exception\n";
+  }
+  return 3;
+}
+
+namespace {
+
+int dispatch(int argc, char** argv) {
+  // The internal-error path has a test: this variable makes any command fail as a defect would.
+  if (std::getenv("IRQLAB_SELFTEST_INTERNAL_ERROR"))
+    throw std::logic_error("self-test of the internal-error path");
   CLI::App app{"irqlab: a cycle-accurate model of a GPU's interrupt path"};
   app.require_subcommand(1);
   auto* run = app.add_subcommand("run", "run a scenario and write its reports");
   std::string scenario = "default", out = "out/default", waves = "none", impl = "rtl";
-  uint64_t seed = 0;
+  std::string seed_text;
   run->add_option("scenario", scenario, "scenario file, or the name of a built-in (see `irqlab list`)");
   run->add_option("--out", out, "output directory")->required();
-  auto* seed_opt = run->add_option("--seed", seed, "override the scenario's seed");
+  auto* seed_opt =
+      run->add_option("--seed", seed_text, "override the scenario's seed")->check(check_whole_number);
   run->add_option("--waves", waves, "waveform: fst, vcd or none")
       ->check(CLI::IsMember({"fst", "vcd", "none"}));
   run->add_option("--irq-impl", impl, "the controller: Verilated RTL or the C++ reference model")
@@ -204,6 +250,7 @@ int sc_main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  const uint64_t seed = seed_opt->count() ? *whole_number(seed_text) : 0;
   if (*run) return do_run(scenario, out, seed_opt->count() ? &seed : nullptr, waves, impl);
   if (*sweep.cmd) return sweep.execute();
   if (*sweep.task) return sweep.execute_task();
@@ -222,3 +269,5 @@ int sc_main(int argc, char** argv) {
   const int rc = std::system(cmd.c_str());
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : 2;
 }
+
+}  // namespace

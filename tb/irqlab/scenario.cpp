@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -190,16 +192,91 @@ void parse_checks(const Reader& r, const YAML::Node& root, Scenario& s) {
   }
 }
 
+constexpr std::uintmax_t kMaxScenarioBytes = 1 << 20;
+
+// yaml-cpp parses flow collections recursively: bound their nesting before it sees them.
+void check_nesting(const std::string& yaml, const std::string& origin) {
+  constexpr int kMaxDepth = 32;
+  int depth = 0, line = 1;
+  char quote = 0;
+  bool comment = false;
+  for (size_t i = 0; i < yaml.size(); ++i) {
+    const char c = yaml[i];
+    if (c == '\n') {
+      ++line;
+      comment = false;
+      continue;
+    }
+    if (comment) continue;
+    if (quote) {
+      if (quote == '"' && c == '\\')
+        ++i;
+      else if (c == quote)
+        quote = 0;
+      continue;
+    }
+    if (c == '#' && (i == 0 || yaml[i - 1] == ' ' || yaml[i - 1] == '\t'))
+      comment = true;
+    else if (c == '"' || c == '\'')
+      quote = (i == 0 || std::strchr(" \t[{,:-", yaml[i - 1])) ? c : 0;
+    else if (c == '[' || c == '{')
+      depth = std::max(depth, 0) + 1;
+    else if (c == ']' || c == '}')
+      --depth;
+    if (depth > kMaxDepth)
+      throw ScenarioError(origin + ":" + std::to_string(line) + ": nested deeper than " +
+                          std::to_string(kMaxDepth) + " levels");
+  }
+}
+
+// yaml-cpp accepts a quoted scalar that runs to the end of the file: refuse one whose
+// closing quote is missing.
+void check_quotes(const YAML::Node& n, const std::string& yaml, const std::string& origin) {
+  if (n.IsMap() || n.IsSequence()) {
+    for (const auto& kv : n) {
+      if (n.IsMap()) {
+        check_quotes(kv.first, yaml, origin);
+        check_quotes(kv.second, yaml, origin);
+      } else {
+        check_quotes(kv, yaml, origin);
+      }
+    }
+    return;
+  }
+  const auto pos = static_cast<size_t>(std::max(0, n.Mark().pos));
+  if (!n.IsScalar() || pos >= yaml.size() || (yaml[pos] != '"' && yaml[pos] != '\'')) return;
+  const char q = yaml[pos];
+  for (size_t i = pos + 1; i < yaml.size(); ++i) {
+    if (q == '"' && yaml[i] == '\\') {
+      ++i;
+    } else if (yaml[i] == q) {
+      if (q == '\'' && i + 1 < yaml.size() && yaml[i + 1] == '\'') {
+        ++i;
+        continue;
+      }
+      return;
+    }
+  }
+  throw ScenarioError(origin + ":" + std::to_string(n.Mark().line + 1) + ": unterminated quoted string");
+}
+
 }  // namespace
 
 Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
   Reader r(origin);
+  check_nesting(yaml, origin);
   YAML::Node root;
   try {
-    root = YAML::Load(yaml);
+    const std::vector<YAML::Node> docs = YAML::LoadAll(yaml);
+    if (docs.size() > 1) {
+      throw ScenarioError(origin + ":" + std::to_string(docs[1].Mark().line + 1) +
+                          ": a second YAML document; a scenario file holds exactly one");
+    }
+    if (!docs.empty()) root = docs[0];
   } catch (const YAML::ParserException& e) {
     throw ScenarioError(origin + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
+  check_quotes(root, yaml, origin);
   Scenario s;
   if (root.IsNull()) return s;
   if (!root.IsMap()) r.fail(root, "(top level)", "a scenario is a mapping of keys (see docs/scenarios.md)");
@@ -412,6 +489,12 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
 }
 
 Scenario load_scenario(const std::string& path) {
+  // A device, FIFO or directory would block or read forever: only regular files, bounded.
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+    throw ScenarioError(path + ": not a regular file (a scenario is a YAML file)");
+  if (std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) > kMaxScenarioBytes)
+    throw ScenarioError(path + ": larger than 1 MiB; a scenario is a few dozen lines");
   std::ifstream f(path);
   if (!f) throw ScenarioError(path + ": cannot read the file");
   std::stringstream ss;

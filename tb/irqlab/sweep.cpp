@@ -1,5 +1,7 @@
 #include "sweep.hpp"
 
+#include "gnuplot.hpp"
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -251,37 +253,47 @@ size_t merge_sweeps(const std::vector<std::string>& inputs, const std::string& o
     auto plotted = [](const json& v) {
       return v.is_number() ? std::to_string(v.get<double>()) : std::string("NaN");
     };
-    dat << series << " " << x << " " << plotted(row["p50_ns"]) << " " << plotted(row["p99_ns"]) << " "
+    dat << series << "\t" << x << " " << plotted(row["p50_ns"]) << " " << plotted(row["p99_ns"]) << " "
         << row["isr_rate_per_s"].get<double>() << "\n";
   }
   dat.close();
-  // One plot: p50 and p99 latency (left) and ISR rate (right) against the first parameter.
-  std::map<std::string, int> series;
+  // One plot: p50 and p99 latency (left) and ISR rate (right) against the first parameter,
+  // one data file per series (no shell filters: values reach gnuplot only as data).
+  std::map<std::string, std::vector<std::string>> series;
   {
     std::ifstream in(out + "/sweep.dat");
-    for (std::string s, rest; in >> s && std::getline(in, rest);) series.emplace(s, 0);
+    for (std::string s, rest; std::getline(in, s, '\t') && std::getline(in, rest);) series[s].push_back(rest);
   }
   std::ofstream g(out + "/sweep.gp");
   g << "set terminal svg size 900,600 dynamic font 'sans,11'\nset termoption noenhanced\n"
-    << "set output '" << out << "/sweep.svg'\n"
-    << "set title 'irqlab sweep'\nset xlabel '" << (keys.empty() ? "point" : keys[0]) << "'\n"
+    << "set output " << gnuplot_string(out + "/sweep.svg") << "\n"
+    << "set title 'irqlab sweep'\nset xlabel " << gnuplot_string(keys.empty() ? "point" : keys[0]) << "\n"
     << "set ylabel 'interrupt-to-DPC latency (ns)'\nset y2label 'ISRs per second'\nset y2tics\nset ytics "
        "nomirror\n"
     << "set key below\nset xtics rotate by -30\nset logscale y\nplot ";
-  bool first = true;
-  for (const auto& [s, unused] : series) {
-    const std::string sel = "'< grep \"^" + s + " \" " + out + "/sweep.dat | sort -k2 -g'";
+  unsigned n = 0;
+  for (const auto& [s, lines] : series) {
+    const std::string file = out + "/sweep_series" + std::to_string(n) + ".dat";
+    std::vector<std::string> sorted = lines;
+    std::sort(sorted.begin(), sorted.end(), [](const std::string& a, const std::string& b) {
+      return std::strtod(a.c_str(), nullptr) < std::strtod(b.c_str(), nullptr);
+    });
+    std::ofstream d(file);
+    for (const auto& l : sorted) d << l << "\n";
     const std::string tag = keys.size() > 1 ? " (" + keys[1] + "=" + s + ")" : "";
-    g << (first ? "" : ", ") << sel << " using 2:3 with linespoints title 'p50" << tag << "', " << sel
-      << " using 2:4 with linespoints title 'p99" << tag << "', " << sel
-      << " using 2:5 axes x1y2 with linespoints dashtype 2 title 'ISR rate" << tag << "'";
-    first = false;
+    const std::string sel = gnuplot_string(file);
+    g << (n ? ", " : "") << sel << " using 1:2 with linespoints title " << gnuplot_string("p50" + tag) << ", "
+      << sel << " using 1:3 with linespoints title " << gnuplot_string("p99" + tag) << ", " << sel
+      << " using 1:4 axes x1y2 with linespoints dashtype 2 title " << gnuplot_string("ISR rate" + tag);
+    ++n;
   }
   g << "\n";
   g.close();
   if (!rows.empty()) {
-    const std::string cmd = "gnuplot '" + out + "/sweep.gp' 2>/dev/null";
-    if (std::system(cmd.c_str()) != 0) std::cerr << "irqlab: gnuplot failed; sweep.svg not drawn\n";
+    const int rc = run_gnuplot(out + "/sweep.gp");
+    if (rc != 0)
+      std::cerr << "irqlab: gnuplot " << (rc < 0 ? "could not be started" : "failed")
+                << "; sweep.svg not drawn\n";
   }
   return rows.size();
 }
