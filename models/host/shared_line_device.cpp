@@ -1,5 +1,7 @@
 #include "shared_line_device.hpp"
 
+#include "poisson_gap.hpp"
+
 #include <algorithm>
 
 namespace irqlab::host {
@@ -20,7 +22,9 @@ void SharedLineDevice::run() {
   if (rate_hz_ <= 0) return;
   std::exponential_distribution<double> gap(rate_hz_);
   for (;;) {
-    wait(sc_core::sc_time::from_value(static_cast<uint64_t>(gap(rng_) * 1e12)));
+    const uint64_t now = sc_core::sc_time_stamp().value();
+    if (now >= until_ps_) return;
+    wait(sc_core::sc_time::from_value(bounded_gap_ps(gap(rng_), until_ps_ - now)));
     if (sc_core::sc_time_stamp().value() >= until_ps_) return;
     if (pending_) {  // still waiting for service: the new event merges
       ++merged_;

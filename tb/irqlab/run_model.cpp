@@ -1,5 +1,7 @@
 #include "run_model.hpp"
 
+#include "poisson_gap.hpp"
+
 #include <cmath>
 #include <deque>
 #include <map>
@@ -229,7 +231,8 @@ class BackgroundDevice {
     std::exponential_distribution<double> gap(b_.rate_hz);
     std::mt19937_64& rng = cpus_[c]->rng;
     for (;;) {
-      sc_core::wait(sc_core::sc_time::from_value(static_cast<uint64_t>(gap(rng) * 1e12)));
+      if (now_ps() >= end) return;
+      sc_core::wait(sc_core::sc_time::from_value(host::bounded_gap_ps(gap(rng), end - now_ps())));
       if (now_ps() >= end) return;
       ++count;
       host::MsiMessage m;

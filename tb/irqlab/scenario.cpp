@@ -192,6 +192,29 @@ void parse_checks(const Reader& r, const YAML::Node& root, Scenario& s) {
   }
 }
 
+// A GPU-P run builds its own system (PF and VFs, guests): keys of the single-function
+// platform would be ignored there, so they are refused rather than silently dropped.
+void refuse_unused_by_gpup(Reader& r, const YAML::Node& root) {
+  static const char* const kTop[] = {"interrupt_mode", "msi_messages", "shared_line", "background",
+                                     "display",        "faults",       "waves",       "quantum_cycles"};
+  for (const char* k : kTop) {
+    if (root[k])
+      r.fail(root[k], k, "not used by GPU-P runs (gpup:): the guests run the WDDM miniport over MSI-X");
+  }
+  if (const auto d = root["driver"]; d && d["fault"])
+    r.fail(d["fault"], "driver.fault",
+           "not used by GPU-P runs; gpup.kmd_fault selects the GPU-P KMD's faults");
+  if (const auto e = root["engines"]) {
+    for (const auto& kv : e) {
+      const std::string k = kv.first.as<std::string>();
+      if (k != "duration_us" && k != "max_result_bytes")
+        r.fail(kv.first, "engines." + k,
+               "not used by GPU-P runs (each guest submits to one node every gpup.guest_mean_gap_us; "
+               "engines.duration_us and engines.max_result_bytes apply)");
+    }
+  }
+}
+
 constexpr std::uintmax_t kMaxScenarioBytes = 1 << 20;
 
 // yaml-cpp parses flow collections recursively: bound their nesting before it sees them.
@@ -441,6 +464,7 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
       gp.kmd_skips_pending_restore = v == "skip-pending-restore";
     }
   }
+  if (s.gpup.enabled) refuse_unused_by_gpup(r, root);
   if (const auto ms = root["migrations"]) {
     if (!s.gpup.enabled) r.fail(ms, "migrations", "needs a gpup: section");
     if (!ms.IsSequence()) r.fail(ms, "migrations", "expected a list of {vf, at_ms, to_gpu, to_vf}");
