@@ -255,9 +255,20 @@ int dispatch(int argc, char** argv) {
   if (*sweep.cmd) return sweep.execute();
   if (*sweep.task) return sweep.execute_task();
   if (*merge) {
-    const size_t n = run::merge_sweeps(merge_inputs, merge_out);
+    size_t n = 0;
+    try {
+      n = run::merge_sweeps(merge_inputs, merge_out);
+    } catch (const run::ScenarioError& e) {
+      std::cerr << "irqlab merge: " << e.what() << "\n";
+      return 2;
+    }
+    if (n == 0) {
+      std::cerr
+          << "irqlab merge: no finished points (params.json, latency.json and verdict.json) in the inputs\n";
+      return 2;
+    }
     std::cout << "merged " << n << " points into " << merge_out << "/sweep.csv, sweep.md, sweep.svg\n";
-    return n > 0 ? 0 : 2;
+    return 0;
   }
   if (*list) {
     for (const auto& b : run::builtin_scenarios()) std::cout << b.name << "\t" << b.description << "\n";

@@ -8,12 +8,14 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "scenario.hpp"
@@ -107,6 +109,39 @@ pid_t spawn(const std::vector<std::string>& argv, const std::string& log) {
   return pid;
 }
 
+// A value as JSON: a number when the whole text is one, else the text.
+json param_value(const std::string& v) {
+  char* end = nullptr;
+  const double d = std::strtod(v.c_str(), &end);
+  if (!v.empty() && end == v.c_str() + v.size() && std::isfinite(d)) {
+    const auto i = static_cast<long long>(d);
+    return static_cast<double>(i) == d && v.find_first_of(".eE") == std::string::npos ? json(i) : json(d);
+  }
+  return json(v);
+}
+
+// One directory holds one sweep: the scenario and the grid are recorded in sweep.json, and a
+// different sweep into the same directory is refused instead of mixing its points in.
+void claim_directory(const SweepOptions& opt, const std::string& base) {
+  json grid = json::array();
+  for (const auto& p : opt.params) grid.push_back({{"key", p.key}, {"values", p.values}});
+  const json identity{{"scenario", base}, {"params", grid}};
+  const std::string path = opt.out + "/sweep.json";
+  if (fs::exists(path)) {
+    std::ifstream f(path);
+    const json old = json::parse(f, nullptr, false);
+    if (old != identity)
+      throw ScenarioError(opt.out + ": holds another sweep (a different scenario or --param grid, see " +
+                          "sweep.json); choose another --out or remove it");
+    return;
+  }
+  if (fs::exists(opt.out + "/points"))
+    throw ScenarioError(opt.out +
+                        ": holds points of an earlier sweep without sweep.json; choose another --out");
+  fs::create_directories(opt.out);
+  std::ofstream(path) << identity.dump(1) << "\n";
+}
+
 }  // namespace
 
 std::vector<std::string> materialize_points(const SweepOptions& opt, bool every_shard) {
@@ -127,13 +162,15 @@ std::vector<std::string> materialize_points(const SweepOptions& opt, bool every_
     parse_scenario(em.c_str(), "sweep point " + point_name(pt.index) + " (" + label + ")");  // throws if bad
     mine.emplace_back(pt, em.c_str());
   }
+  claim_directory(opt, base);
   std::vector<std::string> dirs;
   for (const auto& [pt, yaml] : mine) {
     const std::string dir = opt.out + "/points/" + point_name(pt.index);
+    fs::remove_all(dir);  // a point rerun never keeps an earlier run's results
     fs::create_directories(dir);
     std::ofstream(dir + "/scenario.yaml") << yaml << "\n";
     json params = json::object();
-    for (const auto& [k, v] : pt.params) params[k] = v;
+    for (const auto& [k, v] : pt.params) params[k] = param_value(v);
     std::ofstream(dir + "/params.json") << json{{"index", pt.index}, {"params", params}}.dump(1) << "\n";
     dirs.push_back(dir);
   }
@@ -175,63 +212,99 @@ int run_sweep(const SweepOptions& opt) {
   return worst;
 }
 
-size_t merge_sweeps(const std::vector<std::string>& inputs, const std::string& out) {
-  std::map<size_t, json> rows;
+namespace {
+
+struct Rows {
+  /// By (sweep identity, point index): shards of one sweep share points, other sweeps don't.
+  std::map<std::pair<std::string, size_t>, json> rows;
   std::vector<std::string> keys;
+};
+
+// What makes two directories the same sweep: the scenario and the grid (sweep.json).
+std::string sweep_identity(const std::string& dir) {
+  std::ifstream f(dir + "/sweep.json");
+  json j = json::parse(f, nullptr, false);
+  return j.is_discarded() ? fs::absolute(dir).lexically_normal().string() : j.dump();
+}
+
+json point_row(const fs::path& d) {
+  json params, lat, verdict;
+  std::ifstream(d / "params.json") >> params;
+  std::ifstream(d / "latency.json") >> lat;
+  std::ifstream(d / "verdict.json") >> verdict;
+  const double P = lat.value("gpu_clock_period_ps", 1.0);
+  const auto& s = lat["summary"]["interrupt_to_dpc_cycles"];
+  const auto& c = lat["counts"];
+  const double sim_s = c.value("sim_ps", 1.0) * 1e-12;
+  auto ns = [P](const json& v) { return v.is_number() ? json(v.get<double>() * P / 1000) : json(nullptr); };
+  return json{{"params", params["params"]},
+              {"index", params.value("index", size_t{0})},
+              {"interrupts", c.value("sources", 0)},
+              {"msis", c.value("msis", 0)},
+              {"isrs", c.value("isrs", 0)},
+              {"dpcs", c.value("dpcs", 0)},
+              {"interrupt_rate_per_s", c.value("sources", 0) / sim_s},
+              {"isr_rate_per_s", c.value("isrs", 0) / sim_s},
+              // null when the percentile falls on interrupts that never reached a DPC
+              {"p50_cycles", s["p50"]},
+              {"p99_cycles", s["p99"]},
+              {"p50_ns", ns(s["p50"])},
+              {"p99_ns", ns(s["p99"])},
+              {"passed", verdict.value("passed", false)}};
+}
+
+Rows collect_rows(const std::vector<std::string>& inputs) {
+  Rows r;
+  std::set<std::string> identities;
   for (const auto& in : inputs) {
-    if (!fs::exists(in + "/points")) continue;
+    if (!fs::is_directory(in + "/points"))
+      throw ScenarioError(in + ": not a sweep directory (no points/ in it)");
+    identities.insert(sweep_identity(in));
+  }
+  for (const auto& in : inputs) {
+    const std::string id = sweep_identity(in);
     for (const auto& e : fs::directory_iterator(in + "/points")) {
       const fs::path d = e.path();
       if (!fs::exists(d / "params.json") || !fs::exists(d / "latency.json") ||
           !fs::exists(d / "verdict.json"))
         continue;
-      json params, lat, verdict;
-      std::ifstream(d / "params.json") >> params;
-      std::ifstream(d / "latency.json") >> lat;
-      std::ifstream(d / "verdict.json") >> verdict;
-      const double P = lat.value("gpu_clock_period_ps", 1.0);
-      const auto& s = lat["summary"]["interrupt_to_dpc_cycles"];
-      const auto& c = lat["counts"];
-      const double sim_s = c.value("sim_ps", 1.0) * 1e-12;
-      json row{{"params", params["params"]},
-               {"interrupts", c.value("sources", 0)},
-               {"msis", c.value("msis", 0)},
-               {"isrs", c.value("isrs", 0)},
-               {"dpcs", c.value("dpcs", 0)},
-               {"interrupt_rate_per_s", c.value("sources", 0) / sim_s},
-               {"isr_rate_per_s", c.value("isrs", 0) / sim_s},
-               // null when the percentile falls on interrupts that never reached a DPC
-               {"p50_cycles", s["p50"]},
-               {"p99_cycles", s["p99"]},
-               {"p50_ns", s["p50"].is_number() ? json(s["p50"].get<double>() * P / 1000) : json(nullptr)},
-               {"p99_ns", s["p99"].is_number() ? json(s["p99"].get<double>() * P / 1000) : json(nullptr)},
-               {"passed", verdict.value("passed", false)}};
-      rows[params.value("index", size_t{0})] = row;
-      for (auto& [k, v] : params["params"].items()) {
-        if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+      json row = point_row(d);
+      // Rows of different sweeps are told apart by the directory they came from.
+      if (identities.size() > 1) row["params"]["sweep"] = fs::path(in).lexically_normal().filename().string();
+      r.rows[{id, row["index"].get<size_t>()}] = row;
+      for (auto& [k, v] : row["params"].items()) {
+        if (std::find(r.keys.begin(), r.keys.end(), k) == r.keys.end()) r.keys.push_back(k);
       }
     }
   }
-  fs::create_directories(out);
-  static const char* kCols[] = {
-      "interrupts", "msis",   "isrs",   "dpcs",  "interrupt_rate_per_s", "isr_rate_per_s", "p50_cycles",
-      "p99_cycles", "p50_ns", "p99_ns", "passed"};
-  std::ofstream csv(out + "/sweep.csv"), md(out + "/sweep.md");
+  return r;
+}
+
+constexpr const char* kCols[] = {
+    "interrupts", "msis",   "isrs",   "dpcs",  "interrupt_rate_per_s", "isr_rate_per_s", "p50_cycles",
+    "p99_cycles", "p50_ns", "p99_ns", "passed"};
+
+std::string param_text(const json& v) {
+  return v.is_string() ? v.get<std::string>() : v.is_null() ? std::string() : v.dump();
+}
+
+// sweep.csv, sweep.md and the plot data.
+void write_tables(const Rows& r, const std::string& out) {
+  std::ofstream csv(out + "/sweep.csv"), md(out + "/sweep.md"), dat(out + "/sweep.dat");
   std::string header;
-  for (const auto& k : keys) header += k + ",";
+  for (const auto& k : r.keys) header += k + ",";
   for (const char* c : kCols) header += std::string(c) + (c == kCols[10] ? "" : ",");
   csv << header << "\n";
   md << "|";
-  for (const auto& k : keys) md << " " << k << " |";
+  for (const auto& k : r.keys) md << " " << k << " |";
   for (const char* c : kCols) md << " " << c << " |";
   md << "\n|";
-  for (size_t i = 0; i < keys.size() + std::size(kCols); ++i) md << "---|";
+  for (size_t i = 0; i < r.keys.size() + std::size(kCols); ++i) md << "---|";
   md << "\n";
-  std::ofstream dat(out + "/sweep.dat");
-  for (const auto& [idx, row] : rows) {
+  for (const auto& [id, row] : r.rows) {
     std::ostringstream line, mdl;
-    for (const auto& k : keys) {
-      const std::string v = row["params"].value(k, std::string(""));
+    for (const auto& k : r.keys) {
+      const std::string v = param_text(row["params"].value(k, json()));
       line << v << ",";
       mdl << "| " << v << " ";
     }
@@ -248,17 +321,20 @@ size_t merge_sweeps(const std::vector<std::string>& inputs, const std::string& o
     csv << line.str() << "\n";
     md << mdl.str() << "|\n";
     // Plot data: first parameter, a series per value of the second (if any).
-    const std::string x = keys.empty() ? std::to_string(idx) : row["params"].value(keys[0], std::string("0"));
-    const std::string series = keys.size() > 1 ? row["params"].value(keys[1], std::string("")) : "all";
+    const std::string x = r.keys.empty() ? std::to_string(row["index"].get<size_t>())
+                                         : param_text(row["params"].value(r.keys[0], json(0)));
+    const std::string series = r.keys.size() > 1 ? param_text(row["params"].value(r.keys[1], json())) : "all";
     auto plotted = [](const json& v) {
       return v.is_number() ? std::to_string(v.get<double>()) : std::string("NaN");
     };
     dat << series << "\t" << x << " " << plotted(row["p50_ns"]) << " " << plotted(row["p99_ns"]) << " "
         << row["isr_rate_per_s"].get<double>() << "\n";
   }
-  dat.close();
-  // One plot: p50 and p99 latency (left) and ISR rate (right) against the first parameter,
-  // one data file per series (no shell filters: values reach gnuplot only as data).
+}
+
+// One plot: p50 and p99 latency (left) and ISR rate (right) against the first parameter,
+// one data file per series (no shell filters: values reach gnuplot only as data).
+void write_plot(const std::vector<std::string>& keys, const std::string& out) {
   std::map<std::string, std::vector<std::string>> series;
   {
     std::ifstream in(out + "/sweep.dat");
@@ -289,13 +365,20 @@ size_t merge_sweeps(const std::vector<std::string>& inputs, const std::string& o
   }
   g << "\n";
   g.close();
-  if (!rows.empty()) {
-    const int rc = run_gnuplot(out + "/sweep.gp");
-    if (rc != 0)
-      std::cerr << "irqlab: gnuplot " << (rc < 0 ? "could not be started" : "failed")
-                << "; sweep.svg not drawn\n";
-  }
-  return rows.size();
+  const int rc = run_gnuplot(out + "/sweep.gp");
+  if (rc != 0)
+    std::cerr << "irqlab: gnuplot " << (rc < 0 ? "could not be started" : "failed")
+              << "; sweep.svg not drawn\n";
+}
+
+}  // namespace
+
+size_t merge_sweeps(const std::vector<std::string>& inputs, const std::string& out) {
+  const Rows r = collect_rows(inputs);
+  fs::create_directories(out);
+  write_tables(r, out);
+  if (!r.rows.empty()) write_plot(r.keys, out);
+  return r.rows.size();
 }
 
 }  // namespace irqlab::run
