@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "gpup_run.hpp"
+#include "output_files.hpp"
 
 namespace irqlab::gpup {
 
@@ -32,6 +33,7 @@ std::vector<uint64_t> latencies(const GuestRecord& g) {
 }  // namespace
 
 std::string write_gpup_outputs(const GpupResult& r, const std::string& dir) {
+  run::OutputFiles files(dir);
   const auto& gp = r.scenario.gpup;
   std::ostringstream s;
   char b[256];
@@ -95,8 +97,8 @@ std::string write_gpup_outputs(const GpupResult& r, const std::string& dir) {
                   {"ddi_table_writes", m.ddi_writes},
                   {"straddling_latency_us", lat}});
   }
-  std::ofstream(dir + "/migration.json") << mj.dump(2) << "\n";
-  std::ofstream csv(dir + "/guests.csv");
+  files.open("migration.json") << mj.dump(2) << "\n";
+  std::ostream& csv = files.open("guests.csv");
   csv << "vm,submitted,completion_events,notifies,p50_us,p99_us,max_us\n";
   for (const auto& g : r.guests) {
     const auto l = latencies(g);
@@ -113,12 +115,15 @@ std::string write_gpup_outputs(const GpupResult& r, const std::string& dir) {
     v["violations"].push_back({{"t_us", us(x.t_ps)}, {"rule", x.rule}, {"detail", x.detail}});
   v["migration_failures"] = r.failures;
   v["ddi_failures"] = r.ddi_failures;
-  std::ofstream(dir + "/verdict.json") << v.dump(2) << "\n";
+  files.open("verdict.json") << v.dump(2) << "\n";
   s << "  verdict: " << (r.passed() ? "PASS" : "FAIL") << " (" << r.violations.size()
     << " verifier violations, " << r.failures.size() << " migration check failures)\n";
   for (const auto& x : r.violations) s << "    " << x.rule << ": " << x.detail << "\n";
   for (const auto& f : r.failures) s << "    " << f << "\n";
-  std::ofstream(dir + "/summary.txt") << s.str();
+  files.open("summary.txt") << s.str();
+  std::string written;
+  for (const auto& name : files.commit()) written += " " + name;
+  s << "outputs in " << dir << "/:" << written << "\n";
   return s.str();
 }
 

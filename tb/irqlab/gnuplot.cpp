@@ -24,12 +24,18 @@ std::string gnuplot_string(const std::string& s) {
   return out + "'";
 }
 
-int run_gnuplot(const std::string& script) {
+int run_gnuplot(const std::string& script, const std::string& preamble) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  std::vector<char*> argv{const_cast<char*>("gnuplot"), const_cast<char*>(script.c_str()), nullptr};
+  std::vector<char*> argv{const_cast<char*>("gnuplot")};
+  if (!preamble.empty()) {
+    argv.push_back(const_cast<char*>("-e"));
+    argv.push_back(const_cast<char*>(preamble.c_str()));
+  }
+  argv.push_back(const_cast<char*>(script.c_str()));
+  argv.push_back(nullptr);
   pid_t pid = 0;
   const int rc = posix_spawnp(&pid, "gnuplot", &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);

@@ -10,8 +10,8 @@ namespace irqlab::run {
 /// there) and control characters, which would end the command, replaced by spaces.
 std::string gnuplot_string(const std::string& s);
 
-/// Runs `gnuplot script` (found on PATH, no shell, its stderr discarded); returns its exit
-/// status, or -1 when it could not be started.
-int run_gnuplot(const std::string& script);
+/// Runs `gnuplot [-e preamble] script` (found on PATH, no shell, its output discarded);
+/// returns its exit status, or -1 when it could not be started.
+int run_gnuplot(const std::string& script, const std::string& preamble = "");
 
 }  // namespace irqlab::run

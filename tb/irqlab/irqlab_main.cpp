@@ -4,7 +4,8 @@
 //   irqlab calibrate [--profile NAME] [--against FILE.csv [--fit]] [--json]
 //   irqlab bench [--cycles N] [--json]
 // Exit status: 0 when every check passed, 1 when a check failed, 2 on bad input, 3 on an
-// internal error (a defect of irqlab: it says so on stderr).
+// internal error (a defect of irqlab: it says so on stderr), 4 when the outputs could not
+// be written (disk full, unwritable directory; no verdict is left behind).
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <filesystem>
@@ -15,6 +16,7 @@
 
 #include "calibrate_cli.hpp"
 #include "gpup_run.hpp"
+#include "output_files.hpp"
 #include "report.hpp"
 #include "run_model.hpp"
 #include "scenario.hpp"
@@ -74,6 +76,8 @@ int do_run(const std::string& scenario_arg, const std::string& out, const uint64
     std::cerr << "irqlab: --out " << out << ": " << ec.message() << "\n";
     return 2;
   }
+  // An earlier run's verdict goes first: a run killed from here on leaves none behind.
+  std::filesystem::remove(out + "/verdict.json", ec);
   // A stalled simulation cannot return: the watchdog's thread writes the verdict, then exits 1.
   opt.on_stall = [out, name = opt.scenario.name](const run::Hang& h) {
     const nlohmann::json verdict{
@@ -91,8 +95,12 @@ int do_run(const std::string& scenario_arg, const std::string& out, const uint64
       return 2;
     }
     const gpup::GpupResult g = gpup::run_gpup(opt.scenario, opt.on_stall);
-    std::cout << gpup::write_gpup_outputs(g, out);
-    std::cout << "outputs in " << out << "/: summary.txt migration.json guests.csv verdict.json\n";
+    try {
+      std::cout << gpup::write_gpup_outputs(g, out);
+    } catch (const run::OutputError& e) {
+      std::cerr << "irqlab: outputs not written: " << e.what() << "\n";
+      return 4;
+    }
     return g.passed() ? 0 : 1;
   }
   run::RunResult r;
@@ -103,10 +111,13 @@ int do_run(const std::string& scenario_arg, const std::string& out, const uint64
     return 2;
   }
   const run::Report rep = run::analyse(r);
-  std::cout << run::write_outputs(r, rep, out);
-  std::cout << "outputs in " << out
-            << "/: events.jsonl latency.json latency.csv latency.svg trace.json verdict.json summary.txt"
-            << (opt.waves.format != waves::Format::kNone ? " waves." + waves : "") << "\n";
+  try {
+    std::cout << run::write_outputs(r, rep, out);
+  } catch (const run::OutputError& e) {
+    std::cerr << "irqlab: outputs not written: " << e.what() << "\n";
+    return 4;
+  }
+  if (opt.waves.format != waves::Format::kNone) std::cout << "waveform: " << opt.waves.path << "\n";
   return rep.passed ? 0 : 1;
 }
 

@@ -1,6 +1,7 @@
 #include "report.hpp"
 
 #include "gnuplot.hpp"
+#include "output_files.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -348,21 +349,20 @@ Report analyse(const RunResult& r) {
 
 namespace {
 
-void write_events(const RunResult& r, const std::string& path) {
+void write_events(const RunResult& r, std::ostream& f) {
   std::vector<const Event*> ev;
   for (const auto& e : r.events) ev.push_back(&e);
   std::stable_sort(ev.begin(), ev.end(), [](const Event* a, const Event* b) {
     return a->t_ps != b->t_ps ? a->t_ps < b->t_ps : a->seq < b->seq;
   });
-  std::ofstream f(path);
   for (const auto* e : ev)
     f << "{\"t_ps\":" << e->t_ps << ",\"gpu_cycle\":" << e->t_ps / r.gpu_period_ps << "," << e->json << "}\n";
 }
 
-void write_latency(const RunResult& r, const Report& rep, const std::string& dir) {
+void write_latency(const RunResult& r, const Report& rep, OutputFiles& files) {
   const uint64_t P = r.gpu_period_ps;
   json recs = json::array();
-  std::ofstream csv(dir + "/latency.csv");
+  std::ostream& csv = files.open("latency.csv");
   csv << "irq_id,source,index,vector,cpu,interrupt_to_dpc_cycles,interrupt_to_dpc_cpu_cycles,interrupt_to_"
          "dpc_ns";
   for (const char* s : kStageNames) csv << "," << s << "_cycles";
@@ -407,12 +407,12 @@ void write_latency(const RunResult& r, const Report& rep, const std::string& dir
            {"counts", counts},
            {"interrupts", recs},
            {"summary", rep.summary}};
-  std::ofstream(dir + "/latency.json") << out.dump(1) << "\n";
+  files.open("latency.json") << out.dump(1) << "\n";
 }
 
 // Chrome trace-event format (opens in Perfetto): ISR and DPC spans on one track per CPU,
 // source pulses on per-engine and per-head tracks, and a flow from each pulse to its DPC.
-void write_trace(const RunResult& r, const Report& rep, const std::string& path) {
+void write_trace(const RunResult& r, const Report& rep, std::ostream& f) {
   json ev = json::array();
   auto us = [](uint64_t ps) { return ps / 1e6; };
   ev.push_back({{"ph", "M"}, {"pid", 1}, {"name", "process_name"}, {"args", {{"name", "CPUs"}}}});
@@ -459,25 +459,30 @@ void write_trace(const RunResult& r, const Report& rep, const std::string& path)
     ev.push_back(step);
     ev.push_back(finish);
   }
-  std::ofstream(path) << json{{"traceEvents", ev}, {"displayTimeUnit", "ns"}}.dump() << "\n";
+  f << json{{"traceEvents", ev}, {"displayTimeUnit", "ns"}}.dump() << "\n";
 }
 
-// Histogram and stage breakdown, drawn by gnuplot into latency.svg. Returns why it was
-// not drawn, or "" when it was.
-std::string write_plot(const RunResult& r, const Report& rep, const std::string& dir) {
+// Histogram and stage breakdown, drawn by gnuplot into latency.svg (renamed into place
+// with the other outputs). The data and the script stay beside it: `gnuplot latency.gp`
+// in the directory redraws it. Returns why it was not drawn, or "" when it was.
+std::string write_plot(const RunResult& r, const Report& rep, OutputFiles& files) {
   if (rep.latencies.empty()) return "no interrupt reached its DPC, nothing to plot";
+  const std::string& dir = files.dir();
   {
-    std::ofstream d(dir + "/latency_hist.dat");
+    std::ofstream d(dir + "/latency_hist.dat"), s(dir + "/latency_stages.dat");
     for (const auto& l : rep.latencies) d << (l.t_ps[5] - l.t_ps[0]) / 1e6 << "\n";
-    std::ofstream s(dir + "/latency_stages.dat");
     for (int i = 0; i < 5; ++i) {
       s << kStageNames[i] << " "
         << num(rep.summary["stages_cycles"][kStageNames[i]], "mean") * r.gpu_period_ps / 1e6 << "\n";
     }
+    d.close();
+    s.close();
+    if (!d || !s) throw OutputError(dir + "/latency_*.dat: write failed (disk full or unwritable)");
   }
   std::ofstream g(dir + "/latency.gp");
-  g << "set terminal svg size 1100,450 dynamic font 'sans,11'\n"
-    << "set output " << gnuplot_string(dir + "/latency.svg") << "\n"
+  g << "if (!exists('outfile')) outfile = 'latency.svg'\n"
+    << "set terminal svg size 1100,450 dynamic font 'sans,11'\n"
+    << "set output outfile\n"
     << "set termoption noenhanced\n"
     << "set multiplot layout 1,2 title "
     << gnuplot_string("irqlab: interrupt-to-DPC latency (" + r.scenario.name + ")") << "\n"
@@ -485,15 +490,19 @@ std::string write_plot(const RunResult& r, const Report& rep, const std::string&
     << "set logscale y\nset yrange [0.8:*]\n"
     << "binwidth = 0.25\nbin(x) = binwidth * floor(x / binwidth)\nset boxwidth binwidth\nset style fill "
        "solid 0.6\n"
-    << "plot " << gnuplot_string(dir + "/latency_hist.dat")
-    << " using (bin($1)):(1.0) smooth freq with boxes notitle\n"
+    << "plot 'latency_hist.dat' using (bin($1)):(1.0) smooth freq with boxes notitle\n"
     << "unset logscale y\nset yrange [0:*]\n"
     << "set title 'mean time per stage'\nset xlabel ''\nset ylabel 'us'\nset style data histograms\n"
     << "set xtics rotate by -30\nset boxwidth 0.7\n"
-    << "plot " << gnuplot_string(dir + "/latency_stages.dat") << " using 2:xtic(1) notitle\n"
+    << "plot 'latency_stages.dat' using 2:xtic(1) notitle\n"
     << "unset multiplot\n";
   g.close();
-  const int rc = run_gnuplot(dir + "/latency.gp");
+  if (!g) throw OutputError(dir + "/latency.gp: write failed (disk full or unwritable)");
+  const std::string svg = files.external("latency.svg");
+  // gnuplot reads the data by name from the directory: chdir through its own `cd`.
+  const auto abs = [](const std::string& p) { return std::filesystem::absolute(p).string(); };
+  const int rc = run_gnuplot(abs(dir + "/latency.gp"),
+                             "cd " + gnuplot_string(abs(dir)) + "; outfile = " + gnuplot_string(abs(svg)));
   if (rc == -1) return "gnuplot could not be started";
   return rc == 0 ? "" : "gnuplot failed (exit " + std::to_string(rc) + ")";
 }
@@ -604,11 +613,11 @@ void write_dispatch_text(const RunResult& r, const Report& rep, std::ostringstre
 }  // namespace
 
 std::string write_outputs(const RunResult& r, const Report& rep, const std::string& dir) {
-  std::filesystem::create_directories(dir);
-  write_events(r, dir + "/events.jsonl");
-  write_latency(r, rep, dir);
-  write_trace(r, rep, dir + "/trace.json");
-  const std::string not_plotted = write_plot(r, rep, dir);
+  OutputFiles files(dir);
+  write_events(r, files.open("events.jsonl"));
+  write_latency(r, rep, files);
+  write_trace(r, rep, files.open("trace.json"));
+  const std::string not_plotted = write_plot(r, rep, files);
 
   json checks = json::array();
   for (const auto& c : rep.checks) {
@@ -625,7 +634,7 @@ std::string write_outputs(const RunResult& r, const Report& rep, const std::stri
                {"checks", checks},
                {"violations", violations},
                {"warnings", {{"isr_over_25us", r.isr_over_25us}, {"dpc_over_100us", r.dpc_over_100us}}}};
-  std::ofstream(dir + "/verdict.json") << verdict.dump(1) << "\n";
+  files.open("verdict.json") << verdict.dump(1) << "\n";
 
   // summary.txt: what a person reads first.
   const uint64_t P = r.gpu_period_ps;
@@ -655,9 +664,11 @@ std::string write_outputs(const RunResult& r, const Report& rep, const std::stri
   os << "warnings: ISRs over 25 us: " << r.isr_over_25us << ", DPCs over 100 us: " << r.dpc_over_100us
      << "\n";
   if (!not_plotted.empty()) os << "note: latency.svg not drawn: " << not_plotted << "\n";
-  const std::string text = os.str();
-  std::ofstream(dir + "/summary.txt") << text;
-  return text;
+  files.open("summary.txt") << os.str();
+  std::string written;
+  for (const auto& name : files.commit()) written += " " + name;
+  os << "outputs in " << dir << "/:" << written << "\n";
+  return os.str();
 }
 
 }  // namespace irqlab::run
