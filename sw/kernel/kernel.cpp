@@ -247,9 +247,13 @@ void KernelCpu::run_dpcs() {
     d->inserted = false;  // may be queued again from now on
     dpc_ = d;
     activities_.push_back({Activity::kDpc, "DPC " + d->name, now_ps()});
-    for (auto* o : k_.observers()) o->dpc_enter(index_, *d);
-    d->routine();
-    for (auto* o : k_.observers()) o->dpc_exit(index_, *d);
+    const uint64_t nth = k_.config().fault_repeat_every_nth_dpc;
+    const int runs = nth && ++dpc_runs_ % nth == 0 ? 2 : 1;
+    for (int i = 0; i < runs; ++i) {
+      for (auto* o : k_.observers()) o->dpc_enter(index_, *d);
+      d->routine();
+      for (auto* o : k_.observers()) o->dpc_exit(index_, *d);
+    }
     activities_.pop_back();
     dpc_ = nullptr;
   }

@@ -57,6 +57,8 @@ struct KernelConfig {
   /// that always run threads, so deferred DPCs wait for the queue depth or the clock tick.
   bool cpus_idle_at_passive = true;
   std::string name = "kcpu";  ///< SystemC name prefix of its CPU threads (one kernel per VM)
+  /// A broken kernel for the checks' own tests: every Nth DPC run is repeated once (0: off).
+  uint64_t fault_repeat_every_nth_dpc = 0;
 };
 
 /// Windows' IPI vector (IRQL 14, IPI_LEVEL).
@@ -161,6 +163,7 @@ class KernelCpu : public sc_core::sc_module {
   KIRQL irql_ = wddm::PASSIVE_LEVEL;
   std::deque<Kdpc*> dpcs_;
   bool dispatch_requested_ = false;
+  uint64_t dpc_runs_ = 0;     ///< DPCs run here (for fault_repeat_every_nth_dpc)
   bool in_dispatch_ = false;  ///< between acknowledge and the ISR's end (entry/exit costs included)
   uint64_t requests_this_tick_ = 0;
   uint64_t requests_last_tick_ = 0;

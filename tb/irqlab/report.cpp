@@ -130,7 +130,8 @@ void add_rule_checks(const RunResult& r, Report& rep) {
                                  "dma-faulted-reserved",
                                  "engine-reset-failed",
                                  "preemption-unrequested",
-                                 "preempted-never-resubmitted"};
+                                 "preempted-never-resubmitted",
+                                 "dpc-once-per-queueing"};
   for (const char* rule : kRules) {
     std::vector<const dxgkrnl::Violation*> v;
     for (const auto& x : r.violations) {

@@ -135,7 +135,8 @@ class Recorder : public kernel::KernelObserver {
                         std::to_string(io.message_number) + ",\"claimed\":" + (claimed ? "true" : "false"));
   }
   // The ISR running on `cpu` asked for this DPC: it is resolved by the object's next run.
-  void dpc_queued(unsigned cpu, const kernel::Kdpc& d, bool) override {
+  void dpc_queued(unsigned cpu, const kernel::Kdpc& d, bool queued) override {
+    if (queued) ++queueings_[&d];
     const int64_t i = current_isr(cpu);
     if (d.name != kAdapterDpc || i < 0) return;
     r_.isrs[static_cast<size_t>(i)].queued_dpc = true;
@@ -143,6 +144,17 @@ class Recorder : public kernel::KernelObserver {
   }
   void dpc_enter(unsigned cpu, const kernel::Kdpc& d) override {
     dpc_start_[cpu].push_back(now_ps());
+    // Every run of a DPC consumes one KeInsertQueueDpc that returned TRUE (KeInsertQueueDpc:
+    // a DPC already queued is not queued again), for every driver's DPC.
+    uint64_t& q = queueings_[&d];
+    if (q == 0) {
+      dpc_violations_.push_back({now_ps(), static_cast<int>(cpu), "dpc-once-per-queueing",
+                                 "DPC " + d.name +
+                                     " ran without a queueing outstanding (twice for one "
+                                     "KeInsertQueueDpc, or never queued)"});
+    } else {
+      --q;
+    }
     if (d.name != kAdapterDpc) return;
     for (size_t i : waiting_[&d]) r_.isrs[i].dpc = static_cast<int64_t>(r_.dpcs.size());
     waiting_[&d].clear();
@@ -156,6 +168,8 @@ class Recorder : public kernel::KernelObserver {
     r_.dpcs.back().exit_ps = now_ps();
     event(now_ps(), "\"ev\":\"dpc_exit\",\"cpu\":" + std::to_string(cpu));
   }
+  /// DPC runs without an outstanding queueing.
+  const std::vector<dxgkrnl::Violation>& violations() const { return dpc_violations_; }
   /// The innermost adapter ISR on `cpu` (index into isrs), or -1.
   int64_t current_isr(unsigned cpu) const {
     auto it = stack_.find(cpu);
@@ -169,6 +183,8 @@ class Recorder : public kernel::KernelObserver {
   std::map<unsigned, std::vector<uint64_t>> all_;  ///< every ISR's start per CPU
   std::map<unsigned, std::vector<uint64_t>> dpc_start_;
   std::map<const kernel::Kdpc*, std::vector<size_t>> waiting_;  ///< ISRs waiting for the DPC's next run
+  std::map<const kernel::Kdpc*, uint64_t> queueings_;           ///< successful insertions not yet run
+  std::vector<dxgkrnl::Violation> dpc_violations_;
   uint64_t seq_ = 0;
 };
 
@@ -570,6 +586,7 @@ void RunAssembly::collect() {
   trace_.close();
   dx_.finish();
   r_.violations = dx_.violations();
+  r_.violations.insert(r_.violations.end(), rec_.violations().begin(), rec_.violations().end());
   r_.submitted = dx_.submitted();
   r_.isr_over_25us = dx_.isr_over_25us();
   r_.dpc_over_100us = dx_.dpc_over_100us();

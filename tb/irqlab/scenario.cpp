@@ -185,7 +185,9 @@ void parse_checks(const Reader& r, const YAML::Node& root, Scenario& s) {
     if (w["stall_wall_s"]) s.stall_wall_s = r.number(w["stall_wall_s"], "watchdog.stall_wall_s", 0.5, 1e6);
   }
   if (const auto f = root["faults"]) {
-    r.known(f, "faults", {"drop_read_completion", "stall_at_ms"});
+    r.known(f, "faults", {"drop_read_completion", "stall_at_ms", "repeat_every_nth_dpc"});
+    if (f["repeat_every_nth_dpc"])
+      s.repeat_every_nth_dpc = r.integer(f["repeat_every_nth_dpc"], "faults.repeat_every_nth_dpc", 1, 1e15);
     if (f["drop_read_completion"])
       s.drop_read_completion = r.integer(f["drop_read_completion"], "faults.drop_read_completion", 1, 1e15);
     if (f["stall_at_ms"]) s.stall_at_ms = r.number(f["stall_at_ms"], "faults.stall_at_ms", 0, 1e7);

@@ -103,6 +103,7 @@ struct Scenario {
   // fault injection (tests of the watchdog)
   uint64_t drop_read_completion = 0;  ///< the Nth MMIO read of the GPU is never completed (0: off)
   double stall_at_ms = -1;            ///< a model process loops in zero time from here (-1: off)
+  uint64_t repeat_every_nth_dpc = 0;  ///< a broken kernel runs every Nth DPC twice (0: off)
   // waveform window (when --waves asks for one)
   double waves_start_us = 0, waves_end_us = -1;
 };

@@ -31,6 +31,7 @@ inline kernel::KernelConfig kernel_config(const Scenario& sc, const std::string&
   kc.minimum_dpc_rate = sc.minimum_dpc_rate;
   kc.cpus_idle_at_passive = sc.cpus_idle_at_passive;
   kc.name = name;
+  kc.fault_repeat_every_nth_dpc = sc.repeat_every_nth_dpc;
   return kc;
 }
 

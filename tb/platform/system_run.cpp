@@ -20,6 +20,17 @@ pcie::PcieProfile pick_profile(const SystemRunOptions& opt) {
     p.width = kWidths[rng() % 5];
     p.mps = kSizes[rng() % 4];
     p.mrrs = kSizes[rng() % 4];
+    // The host side too: a root complex, memory, IOMMU or LAPIC slow or fast must not let
+    // an MSI overtake the fence write before it.
+    auto ns = [&rng](uint64_t hi) { return (rng() % (hi + 1)) * 1000; };
+    p.rc_ingress_ps = ns(500);
+    p.mem_write_ps = ns(1500);
+    p.llc_read_ps = ns(600);
+    p.lapic_latency_ps = ns(300);
+    p.iommu = rng() % 2;
+    p.iotlb_entries = 1 + static_cast<unsigned>(rng() % 8);  // small: misses happen
+    p.iotlb_miss_ps = ns(1000);
+    p.posted_credits = 1 + static_cast<unsigned>(rng() % 64);
     p.name = "random-gen" + std::to_string(p.gen) + "x" + std::to_string(p.width);
   }
   return p;

@@ -55,7 +55,9 @@ OrderChecker::OrderChecker(Platform& p) : p_(p) {
   });
   for (auto& cpu : p.cpus) {
     cpu->add_interrupt_listener([this](const host::HostCpu::Delivery& d) {
-      deliveries_.push_back({static_cast<unsigned>(d.vector - VectorPlan::apic_vector(0)), d.delivered_ps});
+      // When the MSI took effect at the root complex, not when the CPU took it: the LAPIC's
+      // own latency must not hide an MSI that overtook its fence.
+      deliveries_.push_back({static_cast<unsigned>(d.vector - VectorPlan::apic_vector(0)), d.arrived_ps});
     });
   }
 }
@@ -90,8 +92,9 @@ OrderChecker::Report OrderChecker::check() const {
       if (r.violations++ == 0) {
         char buf[200];
         std::snprintf(buf, sizeof buf,
-                      "node %u fence %llu: MSI (issued cycle %llu) delivered at %llu ps, fence %s", node,
-                      static_cast<unsigned long long>(last->b), static_cast<unsigned long long>(c),
+                      "node %u fence %llu: MSI (issued cycle %llu) took effect at the root complex at %llu "
+                      "ps, fence %s",
+                      node, static_cast<unsigned long long>(last->b), static_cast<unsigned long long>(c),
                       static_cast<unsigned long long>(d.at_ps),
                       it == landed_.end() ? "never landed"
                                           : ("landed at " + std::to_string(it->second) + " ps").c_str());

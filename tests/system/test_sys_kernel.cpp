@@ -2,6 +2,8 @@
 // once): IRQL_CASE names it.
 // - nesting: a higher priority class preempts an ISR, an equal class and a lower one wait;
 //   a queued DPC is not queued again; DPCs run after the ISR.
+// - equal_irql: interrupts at the ISR's own IRQL (another vector of its class, or its own
+//   vector again) wait for its EOI and never nest.
 // - merge: five MSIs of one vector during one long ISR give exactly two ISRs (IRR + ISR).
 // - importance.<low|medium|medium_high|high>.<same|other>: KeSetImportanceDpc as
 //   "Organization of DPC Queues" defines it: queue position, whether processing starts at
@@ -135,6 +137,23 @@ void nesting(Bench& b) {
   EXPECT_EQ(inserts, (std::vector<bool>{true, false})) << "a queued DPC is not queued again";
 }
 
+// Equal IRQL: vectors 0x80 and 0x8F share priority class 8 (IRQL 8). While 0x80's ISR
+// runs, neither 0x8F nor 0x80 again may nest (SDM 11.8.3: only a class above PPR is taken);
+// both wait for the EOI and then run one after the other, the higher vector first.
+void equal_irql(Bench& b) {
+  b.isr("isr80", 0x80, 3000);
+  b.isr("isr8f", 0x8F, 0);
+  b.c0.deliver(msi(0, 0x80), 0);
+  wait(sc_core::sc_time(100, sc_core::SC_NS));
+  b.c0.deliver(msi(0, 0x8F), 0);
+  b.c0.deliver(msi(0, 0x80), 0);
+  wait(sc_core::sc_time(5, sc_core::SC_US));
+  const std::vector<std::string> expected = {"isr80-enter@0",   "isr80-exit@1000",  "isr8f-enter@1000",
+                                             "isr8f-exit@1000", "isr80-enter@1000", "isr80-exit@2000"};
+  EXPECT_EQ(b.log.lines, expected)
+      << "an ISR at the same IRQL never nests: each waits for the one in service";
+}
+
 void merge(Bench& b) {
   b.isr("isr80", 0x80, 30000);  // 10 us
   for (int i = 0; i < 5; ++i) {
@@ -256,6 +275,7 @@ TEST(KernelModel, Case) {
   std::function<void(Bench&)> stim;
   if (name == "nesting") stim = nesting;
   if (name == "merge") stim = merge;
+  if (name == "equal_irql") stim = equal_irql;
   if (name == "depth") stim = depth;
   if (name == "default_target") stim = default_target;
   if (name == "intx_level") stim = intx_level;
