@@ -46,6 +46,7 @@ inline constexpr ElsewherePair kTrippedElsewhere[] = {
     {"shared-line-nothing-lost", "system.intx_claiming_foreign_fails"},
     {"no-spurious-interrupts", "system.intx_unflushed_dismiss_is_spurious"},
     {"preempted-never-resubmitted", "system.preempted_never_resubmitted"},
+    {"dpc-once-per-queueing", "robust.dpc_run_twice_trips_its_check"},
 };
 
 }  // namespace irqlab::run::test
