@@ -6,8 +6,11 @@ IoApic::IoApic(sc_core::sc_module_name name, uint64_t latency_ps, Deliver delive
     : sc_core::sc_module(name), latency_ps_(latency_ps), deliver_(std::move(deliver)) {}
 
 void IoApic::route(unsigned line, uint8_t vector, unsigned cpu) {
-  lines_[line].vector = vector;
-  lines_[line].cpu = cpu;
+  Line& l = lines_[line];
+  l.vector = vector;
+  l.cpu = cpu;
+  l.routed = true;
+  maybe_deliver(l);
 }
 
 bool IoApic::asserted(unsigned line) const {
@@ -34,7 +37,9 @@ void IoApic::eoi(uint8_t vector) {
 }
 
 void IoApic::maybe_deliver(Line& l) {
-  if (l.asserting.empty() || l.in_service) return;
+  // A masked entry (not yet programmed) holds the level: nothing is delivered, and
+  // nothing waits for an EOI that would never come.
+  if (l.asserting.empty() || l.in_service || !l.routed) return;
   l.in_service = true;
   ++deliveries_;
   const uint64_t sampled = sc_core::sc_time_stamp().value();

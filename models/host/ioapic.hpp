@@ -20,6 +20,8 @@ class IoApic : public sc_core::sc_module {
 
   IoApic(sc_core::sc_module_name name, uint64_t latency_ps, Deliver deliver);
 
+  /// Programs and unmasks the line's redirection entry; a line already asserted is then
+  /// delivered (level-triggered).
   void route(unsigned line, uint8_t vector, unsigned cpu);
   /// Device `device` drives `line` to `level` now.
   void set_level(unsigned line, unsigned device, bool level);
@@ -33,6 +35,7 @@ class IoApic : public sc_core::sc_module {
     uint8_t vector = 0;
     unsigned cpu = 0;
     std::set<unsigned> asserting;
+    bool routed = false;      ///< entries come out of reset masked until the OS programs them
     bool in_service = false;  ///< delivered, waiting for EOI (remote IRR)
   };
   void maybe_deliver(Line& l);

@@ -570,8 +570,19 @@ bool RunAssembly::advance(uint64_t ps) {
 void RunAssembly::run() {
   const uint64_t drain = static_cast<uint64_t>(sc_.drain_ms * 1e9);
   bool ok = advance(static_cast<uint64_t>(sc_.duration_ms * 1e9));
-  for (uint64_t waited = 0; ok && !dx_.idle() && waited < 100 * drain; waited += drain / 10)
-    ok = advance(drain / 10);
+  // The drain waits for the driver to report what the GPU finished. Time in which an engine
+  // is still executing a buffer (however long) is the GPU's, not the driver's, so it does
+  // not count against the limit; only time with every engine idle does.
+  for (uint64_t waited = 0; ok && !dx_.idle() && waited < 100 * drain;) {
+    uint64_t busy_until = 0;
+    for (const auto& e : p_.engines) busy_until = std::max(busy_until, e->busy_until_ps());
+    if (busy_until > now_ps()) {
+      ok = advance(busy_until - now_ps());
+    } else {
+      ok = advance(drain / 10);
+      waited += drain / 10;
+    }
+  }
   ok = ok && advance(drain);
   if (ok) {
     pnp_->stop_requested.notify(sc_core::SC_ZERO_TIME);
