@@ -131,6 +131,10 @@ class Dxgkrnl : public kernel::KernelObserver {
   void dismiss_applied(uint64_t t_ps);
   /// Interrupts on an adapter vector that no ISR claimed (spurious).
   uint64_t spurious_interrupts() const { return spurious_; }
+  /// Unclaimed interrupts after stop_begins() (StopDevice racing a latched level interrupt).
+  uint64_t unclaimed_during_stop() const { return unclaimed_during_stop_; }
+  /// The PnP manager is about to call DxgkDdiStopDevice.
+  void stop_begins() { stopping_ = true; }
 
   /// Start the scheduler: random submissions per node until `until_ps`.
   void start_scheduler(const std::vector<NodeLoad>& load, uint64_t seed, uint64_t until_ps);
@@ -264,6 +268,8 @@ class Dxgkrnl : public kernel::KernelObserver {
   };
   std::deque<Dismiss> dismisses_in_flight_;
   uint64_t spurious_ = 0;
+  uint64_t unclaimed_during_stop_ = 0;
+  bool stopping_ = false;
   std::vector<Violation> violations_;
   std::vector<NotifyRecord> notifies_;
   uint64_t isr_seq_ = 0, submitted_ = 0, isr_long_ = 0, dpc_long_ = 0, dpc_runs_ = 0;

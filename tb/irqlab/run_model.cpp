@@ -134,6 +134,10 @@ class Recorder : public kernel::KernelObserver {
     event(now_ps(), "\"ev\":\"isr_exit\",\"cpu\":" + std::to_string(cpu) + ",\"message\":" +
                         std::to_string(io.message_number) + ",\"claimed\":" + (claimed ? "true" : "false"));
   }
+  void interrupt_unclaimed(unsigned cpu, uint8_t vector) override {
+    event(now_ps(),
+          "\"ev\":\"unclaimed\",\"cpu\":" + std::to_string(cpu) + ",\"vector\":" + std::to_string(vector));
+  }
   // The ISR running on `cpu` asked for this DPC: it is resolved by the object's next run.
   void dpc_queued(unsigned cpu, const kernel::Kdpc& d, bool queued) override {
     if (queued) ++queueings_[&d];
@@ -551,6 +555,7 @@ void RunAssembly::start_adapter() {
 }
 
 void RunAssembly::stop_adapter() {
+  dx_.stop_begins();
   kmd_.DxgkDdiStopDevice();
   r_.stopped_ps = now_ps();
   rec_.event(now_ps(), "\"ev\":\"stop_device\"");
