@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 OUT   ?= out
 
-.PHONY: all bootstrap configure build run rtl-run test bench regs format lint clean
+.PHONY: all bootstrap configure build run rtl-run test test-asan bench regs format lint clean
 
 all: build
 
@@ -28,6 +28,16 @@ rtl-run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Sanitizer job (docs/testing.md): AddressSanitizer + UndefinedBehaviorSanitizer on every
+# project target in build-asan/, then the unit and system tests.
+ASAN_BUILD ?= build-asan
+IRQLAB_ASAN_OPTIONS ?= detect_leaks=1:detect_stack_use_after_return=0
+test-asan: bootstrap
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIRQLAB_SANITIZE=address,undefined
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=$(IRQLAB_ASAN_OPTIONS) UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS) -L 'unit|system' -LE slow
 
 bench: build
 	$(BUILD)/tb/irq_rtl_bench

@@ -9,6 +9,13 @@ add_library(verilator_runtime STATIC
 target_include_directories(verilator_runtime SYSTEM PUBLIC ${IRQLAB_VL_INC} ${IRQLAB_VL_INC}/vltstd)
 target_compile_definitions(verilator_runtime PUBLIC VM_COVERAGE=0 VM_SC=0 VM_TRACE=1)
 target_compile_options(verilator_runtime PRIVATE -w -Os)
+# Generated and third-party code is not instrumented in sanitizer builds (docs/testing.md):
+# it is most of the build's time, and the RTL is verified by lockstep, not by sanitizers.
+set(IRQLAB_NO_SANITIZE "")
+if(IRQLAB_SANITIZE)
+  set(IRQLAB_NO_SANITIZE -fno-sanitize=all)
+endif()
+target_compile_options(verilator_runtime PRIVATE ${IRQLAB_NO_SANITIZE})
 target_link_libraries(verilator_runtime PUBLIC ZLIB::ZLIB Threads::Threads)
 
 # irqlab_verilate(<lib> PREFIX <class> TRACE_FORMAT FST|VCD SOURCES ... [PARAMS -GX=Y ...])
@@ -26,6 +33,6 @@ function(irqlab_verilate lib)
   get_target_property(srcs ${lib} SOURCES)
   list(FILTER srcs EXCLUDE REGEX "^${IRQLAB_VL_INC}/")
   set_property(TARGET ${lib} PROPERTY SOURCES ${srcs})
-  target_compile_options(${lib} PRIVATE -w)
+  target_compile_options(${lib} PRIVATE -w ${IRQLAB_NO_SANITIZE})
   target_link_libraries(${lib} PUBLIC verilator_runtime)
 endfunction()
