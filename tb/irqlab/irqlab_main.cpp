@@ -52,6 +52,17 @@ int do_run(const std::string& scenario_arg, const std::string& out, const uint64
         builtin = true;
       }
     }
+    if (!builtin && !std::filesystem::exists(scenario_arg)) {
+      // Neither a file nor a built-in: list the built-ins, and the nearest one.
+      std::vector<std::string> names;
+      for (const auto& b : run::builtin_scenarios()) names.push_back(b.name);
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      const std::string near = run::closest(scenario_arg, names);
+      throw run::ScenarioError(scenario_arg + ": no such file, and no built-in of that name" +
+                               (near.empty() ? "" : "; did you mean '" + near + "'?") +
+                               " (built-ins: " + list + ")");
+    }
     if (!builtin) opt.scenario = run::load_scenario(scenario_arg);
     if (seed) opt.scenario.seed = *seed;
     pcie::load_profile(pcie::default_profile_path(), opt.scenario.profile);  // fail early on a bad name

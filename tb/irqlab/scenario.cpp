@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -35,7 +36,10 @@ class Reader {
       if (!keys.count(k)) {
         std::string list;
         for (const auto& s : keys) list += (list.empty() ? "" : ", ") + s;
-        fail(kv.first, where.empty() ? k : where + "." + k, "unknown key (allowed: " + list + ")");
+        const std::string near = closest(k, {keys.begin(), keys.end()});
+        fail(kv.first, where.empty() ? k : where + "." + k,
+             "unknown key" + (near.empty() ? "" : "; did you mean '" + near + "'?") + " (allowed: " + list +
+                 ")");
       }
     }
   }
@@ -512,6 +516,27 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
     if (w["end_us"]) s.waves_end_us = r.number(w["end_us"], "waves.end_us", s.waves_start_us, 1e9);
   }
   return s;
+}
+
+std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
+  auto distance = [](const std::string& a, const std::string& b) {  // Levenshtein, two rows
+    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      cur[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j)
+        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+      std::swap(prev, cur);
+    }
+    return prev[b.size()];
+  };
+  std::string best;
+  size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    const size_t d = distance(word, c);
+    if (d < best_d) best_d = d, best = c;
+  }
+  return best;
 }
 
 Scenario load_scenario(const std::string& path) {

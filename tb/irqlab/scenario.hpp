@@ -113,6 +113,10 @@ struct Scenario {
 Scenario parse_scenario(const std::string& yaml, const std::string& origin);
 Scenario load_scenario(const std::string& path);
 
+/// The candidate nearest to `word` by edit distance, if it is a plausible typo of it
+/// (edit distance at most a third of the word, at least 2); "" otherwise.
+std::string closest(const std::string& word, const std::vector<std::string>& candidates);
+
 struct Builtin {
   const char* name;
   const char* description;

@@ -58,7 +58,8 @@ TEST(Scenario, BuiltinsParse) {
 
 TEST(Scenario, ErrorsNameFileLineAndKey) {
   EXPECT_EQ(error_of("name: x\nengines:\n  nodez: 2\n"),
-            "s.yaml:3: key 'engines.nodez': unknown key (allowed: doorbell, duration_us, fault_probability, "
+            "s.yaml:3: key 'engines.nodez': unknown key; did you mean 'nodes'? (allowed: doorbell, "
+            "duration_us, fault_probability, "
             "first_fence, max_result_bytes, "
             "mean_gap_us, nodes, preempt_requests_per_ms, queue_depth)");
   EXPECT_EQ(error_of("name: x\nengines:\n  doorbell: bell\n"),
@@ -170,3 +171,18 @@ TEST(Scenario, HostDispatchErrors) {
 extern "C" int sc_main(int, char**) {
   return 0;
 }
+
+namespace irqlab::run {
+namespace {
+
+TEST(Closest, SuggestsOnlyPlausibleTypos) {
+  const std::vector<std::string> keys{"nodes", "mean_gap_us", "duration_us", "doorbell"};
+  EXPECT_EQ(closest("nodse", keys), "nodes");
+  EXPECT_EQ(closest("mean_gapus", keys), "mean_gap_us");
+  EXPECT_EQ(closest("durations_us", keys), "duration_us");
+  EXPECT_EQ(closest("banana", keys), "");
+  EXPECT_EQ(closest("", keys), "");
+}
+
+}  // namespace
+}  // namespace irqlab::run
