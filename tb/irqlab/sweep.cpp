@@ -227,30 +227,46 @@ std::string sweep_identity(const std::string& dir) {
   return j.is_discarded() ? fs::absolute(dir).lexically_normal().string() : j.dump();
 }
 
+// A member of a JSON object, or null when `j` is not an object or lacks it: a run with no
+// interrupt has no percentiles, and a point file may be damaged.
+json member(const json& j, const char* key) {
+  return j.is_object() && j.contains(key) ? j.at(key) : json();
+}
+
+double number_or(const json& j, const char* key, double fallback) {
+  const json v = member(j, key);
+  return v.is_number() ? v.get<double>() : fallback;
+}
+
+json read_json(const fs::path& p) {
+  std::ifstream f(p);
+  return json::parse(f, nullptr, false);  // discarded (not an object) when unreadable
+}
+
 json point_row(const fs::path& d) {
-  json params, lat, verdict;
-  std::ifstream(d / "params.json") >> params;
-  std::ifstream(d / "latency.json") >> lat;
-  std::ifstream(d / "verdict.json") >> verdict;
-  const double P = lat.value("gpu_clock_period_ps", 1.0);
-  const auto& s = lat["summary"]["interrupt_to_dpc_cycles"];
-  const auto& c = lat["counts"];
-  const double sim_s = c.value("sim_ps", 1.0) * 1e-12;
+  const json params = read_json(d / "params.json"), lat = read_json(d / "latency.json");
+  const json verdict = read_json(d / "verdict.json");
+  const double P = number_or(lat, "gpu_clock_period_ps", 1.0);
+  const json s = member(member(lat, "summary"), "interrupt_to_dpc_cycles");
+  const json c = member(lat, "counts");
+  const double sim_s = number_or(c, "sim_ps", 1.0) * 1e-12;
   auto ns = [P](const json& v) { return v.is_number() ? json(v.get<double>() * P / 1000) : json(nullptr); };
-  return json{{"params", params["params"]},
-              {"index", params.value("index", size_t{0})},
-              {"interrupts", c.value("sources", 0)},
-              {"msis", c.value("msis", 0)},
-              {"isrs", c.value("isrs", 0)},
-              {"dpcs", c.value("dpcs", 0)},
-              {"interrupt_rate_per_s", c.value("sources", 0) / sim_s},
-              {"isr_rate_per_s", c.value("isrs", 0) / sim_s},
+  const double sources = number_or(c, "sources", 0), isrs = number_or(c, "isrs", 0);
+  auto count = [&c](const char* k) { return static_cast<uint64_t>(number_or(c, k, 0)); };
+  return json{{"params", member(params, "params").is_object() ? member(params, "params") : json::object()},
+              {"index", static_cast<size_t>(number_or(params, "index", 0))},
+              {"interrupts", count("sources")},
+              {"msis", count("msis")},
+              {"isrs", count("isrs")},
+              {"dpcs", count("dpcs")},
+              {"interrupt_rate_per_s", sources / sim_s},
+              {"isr_rate_per_s", isrs / sim_s},
               // null when the percentile falls on interrupts that never reached a DPC
-              {"p50_cycles", s["p50"]},
-              {"p99_cycles", s["p99"]},
-              {"p50_ns", ns(s["p50"])},
-              {"p99_ns", ns(s["p99"])},
-              {"passed", verdict.value("passed", false)}};
+              {"p50_cycles", member(s, "p50")},
+              {"p99_cycles", member(s, "p99")},
+              {"p50_ns", ns(member(s, "p50"))},
+              {"p99_ns", ns(member(s, "p99"))},
+              {"passed", member(verdict, "passed").is_boolean() && member(verdict, "passed").get<bool>()}};
 }
 
 Rows collect_rows(const std::vector<std::string>& inputs) {
