@@ -52,7 +52,6 @@ LinkDirection::Queue* LinkDirection::choose(uint64_t now) {
     if (!best || q.begin()->first < best->begin()->first) best = &q;
   };
   const bool posted_credit = max_posted_credits_ == 0 || posted_credits_ > 0;
-  if (ready(p) && !posted_credit) ++stats_.posted_credit_waits;
   if (ready(p) && posted_credit) consider(p);
   if (ready(np) && np_credits_ > 0 && !behind_posted(np)) consider(np);
   if (ready(c) && !behind_posted(c)) consider(c);

@@ -27,7 +27,6 @@ struct LinkStats {
   uint64_t wire_ps_busy = 0;
   uint64_t payload_bytes = 0;
   uint64_t posted_passed_nonposted = 0;
-  uint64_t posted_credit_waits = 0;  ///< times a ready posted TLP waited for a credit
   size_t max_queued = 0;
 };
 

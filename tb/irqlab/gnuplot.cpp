@@ -1,13 +1,8 @@
 #include "gnuplot.hpp"
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <vector>
 
-extern char** environ;
+#include "process.hpp"
 
 namespace irqlab::run {
 
@@ -25,24 +20,15 @@ std::string gnuplot_string(const std::string& s) {
 }
 
 int run_gnuplot(const std::string& script, const std::string& preamble) {
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  std::vector<char*> argv{const_cast<char*>("gnuplot")};
-  if (!preamble.empty()) {
-    argv.push_back(const_cast<char*>("-e"));
-    argv.push_back(const_cast<char*>(preamble.c_str()));
-  }
-  argv.push_back(const_cast<char*>(script.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, "gnuplot", &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) return -1;
-  int status = 0;
-  if (waitpid(pid, &status, 0) < 0) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::vector<std::string> argv{"gnuplot"};
+  if (!preamble.empty()) argv.insert(argv.end(), {"-e", preamble});
+  argv.push_back(script);
+  SpawnOptions o;
+  o.stdout_path = "/dev/null";
+  o.stderr_to_stdout = true;
+  o.search_path = true;
+  const pid_t pid = spawn_process(argv, o);
+  return pid < 0 ? -1 : wait_process(pid);
 }
 
 }  // namespace irqlab::run

@@ -249,8 +249,8 @@ void check_nesting(const std::string& yaml, const std::string& origin) {
     else if (c == '"' || c == '\'')
       quote = (i == 0 || std::strchr(" \t[{,:-", yaml[i - 1])) ? c : 0;
     else if (c == '[' || c == '{')
-      depth = std::max(depth, 0) + 1;
-    else if (c == ']' || c == '}')
+      ++depth;
+    else if ((c == ']' || c == '}') && depth > 0)
       --depth;
     if (depth > kMaxDepth)
       throw ScenarioError(origin + ":" + std::to_string(line) + ": nested deeper than " +

@@ -1,9 +1,8 @@
 #include "sweep.hpp"
 
 #include "gnuplot.hpp"
+#include "process.hpp"
 
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <yaml-cpp/yaml.h>
 
@@ -19,8 +18,6 @@
 #include <sstream>
 
 #include "scenario.hpp"
-
-extern char** environ;
 
 namespace irqlab::run {
 
@@ -93,20 +90,6 @@ std::string point_name(size_t i) {
   char b[16];
   std::snprintf(b, sizeof b, "p%04zu", i);
   return b;
-}
-
-pid_t spawn(const std::vector<std::string>& argv, const std::string& log) {
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&fa, 1, 2);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  if (posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) pid = -1;
-  posix_spawn_file_actions_destroy(&fa);
-  return pid;
 }
 
 // A value as JSON: a number when the whole text is one, else the text.
@@ -191,7 +174,10 @@ int run_point_dirs(const std::vector<std::string>& dirs, unsigned jobs, const st
   };
   for (const auto& dir : dirs) {
     while (running.size() >= std::max(1u, jobs)) reap();
-    const pid_t pid = spawn({exe, "run", dir + "/scenario.yaml", "--out", dir}, dir + "/run.log");
+    SpawnOptions o;
+    o.stdout_path = dir + "/run.log";
+    o.stderr_to_stdout = true;
+    const pid_t pid = spawn_process({exe, "run", dir + "/scenario.yaml", "--out", dir}, o);
     if (pid < 0) {
       std::cerr << "irqlab sweep: cannot start " << exe << "\n";
       return 2;

@@ -1,8 +1,5 @@
 #include "calibrate_cli.hpp"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +9,7 @@
 
 #include "calibrate.hpp"
 #include "measured_points.hpp"
+#include "process.hpp"
 
 namespace irqlab::platform {
 
@@ -51,29 +49,17 @@ std::string comparison_text(const Comparison& c, double tolerance) {
 
 // Runs this program again (SystemC starts once per process) and returns its exit code,
 // with its stdout in `out`. No shell: the arguments reach it as they are.
-int rerun(const std::vector<std::string>& args, std::string& out) {
-  int fds[2];
-  if (pipe(fds) != 0) throw std::runtime_error("calibrate: pipe failed");
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    close(fds[0]);
-    close(fds[1]);
-    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv("/proc/self/exe", argv.data());
-    _exit(127);
-  }
-  close(fds[1]);
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fds[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 3;
+int rerun(const std::vector<std::string>& args, const std::string& capture, std::string& out) {
+  run::SpawnOptions o;
+  o.stdout_path = capture;
+  o.extra_env = {"SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1"};
+  std::vector<std::string> argv = args;
+  argv[0] = "/proc/self/exe";
+  const int rc = run::wait_process(run::spawn_process(argv, o));
+  std::ifstream f(capture);
+  out.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+  std::filesystem::remove(capture);
+  return rc < 0 ? 3 : rc;
 }
 
 void write_file_atomically(const std::string& path, const std::string& text) {
@@ -109,7 +95,7 @@ int fit_and_check(const CalibrateArgs& a, const pcie::PcieProfile& base, const C
       "irqlab", "calibrate", "--profiles-file", out,           "--profile",
       p.name,   "--against", a.against,         "--tolerance", std::to_string(a.tolerance)};
   if (a.json) args.push_back("--json");
-  const int rc = rerun(args, after);
+  const int rc = rerun(args, out + ".check.json", after);
   if (a.json) {
     nlohmann::json j{{"before", comparison_json(before, a.tolerance)},
                      {"fit",
