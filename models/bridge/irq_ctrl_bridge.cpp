@@ -29,6 +29,24 @@ unsigned status_bit(const SourcePulse& p) {
   }
   return regs::sources::PAGE_FAULT.lsb;
 }
+
+SourcePulse pulse_of_bit(unsigned bit) {
+  namespace s = regs::sources;
+  SourcePulse p;
+  auto in = [bit](const auto& f) { return bit >= f.lsb && bit < f.lsb + f.width; };
+  if (in(s::DMA_COMPLETED)) {
+    p = {SourceKind::kDmaCompleted, bit - s::DMA_COMPLETED.lsb};
+  } else if (in(s::DMA_PREEMPTED)) {
+    p = {SourceKind::kDmaPreempted, bit - s::DMA_PREEMPTED.lsb};
+  } else if (in(s::DMA_FAULTED)) {
+    p = {SourceKind::kDmaFaulted, bit - s::DMA_FAULTED.lsb};
+  } else if (in(s::CRTC_VSYNC)) {
+    p = {SourceKind::kVsync, bit - s::CRTC_VSYNC.lsb};
+  } else {
+    p = {SourceKind::kPageFault, 0};
+  }
+  return p;
+}
 }  // namespace
 
 IrqCtrlBridge::IrqCtrlBridge(sc_core::sc_module_name name, std::unique_ptr<PortModel> model,
@@ -104,8 +122,59 @@ void IrqCtrlBridge::access(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay
 
 // Skipping is exact when the model is idle, no input is due this cycle and the bus
 // has nothing to do: stepping would change no state.
+void IrqCtrlBridge::apply_pulse(const SourcePulse& p) {
+  const uint8_t bit = static_cast<uint8_t>(1u << p.index);
+  switch (p.kind) {
+    case SourceKind::kDmaCompleted:
+      in_.dma_completed |= bit;
+      in_.dma_completed_fence[p.index] = p.fence;
+      break;
+    case SourceKind::kDmaPreempted:
+      in_.dma_preempted |= bit;
+      in_.dma_preempted_fence[p.index] = p.fence;
+      break;
+    case SourceKind::kDmaFaulted:
+      in_.dma_faulted |= bit;
+      in_.dma_faulted_fence[p.index] = p.fence;
+      break;
+    case SourceKind::kVsync: in_.vsync |= bit; break;
+    case SourceKind::kPageFault:
+      in_.pf = true;
+      in_.pf_fence = p.fence;
+      in_.pf_node = static_cast<uint8_t>(p.index);
+      in_.pf_va = p.va;
+      break;
+  }
+}
+
+// The stuck line only: its fence input keeps whatever the last real pulse drove.
+void IrqCtrlBridge::hold_source(const SourcePulse& p) {
+  const uint8_t bit = static_cast<uint8_t>(1u << p.index);
+  switch (p.kind) {
+    case SourceKind::kDmaCompleted: in_.dma_completed |= bit; break;
+    case SourceKind::kDmaPreempted: in_.dma_preempted |= bit; break;
+    case SourceKind::kDmaFaulted: in_.dma_faulted |= bit; break;
+    case SourceKind::kVsync: in_.vsync |= bit; break;
+    case SourceKind::kPageFault: in_.pf = true; break;
+  }
+}
+
+void IrqCtrlBridge::return_message_slot(uint64_t at_ps) {
+  Announced a{};
+  a.kind = Announced::kSlot;
+  announce(at_ps, a);
+}
+
+void IrqCtrlBridge::stick_source(unsigned bit, uint64_t at_ps) {
+  Announced a{};
+  a.kind = Announced::kStuck;
+  a.pulse = pulse_of_bit(bit);
+  announce(at_ps, a);
+}
+
+// A stuck source changes the controller every cycle (it is never idle), so no skipping.
 bool IrqCtrlBridge::can_skip() const {
-  if (!out_.idle || bus_op_ || !bus_queue_.empty()) return false;
+  if (stuck_active_ || !out_.idle || bus_op_ || !bus_queue_.empty()) return false;
   return calendar_.empty() || calendar_.begin()->first > cycle_;
 }
 
@@ -140,39 +209,23 @@ void IrqCtrlBridge::step_one() {
   for (auto it = first; it != last; ++it) {
     Announced& a = it->second;
     switch (a.kind) {
-      case Announced::kPulse: {
-        const SourcePulse& p = a.pulse;
-        const uint8_t bit = static_cast<uint8_t>(1u << p.index);
-        switch (p.kind) {
-          case SourceKind::kDmaCompleted:
-            in_.dma_completed |= bit;
-            in_.dma_completed_fence[p.index] = p.fence;
-            break;
-          case SourceKind::kDmaPreempted:
-            in_.dma_preempted |= bit;
-            in_.dma_preempted_fence[p.index] = p.fence;
-            break;
-          case SourceKind::kDmaFaulted:
-            in_.dma_faulted |= bit;
-            in_.dma_faulted_fence[p.index] = p.fence;
-            break;
-          case SourceKind::kVsync: in_.vsync |= bit; break;
-          case SourceKind::kPageFault:
-            in_.pf = true;
-            in_.pf_fence = p.fence;
-            in_.pf_node = static_cast<uint8_t>(p.index);
-            in_.pf_va = p.va;
-            break;
-        }
-        log({BridgeEvent::kPulse, cycle_, status_bit(p), p.fence, 0});
+      case Announced::kPulse:
+        apply_pulse(a.pulse);
+        log({BridgeEvent::kPulse, cycle_, status_bit(a.pulse), a.pulse.fence, 0});
         break;
-      }
+      case Announced::kSlot: ++slots_; break;
+      case Announced::kStuck:
+        stuck_active_ = true;
+        stuck_ = a.pulse;
+        log({BridgeEvent::kPulse, cycle_, status_bit(a.pulse), 0, 0});
+        break;
       case Announced::kConfig: a.cfg.apply(in_); break;
       case Announced::kMmio: bus_queue_.push_back(a.op); break;
     }
   }
   calendar_.erase(first, last);
   drive_bus();
+  if (stuck_active_) hold_source(stuck_);
 
   model_->step(in_);
   const Outputs before = out_;
@@ -192,7 +245,7 @@ void IrqCtrlBridge::step_one() {
 // Outputs during cycle_ (msg_ready, bready and rready are always high, so every valid
 // output is consumed at the edge that ends this cycle).
 void IrqCtrlBridge::observe() {
-  if (out_.msg_valid) emit_msi(out_);
+  offer_message();
   if (bus_op_ && bus_op_->read && ar_sent_ && out_.rvalid) {
     bus_op_->rdata = out_.rdata;
     bus_op_->done_cycle = cycle_;
@@ -227,6 +280,40 @@ bool IrqCtrlBridge::intx_status_at(uint64_t t_ps) const {
 uint32_t IrqCtrlBridge::msi_pending_at(uint64_t t_ps) const {
   auto it = msi_pending_history_.upper_bound(t_ps / opt_.gpu_period_ps);
   return it == msi_pending_history_.begin() ? 0 : std::prev(it)->second;
+}
+
+// The message offered in cycle_ is taken at the edge that ends it if a transmit slot is
+// free (slot returns due in cycle_ count: they are applied before the decision).
+void IrqCtrlBridge::offer_message() {
+  if (!slots_limited_ || !out_.msg_valid) {
+    in_.msg_ready = true;
+    if (out_.msg_valid) emit_msi(out_);
+    return;
+  }
+  auto [first, last] = calendar_.equal_range(cycle_);
+  for (auto it = first; it != last;) {
+    if (it->second.kind != Announced::kSlot) {
+      ++it;
+      continue;
+    }
+    ++slots_;
+    it = calendar_.erase(it);
+  }
+  const bool ready = slots_ > 0 || drop_when_full_;
+  in_.msg_ready = ready;
+  if (!ready) {
+    ++stats_.message_hold_cycles;
+    if (!holding_) ++stats_.messages_held;
+    holding_ = true;
+    return;
+  }
+  holding_ = false;
+  if (slots_ == 0) {  // the broken bridge: accepted, and lost
+    ++stats_.messages_dropped;
+    return;
+  }
+  --slots_;
+  emit_msi(out_);
 }
 
 void IrqCtrlBridge::emit_msi(const Outputs& o) {

@@ -66,6 +66,9 @@ struct BridgeStats {
   uint64_t bursts = 0;
   uint64_t messages = 0;
   uint64_t mmio = 0;
+  uint64_t message_hold_cycles = 0;  ///< cycles a message waited with msg_ready low
+  uint64_t messages_held = 0;        ///< messages that waited at least one cycle
+  uint64_t messages_dropped = 0;     ///< only the broken-bridge test knob drops any
 };
 
 class IrqCtrlBridge : public sc_core::sc_module {
@@ -103,6 +106,20 @@ class IrqCtrlBridge : public sc_core::sc_module {
   }
   /// Called at each change of intx_o with the time of the cycle it changed in.
   void set_intx_sink(std::function<void(uint64_t at_ps, bool level)> f) { intx_sink_ = std::move(f); }
+  /// Back-pressure into the message port: at most `slots` messages may be in the PCIe
+  /// function's transmit queue; msg_ready is low while none is free (0: unlimited, ready
+  /// always high). `drop_when_full` is a broken bridge for tests: ready stays high and a
+  /// message without a slot is lost.
+  void set_message_slots(unsigned slots, bool drop_when_full = false) {
+    slots_ = slots;
+    slots_limited_ = slots > 0;
+    drop_when_full_ = drop_when_full;
+  }
+  /// A message left the transmit queue; its slot is free from the cycle containing `at_ps`.
+  void return_message_slot(uint64_t at_ps);
+  /// Fault injection: INTR_STATUS bit `bit` is driven every cycle from the cycle containing
+  /// `at_ps` (a stuck source; its fence input keeps its last value).
+  void stick_source(unsigned bit, uint64_t at_ps);
   /// Called for each event as it is logged.
   void set_event_observer(std::function<void(const BridgeEvent&)> f) { event_observer_ = std::move(f); }
 
@@ -119,7 +136,7 @@ class IrqCtrlBridge : public sc_core::sc_module {
     sc_core::sc_event* done = nullptr;  ///< reads: the waiting b_transport
   };
   struct Announced {
-    enum Kind { kPulse, kConfig, kMmio } kind;
+    enum Kind { kPulse, kConfig, kMmio, kSlot, kStuck } kind;
     SourcePulse pulse;
     irqctrl::CfgInputs cfg;
     std::shared_ptr<MmioOp> op;
@@ -134,6 +151,9 @@ class IrqCtrlBridge : public sc_core::sc_module {
   void drive_bus();
   void observe();
   void emit_msi(const Outputs& o);
+  void offer_message();
+  void apply_pulse(const SourcePulse& p);
+  void hold_source(const SourcePulse& p);
   void log(BridgeEvent e);
 
   std::unique_ptr<PortModel> model_;
@@ -147,6 +167,11 @@ class IrqCtrlBridge : public sc_core::sc_module {
   Outputs out_;
   bool inputs_changed_ = true;
   bool last_intx_ = false;
+  unsigned slots_ = 0;
+  bool slots_limited_ = false, drop_when_full_ = false;
+  bool holding_ = false;  ///< the message offered now has already waited
+  bool stuck_active_ = false;
+  SourcePulse stuck_;
   std::map<uint64_t, bool> intx_status_history_;  ///< cycle -> value from that cycle on
   std::map<uint64_t, uint32_t> msi_pending_history_;
   sc_core::sc_event announced_;

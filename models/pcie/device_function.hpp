@@ -120,6 +120,22 @@ class DeviceFunction : public sc_core::sc_module {
   /// (0: off), so the requester's completion timeout must see it.
   void drop_read_completion(uint64_t nth) { drop_read_nth_ = nth; }
   uint64_t reads_received() const { return reads_received_; }
+  /// Fault injection: a spurious MSI (no status bit behind it), queued like a message of
+  /// the controller's, ready at `ready_ps`.
+  void inject_msi(uint64_t addr, uint32_t data, uint64_t ready_ps) {
+    Tlp t;
+    t.type = TlpType::kMWr;
+    t.addr = addr;
+    t.length = 4;
+    t.data.resize(4);
+    for (unsigned i = 0; i < 4; ++i) t.data[i] = static_cast<uint8_t>(data >> (8 * i));
+    send(std::move(t), TlpSource::kFaultInjector, ready_ps);
+  }
+  /// A message write of the controller's (not an injected one, not INTx).
+  bool is_controller_message(const Tlp& t) const {
+    return t.type == TlpType::kMWr && t.requester == requester_ &&
+           t.key.source == source(TlpSource::kIrqCtrl);
+  }
   /// DMA read tags handed out so far, over every wrap of the 8-bit field.
   uint64_t tags_issued() const { return tags_.handed_out(); }
 

@@ -1,5 +1,6 @@
 #include "link_direction.hpp"
 
+#include <cstdio>
 #include <string>
 
 namespace irqlab::pcie {
@@ -82,17 +83,45 @@ void LinkDirection::transmit_thread() {
     if (tlp_class(tlp.type) == TlpClass::kNonPosted) --np_credits_;
     if (tlp_class(tlp.type) == TlpClass::kPosted && max_posted_credits_ != 0) --posted_credits_;
     const uint64_t ser = timing_.serialize_ps(tlp);
-    const uint64_t arrival = now + ser + timing_.profile().phy_latency_ps;
+    if (corrupt_every_ && ++transmitted_ % corrupt_every_ == 0 && !survive_corruption(tlp, ser)) continue;
+    const uint64_t start = now_ps();
+    const uint64_t arrival = start + ser + timing_.profile().phy_latency_ps;
     ++stats_.tlps[static_cast<int>(tlp_class(tlp.type))];
     stats_.wire_ps_busy += ser;
     if (tlp.type == TlpType::kMWr || tlp.type == TlpType::kCplD) stats_.payload_bytes += tlp.length;
     if (announcer_) announcer_(tlp, arrival);
-    if (observer_) observer_(tlp, now, arrival);
+    if (observer_) observer_(tlp, start, arrival);
+    for (const auto& l : start_listeners_) l(tlp, start);
     const OrderKey key = tlp.key;
     in_flight_.emplace(std::make_pair(arrival, key), std::move(tlp));
-    arrival_.notify(ps(in_flight_.begin()->first.first - now));
+    arrival_.notify(ps(in_flight_.begin()->first.first - start));
     wait(ps(ser));  // the serializer is busy
   }
+}
+
+// The bad TLP goes out whole; the receiver checks its LCRC at the end, discards it and
+// sends a NAK DLLP back; the transmitter replays from its retry buffer once the NAK is in.
+// TLPs behind it would be discarded and replayed too (go-back-N), so the link carries
+// nothing new until then.
+bool LinkDirection::survive_corruption(const Tlp& tlp, uint64_t ser) {
+  ++stats_.corrupted;
+  stats_.wire_ps_busy += ser;
+  const uint64_t phy = timing_.profile().phy_latency_ps;
+  const auto nak_ps = static_cast<uint64_t>(LinkTiming::kDllpBytes * 8 * 1000.0 / timing_.raw_gbps() + 0.5);
+  char msg[160];
+  std::snprintf(msg, sizeof msg, "TLP (type %d, tag %u) corrupted on the wire: %s",
+                static_cast<int>(tlp.type), tlp.tag, replay_ ? "NAK, replayed" : "lost (replay disabled)");
+  SC_REPORT_INFO_VERB(name(), msg, sc_core::SC_HIGH);
+  if (!replay_) {
+    ++stats_.lost;
+    wait(ps(ser));
+    return false;
+  }
+  const uint64_t wait_ps = ser + phy + nak_ps + phy;
+  stats_.replay_ps += wait_ps;
+  ++stats_.replays;
+  wait(ps(wait_ps));
+  return true;
 }
 
 void LinkDirection::deliver_thread() {

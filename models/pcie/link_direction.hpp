@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <vector>
 
 #include "link_timing.hpp"
 #include "tlp.hpp"
@@ -28,6 +29,10 @@ struct LinkStats {
   uint64_t payload_bytes = 0;
   uint64_t posted_passed_nonposted = 0;
   size_t max_queued = 0;
+  uint64_t corrupted = 0;  ///< TLPs that arrived with a bad LCRC (fault injection)
+  uint64_t replays = 0;    ///< of those, retransmitted after the receiver's NAK
+  uint64_t lost = 0;       ///< of those, never retransmitted (only a broken link loses any)
+  uint64_t replay_ps = 0;  ///< time the transmitter spent waiting for NAKs
 };
 
 class LinkDirection : public sc_core::sc_module {
@@ -58,6 +63,18 @@ class LinkDirection : public sc_core::sc_module {
   /// The receiver freed a posted buffer (its UpdateFC arrived). Never above the limit.
   void return_posted_credit();
 
+  /// Called when a TLP starts its (final) transmission: it has left the transmit queue.
+  void add_start_listener(std::function<void(const Tlp&, uint64_t start_ps)> f) {
+    start_listeners_.push_back(std::move(f));
+  }
+  /// Fault injection: every `every`th TLP arrives with a bad LCRC. The receiver NAKs it and
+  /// the transmitter replays it (PCIe 3.6.2, Data Link Layer retry); `replay` false is a
+  /// broken link that loses it instead (tests).
+  void corrupt_every(uint64_t every, bool replay = true) {
+    corrupt_every_ = every;
+    replay_ = replay;
+  }
+
   const LinkStats& stats() const { return stats_; }
   const LinkTiming& timing() const { return timing_; }
 
@@ -66,6 +83,8 @@ class LinkDirection : public sc_core::sc_module {
   void transmit_thread();
   void deliver_thread();
   Queue* choose(uint64_t now);
+  /// A corrupted TLP: wait for the NAK and replay it (true), or lose it (false).
+  bool survive_corruption(const Tlp& tlp, uint64_t ser);
 
   const LinkTiming& timing_;
   unsigned np_credits_;
@@ -78,6 +97,9 @@ class LinkDirection : public sc_core::sc_module {
   Observer observer_;
   std::function<void(TlpClass, size_t, uint64_t)> depth_observer_;
   LinkStats stats_;
+  std::vector<std::function<void(const Tlp&, uint64_t)>> start_listeners_;
+  uint64_t corrupt_every_ = 0, transmitted_ = 0;
+  bool replay_ = true;
 };
 
 /// Current SystemC time in ps (the simulation's resolution).

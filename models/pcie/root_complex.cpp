@@ -63,8 +63,34 @@ std::unique_ptr<RootComplex::Outstanding> RootComplex::wait_completion(Tlp tlp, 
   o->port = port;
   outstanding_[*tag] = o.get();
   ports_.at(port)->send(std::move(tlp));
-  wait(o->done);
+  if (completion_timeout_ps_ == 0) {
+    wait(o->done);
+    return o;
+  }
+  wait(ps(completion_timeout_ps_), o->done);
+  if (outstanding_.count(o->what.tag) && outstanding_[o->what.tag] == o.get()) time_out(*o);
   return o;
+}
+
+// PCIe Base spec 2.8 (Completion Timeout): the requester gives up on the request; a
+// completion arriving later is an Unexpected Completion. The root port answers the CPU's
+// load with all ones, as x86 root complexes do for a failed read (the data a driver must
+// recognise). The device did take the request, so its non-posted credit is free again.
+void RootComplex::time_out(Outstanding& o) {
+  ++stats_.completion_timeouts;
+  timeouts_.push_back({o.what, now_ps()});
+  char msg[200];
+  std::snprintf(msg, sizeof msg,
+                "Completion Timeout: tag %u at 0x%llx issued at %llu ps (CPU %d): all ones returned",
+                o.what.tag, static_cast<unsigned long long>(o.what.addr),
+                static_cast<unsigned long long>(o.what.issued_ps), o.what.cpu);
+  SC_REPORT_WARNING(name(), msg);
+  o.data.assign(8, 0xFF);
+  o.timed_out = true;
+  ports_.at(o.port)->return_np_credit();
+  tags_.release(o.what.tag);
+  tag_freed_.notify(sc_core::SC_ZERO_TIME);
+  outstanding_.erase(o.what.tag);
 }
 
 std::optional<OutstandingRequest> RootComplex::oldest_outstanding() const {
@@ -112,7 +138,7 @@ void RootComplex::b_transport(int cpu, tlm::tlm_generic_payload& gp, sc_core::sc
   auto done = wait_completion(request(TlpType::kMRd, addr, size), hit->first >> 8, cpu);
   wait(ps(p.rc_latency_ps + p.cpu_mmio_latency_ps));  // completion back to the core
   if (done->unsupported) return unsupported(gp, "the device answered UR");
-  std::memcpy(gp.get_data_ptr(), done->data.data(), size);
+  std::memcpy(gp.get_data_ptr(), done->data.data(), size);  // all ones after a timeout
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
@@ -161,10 +187,17 @@ void RootComplex::upstream_posted(const Tlp& tlp, unsigned port, uint64_t ingres
   }
   // An MSI is not a DMA and is not translated, but it may not pass an earlier write.
   if (host::is_msi_address(tlp.addr)) {
-    pipeline_.at(ordered_after_posted(port, ingress_done), [this, tlp] {
-      ++stats_.msis;
+    pipeline_.at(ordered_after_posted(port, ingress_done), [this, tlp, port] {
       uint32_t data = 0;
       std::memcpy(&data, tlp.data.data(), std::min<size_t>(4, tlp.data.size()));
+      const bool drop = drop_msi_nth_ != 0 && ++msis_seen_ == drop_msi_nth_;
+      if (msi_observer_) msi_observer_(port, tlp.addr, data, drop);
+      if (drop) {  // fault injection: the write is discarded, the interrupt is lost
+        ++stats_.msis_dropped;
+        SC_REPORT_WARNING(name(), "MSI dropped (fault injection)");
+        return;
+      }
+      ++stats_.msis;
       lapic_.message(tlp.addr, data);
     });
     return;

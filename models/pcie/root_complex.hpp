@@ -47,6 +47,14 @@ struct RcStats {
   uint64_t memory_reads = 0;
   uint64_t iotlb_hits = 0;
   uint64_t iotlb_misses = 0;
+  uint64_t completion_timeouts = 0;
+  uint64_t msis_dropped = 0;
+};
+
+/// A request the root complex gave up on (Completion Timeout), and when.
+struct TimedOutRequest {
+  OutstandingRequest what;
+  uint64_t at_ps = 0;
 };
 
 class RootComplex : public sc_core::sc_module {
@@ -77,12 +85,24 @@ class RootComplex : public sc_core::sc_module {
   std::optional<OutstandingRequest> oldest_outstanding() const;
   /// Tags handed out so far, over every wrap of the 8-bit field.
   uint64_t tags_issued() const { return tags_.handed_out(); }
+  /// Completion Timeout of CPU and config requests (Device Control 2); 0 disables it, so a
+  /// lost completion holds its CPU until the watchdog names it.
+  void set_completion_timeout(uint64_t ps) { completion_timeout_ps_ = ps; }
+  /// Fault injection: the `nth` MSI to reach the root complex is discarded (0: off).
+  void drop_msi(uint64_t nth) { drop_msi_nth_ = nth; }
+  /// Every MSI as it takes effect (in order): port, address, data, and whether it was dropped.
+  void set_msi_observer(std::function<void(unsigned, uint64_t, uint32_t, bool)> f) {
+    msi_observer_ = std::move(f);
+  }
+  /// The requests that timed out (only fault runs have any).
+  const std::vector<TimedOutRequest>& timeouts() const { return timeouts_; }
 
  private:
   struct Outstanding {
     sc_core::sc_event done;
     std::vector<uint8_t> data;
     bool unsupported = false;
+    bool timed_out = false;
     OutstandingRequest what;
     unsigned port = 0;
   };
@@ -91,6 +111,7 @@ class RootComplex : public sc_core::sc_module {
   Tlp request(TlpType type, uint64_t addr, uint32_t len);
   /// Takes a tag (waiting while all are in use), sends, and waits for the last completion.
   std::unique_ptr<Outstanding> wait_completion(Tlp tlp, unsigned port, int cpu);
+  void time_out(Outstanding& o);
   /// Ingress, then translation when the IOMMU is on: when the request reaches memory.
   uint64_t translated_at(uint64_t ingress_done, uint64_t addr);
   /// Posted requests of one port take effect in their order (PCIe 2.4.1): never before
@@ -116,6 +137,10 @@ class RootComplex : public sc_core::sc_module {
   uint64_t seq_ = 0;
   mutable RcStats stats_;
   std::function<void(uint8_t)> intx_handler_;
+  uint64_t completion_timeout_ps_ = 0;
+  uint64_t drop_msi_nth_ = 0, msis_seen_ = 0;
+  std::function<void(unsigned, uint64_t, uint32_t, bool)> msi_observer_;
+  std::vector<TimedOutRequest> timeouts_;
 };
 
 }  // namespace irqlab::pcie

@@ -31,7 +31,8 @@ inline TlpClass tlp_class(TlpType t) {
 
 /// Who created a TLP. Ties in time are broken by (source, per-source sequence), so the
 /// order never depends on which SystemC process happened to call first.
-enum class TlpSource : uint16_t { kRootComplex = 0, kIrqCtrl = 1, kEngine0 = 16 };
+/// kFaultInjector: TLPs a fault knob adds (spurious MSIs), told apart from the controller's.
+enum class TlpSource : uint16_t { kRootComplex = 0, kIrqCtrl = 1, kFaultInjector = 2, kEngine0 = 16 };
 
 struct OrderKey {
   uint64_t ready_ps = 0;  ///< earliest time the TLP may start on the link

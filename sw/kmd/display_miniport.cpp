@@ -10,6 +10,20 @@ namespace src = regs::sources;
 DisplayMiniport::DisplayMiniport(MiniportEnvironment& env, const DriverCosts& costs, DriverFault fault)
     : env_(env), costs_(costs), fault_(fault) {}
 
+// A read that fails (Completion Timeout, Unsupported Request) returns all ones to the CPU
+// (PCIe Base spec 2.8; the root complex's answer on x86), which is also a value some
+// registers can hold. ID is a constant that is never all ones: if it reads back right the
+// device answers and the register is read again; if not, the device is gone.
+uint32_t DisplayMiniport::rd(uint32_t off) {
+  const uint32_t v = raw_rd(off);
+  if (v != 0xFFFFFFFFu || fault_ == DriverFault::kTrustsAllOnes) return v;
+  if (raw_rd(regs::ID::kOffset) != regs::ID::VALUE.get(regs::ID::kReset)) {
+    device_lost_ = true;
+    return v;
+  }
+  return raw_rd(off);
+}
+
 NTSTATUS DisplayMiniport::DxgkDdiAddDevice() {
   return STATUS_SUCCESS;
 }
@@ -265,6 +279,7 @@ BOOLEAN DisplayMiniport::DxgkDdiInterruptRoutine(ULONG MessageNumber) {
   }
   if (!started_) return FALSE;
   const uint32_t pending = rd(regs::INTR_PENDING::kOffset);
+  if (device_lost_) return FALSE;  // nothing it reads can be trusted; not claimed
   // Normally every source is message 0's. The faulty variants move vsync to message 1.
   const uint32_t vsync_bits = src::CRTC_VSYNC.mask();
   const uint32_t mine =
@@ -273,6 +288,8 @@ BOOLEAN DisplayMiniport::DxgkDdiInterruptRoutine(ULONG MessageNumber) {
   // late one for events an earlier ISR already dismissed and reported; claim it.
   if (mine == 0) {
     if (fault_ == DriverFault::kClaimsForeignInterrupts) return TRUE;
+    if (fault_ == DriverFault::kDismissAllWhenIdle && !info_.line_based)
+      wr(regs::INTR_STATUS::kOffset, enabled_sources_);
     return info_.line_based ? FALSE : TRUE;
   }
   const bool dismiss_last = fault_ == DriverFault::kDismissLastNoFlush;

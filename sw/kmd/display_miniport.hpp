@@ -42,9 +42,11 @@ enum class DriverFault {
   kDropVsyncs,               ///< from the 20th ISR on, vsyncs are dismissed but not reported
   kNoFlush,                  ///< returns without reading back its W1C (the write may still be posted)
   kDismissLastNoFlush,       ///< writes the W1C as its last act and returns at once (still on the link)
-  kReportsDmaFaulted,  ///< reports engine faults as DXGK_INTERRUPT_DMA_FAULTED (reserved for system use)
-  kResetFails,         ///< DxgkDdiResetEngine never writes RESET and gives up
-  kPreemptWrongFence,  ///< reports DMA_PREEMPTED with PreemptionFenceId + 1
+  kReportsDmaFaulted,   ///< reports engine faults as DXGK_INTERRUPT_DMA_FAULTED (reserved for system use)
+  kResetFails,          ///< DxgkDdiResetEngine never writes RESET and gives up
+  kPreemptWrongFence,   ///< reports DMA_PREEMPTED with PreemptionFenceId + 1
+  kTrustsAllOnes,       ///< takes an all-ones read (a failed request) as the register's value
+  kDismissAllWhenIdle,  ///< finding nothing pending, W1Cs every enabled source "to be safe"
 };
 
 /// CPU-cycle costs of the driver's code paths.
@@ -97,7 +99,8 @@ class DisplayMiniport {
   static constexpr ULONG kNotifyMessage = 0;  ///< InterruptMessageNumber
 
  private:
-  uint32_t rd(uint32_t off) { return env_.READ_REGISTER_ULONG(info_.bar0 + off); }
+  uint32_t raw_rd(uint32_t off) { return env_.READ_REGISTER_ULONG(info_.bar0 + off); }
+  uint32_t rd(uint32_t off);
   void wr(uint32_t off, uint32_t v) { env_.WRITE_REGISTER_ULONG(info_.bar0 + off, v); }
   void notify(const DXGKARGCB_NOTIFY_INTERRUPT_DATA& d);
   bool vsync_on_message1() const {
@@ -124,6 +127,7 @@ class DisplayMiniport {
   std::array<uint32_t, regs::irq_ctrl::kNumNodesMax> last_preempted_{};
   std::array<uint32_t, regs::irq_ctrl::kNumNodesMax> last_faulted_{};
   uint64_t isr_count_ = 0;
+  bool device_lost_ = false;  ///< ID read back as all ones: the device no longer answers
   uint64_t dpc_count_ = 0;
   /// Work the ISRs handed to the DPC; shared with the ISR, so touched only under
   /// DxgkCbSynchronizeExecution (or in the ISR itself).

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "dxgkrnl.hpp"
 #include "irq_ctrl_regs.hpp"
@@ -20,13 +21,22 @@ class KernelEnvironment : public wddm::MiniportEnvironment {
     dx_ = dx;
     bar_ = bar;
   }
+  /// Every register access the driver makes: CPU, write, BAR offset, value (read: as seen).
+  using AccessObserver = std::function<void(unsigned cpu, bool write, uint64_t offset, uint32_t value)>;
+  void set_access_observer(AccessObserver f) { access_ = std::move(f); }
   uint32_t READ_REGISTER_ULONG(uint64_t a) override {
     const uint32_t v = cpu().hw().read32(a);
-    if (dx_ && a == bar_ + regs::irq_ctrl::INTR_PENDING::kOffset) dx_->device_pending_seen(cpu().index(), v);
+    // A value with reserved bits set is a failed read's all ones (Completion Timeout), not
+    // the device's state: the verifier judges the dismiss against what was really pending.
+    const bool failed = (v >> regs::irq_ctrl::sources::kWidth) != 0;
+    if (dx_ && !failed && a == bar_ + regs::irq_ctrl::INTR_PENDING::kOffset)
+      dx_->device_pending_seen(cpu().index(), v);
+    if (access_) access_(cpu().index(), false, a - bar_, v);
     return v;
   }
   void WRITE_REGISTER_ULONG(uint64_t a, uint32_t v) override {
     note_dismiss(a, v);
+    if (access_) access_(cpu().index(), true, a - bar_, v);
     cpu().hw().write32(a, v);
   }
   void cost(uint64_t cycles) override { k_.cost(cycles); }
@@ -50,6 +60,7 @@ class KernelEnvironment : public wddm::MiniportEnvironment {
   kernel::Kernel& k_;
   dxgkrnl::Dxgkrnl* dx_ = nullptr;
   uint64_t bar_ = 0;
+  AccessObserver access_;
 };
 
 }  // namespace irqlab::run

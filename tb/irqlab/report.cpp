@@ -1,5 +1,7 @@
 #include "report.hpp"
 
+#include "fault_checks.hpp"
+
 #include "gnuplot.hpp"
 #include "output_files.hpp"
 
@@ -336,6 +338,7 @@ Report analyse(const RunResult& r) {
     for (auto& c : rep.checks) {
       if (c.name != "no-hang") c = {c.name, true, "not evaluated: the run hung", true};
     }
+    add_fault_checks(r, rep);  // an injected fault is often why it hung: still named
     rep.passed = false;
     return rep;
   }
@@ -344,6 +347,7 @@ Report analyse(const RunResult& r) {
   add_end_checks(r, rep);
   if (r.intx_mode) add_intx_check(r, rep);
   add_reach_checks(r, rep, late, late_count, never);
+  add_fault_checks(r, rep);
   for (const auto& c : rep.checks) rep.passed &= c.passed;
   return rep;
 }
@@ -661,6 +665,9 @@ std::string write_outputs(const RunResult& r, const Report& rep, const std::stri
   if (r.hang) os << "  HANG (" << r.hang.kind << "): " << r.hang.detail << "\n";
   for (const auto& c : rep.checks) {
     if (!c.passed && c.name != "no-hang") os << "  FAIL " << c.name << ": " << c.detail << "\n";
+  }
+  for (const auto& c : rep.checks) {  // an injected fault's effect is news even when contained
+    if (c.passed && c.name.rfind("fault-", 0) == 0) os << "  pass " << c.name << ": " << c.detail << "\n";
   }
   os << "warnings: ISRs over 25 us: " << r.isr_over_25us << ", DPCs over 100 us: " << r.dpc_over_100us
      << "\n";

@@ -1,7 +1,10 @@
 #include "run_model.hpp"
 
+#include "fault_injection.hpp"
+
 #include "poisson_gap.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <deque>
 #include <map>
@@ -64,6 +67,8 @@ kmd::DriverFault parse_fault(const std::string& s) {
       {"reports-dma-faulted", kmd::DriverFault::kReportsDmaFaulted},
       {"reset-fails", kmd::DriverFault::kResetFails},
       {"preempt-wrong-fence", kmd::DriverFault::kPreemptWrongFence},
+      {"trusts-all-ones", kmd::DriverFault::kTrustsAllOnes},
+      {"dismiss-all-when-idle", kmd::DriverFault::kDismissAllWhenIdle},
   };
   const auto it = k.find(s);
   if (it == k.end()) {
@@ -283,6 +288,7 @@ class RunAssembly {
   void stop_adapter();
   void start_intx_peer();
   void inject_faults();
+  std::vector<uint64_t> pending_sources() const;
   bool advance(uint64_t ps);
   void collect();
 
@@ -304,6 +310,7 @@ class RunAssembly {
   std::unique_ptr<host::SharedLineDevice> peer_;
   std::mt19937_64 peer_rng_;
   std::unique_ptr<Pnp> pnp_;
+  std::unique_ptr<FaultInjection> faults_;
   std::vector<std::unique_ptr<gpu::DisplayHead>> heads_;
   std::map<unsigned, std::deque<size_t>> unreported_;  ///< per INTR_STATUS bit: sources not yet reported
   uint64_t next_irq_ = 0;
@@ -355,6 +362,11 @@ RunAssembly::RunAssembly(const RunOptions& opt, RunResult& r)
         std::make_unique<BackgroundDevice>(k_, sc_.background[i], sc_, i, r_.bg_interrupts));
   start_intx_peer();
   inject_faults();
+  faults_ = std::make_unique<FaultInjection>(
+      "faults", sc_, p_, r_, [this] { return pending_sources(); },
+      [this](unsigned cpu) { return rec_.current_isr(cpu); });
+  env_.set_access_observer(
+      [this](unsigned cpu, bool write, uint64_t off, uint32_t v) { faults_->access(cpu, write, off, v); });
   pnp_ = std::make_unique<Pnp>(
       "pnp", [this] { start_adapter(); }, [this] { stop_adapter(); });
   for (unsigned h = 0; h < sc_.head_hz.size(); ++h) {
@@ -385,6 +397,7 @@ void RunAssembly::observe_controller() {
         dx_.dismiss_applied(e.cycle * period);
     } else if (e.kind == bridge::BridgeEvent::kMsi) {
       r_.msis.emplace_back(e.cycle, static_cast<unsigned>(e.a));
+      faults_->message_emitted(e.b, e.c);
       std::ostringstream os;
       os << "\"ev\":\"msi\",\"vector\":" << e.a << ",\"addr\":" << e.b << ",\"data\":" << e.c;
       rec_.event(e.cycle * period, os.str());
@@ -549,16 +562,30 @@ void RunAssembly::start_adapter() {
   } else {
     pcie::set_msix_control(p_.rc, f, true, false);
   }
+  if (!sc_.intx_mode) faults_->adapter_started(si.message_address[0], si.message_data[0]);
   if (!sc_.head_hz.empty()) kmd_.DxgkDdiControlInterrupt(&kmd_, wddm::DXGK_INTERRUPT_CRTC_VSYNC, wddm::TRUE);
   dx_.start_scheduler(std::vector<dxgkrnl::NodeLoad>(sc_.nodes, node_load(sc_)), sc_.seed,
                       static_cast<uint64_t>(sc_.duration_ms * 1e9));
 }
 
 void RunAssembly::stop_adapter() {
+  faults_->adapter_stopping();
   dx_.stop_begins();
   kmd_.DxgkDdiStopDevice();
   r_.stopped_ps = now_ps();
   rec_.event(now_ps(), "\"ev\":\"stop_device\"");
+}
+
+// Interrupts raised by now and not yet reported (the ones a lost MSI was carrying).
+std::vector<uint64_t> RunAssembly::pending_sources() const {
+  std::vector<uint64_t> v;
+  for (const auto& [bit, q] : unreported_) {
+    for (const size_t i : q) {
+      if (r_.sources[i].cycle * r_.gpu_period_ps <= now_ps()) v.push_back(i);
+    }
+  }
+  std::sort(v.begin(), v.end());
+  return v;
 }
 
 // One stretch of simulated time; false once the watchdog has stopped the run.
@@ -621,6 +648,7 @@ void RunAssembly::collect() {
   r_.gpu_faults = dx_.faults();
   r_.preemptions = dx_.preemptions();
   r_.doorbells = p_.front_end->doorbells();
+  faults_->collect();
   for (const auto& c : p_.cpus) {
     for (unsigned v = 0; v < 256; ++v) {
       if (const uint64_t m = c->apic().merged(static_cast<uint8_t>(v))) r_.dispatch.merged_by_vector[v] += m;

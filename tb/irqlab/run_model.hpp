@@ -10,7 +10,9 @@
 #include <map>
 
 #include "dxgkrnl.hpp"
+#include "link_direction.hpp"
 #include "platform_trace.hpp"
+#include "root_complex.hpp"
 #include "scenario.hpp"
 #include "watchdog.hpp"
 
@@ -49,6 +51,8 @@ struct IsrRecord {
   bool claimed = false;
   bool queued_dpc = false;  ///< called DxgkCbQueueDpc (whether or not it was already queued)
   int64_t dpc = -1;         ///< index into dpcs: the run of the DPC it queued (-1: none started)
+  int64_t pending = -1;     ///< INTR_PENDING as the ISR first read it (-1: not read)
+  uint32_t dismissed = 0;   ///< bits it wrote to INTR_STATUS (W1C)
 };
 
 struct DpcRecord {
@@ -70,6 +74,23 @@ struct DispatchStats {
   std::map<unsigned, uint64_t> merged_by_vector;  ///< local-APIC requests that merged into IRR
   uint64_t ipis = 0;
   uint64_t isrs_after_stop = 0;  ///< adapter ISRs that began after DxgkDdiStopDevice returned
+};
+
+/// What the scenario's fault knobs did, for their fault-* checks.
+struct FaultEffects {
+  uint64_t spurious_injected = 0;  ///< spurious MSIs queued on the link
+  /// drop_msi: when the MSI was discarded (0: not yet) and the interrupts pending then.
+  uint64_t msi_dropped_ps = 0;
+  std::vector<uint64_t> pending_at_drop;  ///< indices into RunResult::sources
+  pcie::LinkStats upstream, downstream;   ///< corruption and replay counts
+  std::vector<pcie::TimedOutRequest> timeouts;
+  uint64_t w1c_reserved = 0;  ///< W1Cs of INTR_STATUS with bits no source has (all-ones data)
+  uint64_t first_w1c_reserved_ps = 0;
+  uint64_t messages_emitted = 0;  ///< by the controller
+  uint64_t messages_arrived = 0;  ///< at the root complex (dropped by drop_msi included)
+  uint64_t message_order_breaks = 0, first_order_break = 0;
+  uint64_t messages_held = 0, message_hold_cycles = 0, messages_lost_in_bridge = 0;
+  uint64_t stuck_isrs = 0;  ///< adapter ISRs entered after the source stuck
 };
 
 struct RunResult {
@@ -102,6 +123,7 @@ struct RunResult {
   dxgkrnl::PreemptStats preemptions;              ///< DxgkDdiPreemptCommand requests and resubmissions
   uint64_t doorbells = 0;                         ///< DOORBELL_HI writes that reached the front end
   Hang hang;                                      ///< set when the watchdog stopped the run
+  FaultEffects faults;                            ///< what the fault knobs did (fault-* checks)
 };
 
 /// Elaborate and run (once per process: SystemC).

@@ -83,6 +83,12 @@ class Reader {
     return n.Scalar();
   }
 
+  bool boolean(const YAML::Node& n, const std::string& key) const {
+    const std::string v = text(n, key);
+    if (v != "true" && v != "false") fail(n, key, "expected true or false, got '" + v + "'");
+    return v == "true";
+  }
+
   Distribution distribution(const YAML::Node& n, const std::string& key) const {
     known(n, key, {"dist", "mean", "min", "max", "value"});
     Distribution d;
@@ -140,11 +146,8 @@ void parse_kernel(const Reader& r, const YAML::Node& k, Scenario& s) {
   if (k["maximum_dpc_queue_depth"])
     s.maximum_dpc_queue_depth = static_cast<unsigned>(
         r.integer(k["maximum_dpc_queue_depth"], "kernel.maximum_dpc_queue_depth", 1, 1e6));
-  if (const auto i = k["cpus_idle_at_passive"]) {
-    const std::string v = r.text(i, "kernel.cpus_idle_at_passive");
-    if (v != "true" && v != "false") r.fail(i, "kernel.cpus_idle_at_passive", "expected true or false");
-    s.cpus_idle_at_passive = v == "true";
-  }
+  if (const auto i = k["cpus_idle_at_passive"])
+    s.cpus_idle_at_passive = r.boolean(i, "kernel.cpus_idle_at_passive");
   if (k["minimum_dpc_rate"])
     s.minimum_dpc_rate =
         static_cast<unsigned>(r.integer(k["minimum_dpc_rate"], "kernel.minimum_dpc_rate", 0, 1e6));
@@ -172,11 +175,37 @@ void parse_driver_dpc(const Reader& r, const YAML::Node& d, Scenario& s) {
   }
 }
 
+// The platform's fault knobs (docs/faults.md): each one's effect has a fault-* check.
+void parse_platform_faults(const Reader& r, const YAML::Node& f, Scenario& s) {
+  if (f["spurious_msi_every_us"])
+    s.spurious_msi_every_us = r.number(f["spurious_msi_every_us"], "faults.spurious_msi_every_us", 0.1, 1e9);
+  if (const auto st = f["stuck_source"]) {
+    r.known(st, "faults.stuck_source", {"bit", "at_ms"});
+    if (!st["bit"]) r.fail(st, "faults.stuck_source", "needs bit: the INTR_STATUS bit that is stuck");
+    s.stuck_source_bit =
+        static_cast<int>(r.integer(st["bit"], "faults.stuck_source.bit", 0, regs::sources::PAGE_FAULT.lsb));
+    if (st["at_ms"]) s.stuck_at_ms = r.number(st["at_ms"], "faults.stuck_source.at_ms", 0, 1e7);
+  }
+  if (f["drop_msi"]) s.drop_msi = r.integer(f["drop_msi"], "faults.drop_msi", 1, 1e15);
+  if (f["corrupt_tlp_every"])
+    s.corrupt_tlp_every = r.integer(f["corrupt_tlp_every"], "faults.corrupt_tlp_every", 1, 1e15);
+  if (f["link_replay"]) s.link_replay = r.boolean(f["link_replay"], "faults.link_replay");
+  // PCIe Base spec 7.5.3.16 (Device Control 2): ranges from 50 us to 64 s.
+  if (f["completion_timeout_us"])
+    s.completion_timeout_us = r.number(f["completion_timeout_us"], "faults.completion_timeout_us", 50, 64e6);
+  if (f["message_slots"])
+    s.message_slots = static_cast<unsigned>(r.integer(f["message_slots"], "faults.message_slots", 1, 4096));
+  if (f["message_drop_when_full"])
+    s.message_drop_when_full = r.boolean(f["message_drop_when_full"], "faults.message_drop_when_full");
+}
+
 // checks:, watchdog: and faults: (the watchdog's test knobs).
 void parse_checks(const Reader& r, const YAML::Node& root, Scenario& s) {
   if (const auto c = root["checks"]) {
-    r.known(c, "checks", {"dpc_bound_ms"});
+    r.known(c, "checks", {"dpc_bound_ms", "storm_limit_per_ms"});
     if (c["dpc_bound_ms"]) s.dpc_bound_ms = r.number(c["dpc_bound_ms"], "checks.dpc_bound_ms", 0.001, 1e5);
+    if (c["storm_limit_per_ms"])
+      s.storm_limit_per_ms = r.number(c["storm_limit_per_ms"], "checks.storm_limit_per_ms", 0.001, 1e7);
   }
   if (const auto w = root["watchdog"]) {
     r.known(w, "watchdog", {"routine_limit_ms", "completion_timeout_ms", "stall_wall_s"});
@@ -189,7 +218,11 @@ void parse_checks(const Reader& r, const YAML::Node& root, Scenario& s) {
     if (w["stall_wall_s"]) s.stall_wall_s = r.number(w["stall_wall_s"], "watchdog.stall_wall_s", 0.5, 1e6);
   }
   if (const auto f = root["faults"]) {
-    r.known(f, "faults", {"drop_read_completion", "stall_at_ms", "repeat_every_nth_dpc"});
+    r.known(f, "faults",
+            {"drop_read_completion", "stall_at_ms", "repeat_every_nth_dpc", "spurious_msi_every_us",
+             "stuck_source", "drop_msi", "corrupt_tlp_every", "link_replay", "completion_timeout_us",
+             "message_slots", "message_drop_when_full"});
+    parse_platform_faults(r, f, s);
     if (f["repeat_every_nth_dpc"])
       s.repeat_every_nth_dpc = r.integer(f["repeat_every_nth_dpc"], "faults.repeat_every_nth_dpc", 1, 1e15);
     if (f["drop_read_completion"])

@@ -97,6 +97,7 @@ struct Scenario {
   } gpup;
   // checks and the watchdog
   double dpc_bound_ms = 1;            ///< interrupt-reaches-dpc: source to DPC start
+  double storm_limit_per_ms = 100;    ///< fault-stuck-source: adapter ISRs per ms a storm may reach
   double routine_limit_ms = 10;       ///< a CPU in one ISR or DPC longer than this is hung
   double completion_timeout_ms = 50;  ///< a non-posted request without completion (PCIe CTO)
   double stall_wall_s = 60;           ///< wall time without simulated progress: stalled
@@ -104,6 +105,16 @@ struct Scenario {
   uint64_t drop_read_completion = 0;  ///< the Nth MMIO read of the GPU is never completed (0: off)
   double stall_at_ms = -1;            ///< a model process loops in zero time from here (-1: off)
   uint64_t repeat_every_nth_dpc = 0;  ///< a broken kernel runs every Nth DPC twice (0: off)
+  // fault injection (the platform's; each has its fault-* check)
+  double spurious_msi_every_us = 0;     ///< a spurious MSI (no status bit set) this often (0: off)
+  int stuck_source_bit = -1;            ///< INTR_STATUS bit driven every cycle (-1: off)
+  double stuck_at_ms = 0;               ///< from here
+  uint64_t drop_msi = 0;                ///< the Nth MSI to reach the root complex is discarded (0: off)
+  uint64_t corrupt_tlp_every = 0;       ///< every Nth TLP on the GPU's link has a bad LCRC (0: off)
+  bool link_replay = true;              ///< false: a broken link loses corrupted TLPs (tests)
+  double completion_timeout_us = 0;     ///< root complex Completion Timeout for MMIO reads (0: off)
+  unsigned message_slots = 0;           ///< controller messages the function's transmit queue holds (0: any)
+  bool message_drop_when_full = false;  ///< a broken bridge that drops messages without a slot (tests)
   // waveform window (when --waves asks for one)
   double waves_start_us = 0, waves_end_us = -1;
 };

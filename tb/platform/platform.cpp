@@ -85,6 +85,13 @@ Platform::Platform(const PlatformOptions& o)
   front_end = std::make_unique<gpu::GpuFrontEnd>("front_end", function, nodes, timing.min_hop_ps());
 }
 
+void Platform::limit_message_slots(unsigned slots, bool drop_when_full) {
+  controller.set_message_slots(slots, drop_when_full);
+  upstream.add_start_listener([this](const pcie::Tlp& t, uint64_t start_ps) {
+    if (function.is_controller_message(t)) controller.return_message_slot(start_ps + lookahead_ps());
+  });
+}
+
 gpu::PulseSink Platform::pulse_sink() {
   return [this](uint64_t at, unsigned kind, unsigned index, uint32_t fence) {
     bridge::SourcePulse p;

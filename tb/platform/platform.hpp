@@ -65,6 +65,11 @@ class Platform {
   uint64_t lookahead_ps() const { return timing.min_hop_ps(); }
   /// A pulse sink for engines and heads.
   gpu::PulseSink pulse_sink();
+  /// Credit back-pressure into the controller's message port: at most `slots` of its
+  /// messages wait in the function's transmit queue; a slot frees when the message starts
+  /// on the link and reaches the controller one minimum hop later (the internal credit
+  /// return). `drop_when_full`: the broken bridge of the tests.
+  void limit_message_slots(unsigned slots, bool drop_when_full);
 };
 
 /// Routing of the default bring-up: node n's three DMA sources -> vector n, head h ->

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "fault_checks.hpp"
 #include "report.hpp"
 #include "run_model.hpp"
 #include "scenario.hpp"
@@ -50,6 +51,11 @@ display: {heads_hz: [1000, 900]}
         for (const auto& p : test::kDriverPairs) paired |= c.name == p.check;
         for (const auto& p : test::kTrippedElsewhere) paired |= c.name == p.check;
         EXPECT_TRUE(paired) << "check " << c.name << " has no broken driver or test that trips it";
+      }
+      for (const char* name : kFaultCheckNames) {  // only fault runs have these
+        bool paired = false;
+        for (const auto& p : test::kTrippedElsewhere) paired |= std::string(name) == p.check;
+        EXPECT_TRUE(paired) << "check " << name << " has no test that trips it";
       }
     }
     return;

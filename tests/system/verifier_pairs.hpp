@@ -47,6 +47,12 @@ inline constexpr ElsewherePair kTrippedElsewhere[] = {
     {"no-spurious-interrupts", "system.intx_unflushed_dismiss_is_spurious"},
     {"preempted-never-resubmitted", "system.preempted_never_resubmitted"},
     {"dpc-once-per-queueing", "robust.dpc_run_twice_trips_its_check"},
+    {"fault-spurious-msi", "fault.spurious_msi_acted_on_fails"},
+    {"fault-stuck-source", "fault.stuck_source_storm_named"},
+    {"fault-dropped-msi", "fault.dropped_msi_names_lost_interrupt"},
+    {"fault-link-replay", "fault.link_without_replay_fails"},
+    {"fault-completion-timeout", "fault.completion_timeout_trusted_fails"},
+    {"fault-message-backpressure", "fault.message_backpressure_drop_fails"},
 };
 
 }  // namespace irqlab::run::test

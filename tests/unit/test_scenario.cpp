@@ -152,6 +152,44 @@ engines: {first_fence: 4294967000}
   EXPECT_EQ(parse_scenario("dpc_cpu: same\n", "x").dpc_cpu, -1);
 }
 
+TEST(Scenario, FaultKnobs) {
+  const Scenario s =
+      parse_scenario(R"(faults: {spurious_msi_every_us: 20, stuck_source: {bit: 3, at_ms: 0.25},
+         drop_msi: 7, corrupt_tlp_every: 40, link_replay: false, completion_timeout_us: 100,
+         message_slots: 2, message_drop_when_full: true}
+checks: {storm_limit_per_ms: 40}
+)",
+                     "f.yaml");
+  EXPECT_DOUBLE_EQ(s.spurious_msi_every_us, 20);
+  EXPECT_EQ(s.stuck_source_bit, 3);
+  EXPECT_DOUBLE_EQ(s.stuck_at_ms, 0.25);
+  EXPECT_EQ(s.drop_msi, 7u);
+  EXPECT_EQ(s.corrupt_tlp_every, 40u);
+  EXPECT_FALSE(s.link_replay);
+  EXPECT_DOUBLE_EQ(s.completion_timeout_us, 100);
+  EXPECT_EQ(s.message_slots, 2u);
+  EXPECT_TRUE(s.message_drop_when_full);
+  EXPECT_DOUBLE_EQ(s.storm_limit_per_ms, 40);
+  const Scenario d = parse_scenario("name: d\n", "d.yaml");
+  EXPECT_EQ(d.stuck_source_bit, -1) << "every fault is off by default";
+  EXPECT_TRUE(d.link_replay);
+  EXPECT_EQ(d.message_slots, 0u);
+  EXPECT_DOUBLE_EQ(d.completion_timeout_us, 0);
+}
+
+TEST(Scenario, FaultKnobErrors) {
+  EXPECT_EQ(error_of("faults: {stuck_source: {at_ms: 1}}\n"),
+            "s.yaml:1: key 'faults.stuck_source': needs bit: the INTR_STATUS bit that is stuck");
+  EXPECT_EQ(error_of("faults: {stuck_source: {bit: 29}}\n"),
+            "s.yaml:1: key 'faults.stuck_source.bit': value 29 out of range [0, 28]");
+  EXPECT_EQ(error_of("faults: {completion_timeout_us: 10}\n"),
+            "s.yaml:1: key 'faults.completion_timeout_us': value 10 out of range [50, 6.4e+07]");
+  EXPECT_EQ(error_of("faults: {link_replay: sometimes}\n"),
+            "s.yaml:1: key 'faults.link_replay': expected true or false, got 'sometimes'");
+  EXPECT_EQ(error_of("faults: {message_slots: 0}\n"),
+            "s.yaml:1: key 'faults.message_slots': value 0 out of range [1, 4096]");
+}
+
 TEST(Scenario, HostDispatchErrors) {
   EXPECT_EQ(error_of("driver: {dpc_importance: urgent}\n"),
             "s.yaml:1: key 'driver.dpc_importance': 'urgent' is not low, medium, medium_high or high");
@@ -160,7 +198,7 @@ TEST(Scenario, HostDispatchErrors) {
   EXPECT_EQ(error_of("watchdog: {completion_timeout_ms: 0.01}\n"),
             "s.yaml:1: key 'watchdog.completion_timeout_ms': value 0.01 out of range [0.05, 64000]");
   EXPECT_EQ(error_of("kernel: {cpus_idle_at_passive: maybe}\n"),
-            "s.yaml:1: key 'kernel.cpus_idle_at_passive': expected true or false");
+            "s.yaml:1: key 'kernel.cpus_idle_at_passive': expected true or false, got 'maybe'");
 }
 
 }  // namespace
