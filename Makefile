@@ -18,7 +18,7 @@ build: configure
 
 # Default job: the built-in default scenario (docs/scenarios.md) into out/default/.
 run: build
-	$(BUILD)/tb/irqlab run default --out $(OUT)/default
+	$(BUILD)/tb/irqlab run default --out $(OUT)/default --force
 
 # The RTL lockstep bench (1 M cycles, seed 1): waveform of its first 20,000 cycles and
 # the summary under out/rtl/.
@@ -28,6 +28,12 @@ rtl-run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# irqlab on PATH (PREFIX/bin), its data in PREFIX/share/irqlab, its benches in
+# PREFIX/libexec/irqlab. `make install PREFIX=$$HOME/.local` for a user install.
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 # Sanitizer job (docs/testing.md): AddressSanitizer + UndefinedBehaviorSanitizer on every
 # project target in build-asan/, then the unit and system tests.

@@ -1,5 +1,7 @@
 #include "pcie_profile.hpp"
 
+#include <filesystem>
+
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
@@ -182,7 +184,15 @@ std::string to_yaml(const PcieProfile& p) {
   return std::string(e.c_str()) + "\n";
 }
 
+// Installed (`cmake --install`): bin/irqlab finds share/irqlab/config beside it. In the
+// build tree the source tree's config is used.
 std::string default_profile_path() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto installed = exe.parent_path().parent_path() / "share/irqlab/config/pcie_profiles.yaml";
+    if (std::filesystem::is_regular_file(installed, ec)) return installed.string();
+  }
   return IRQLAB_SOURCE_DIR "/config/pcie_profiles.yaml";
 }
 

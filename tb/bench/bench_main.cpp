@@ -3,8 +3,10 @@
 // Prints M cycles/s for each, the ratios, and the event checksum, which must be
 // identical across the three (exit 1 otherwise). SystemC elaborates once per process,
 // so (b) and (c) run as child processes of this one invocation.
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -45,7 +47,10 @@ nlohmann::json run_child(const std::string& exe, const bench::WorkloadSpec& spec
 int main(int argc, char** argv) {
   bench::WorkloadSpec spec;
   bool json = false;
-  std::string dir = IRQLAB_BENCH_DIR;
+  // The two child benches sit beside this one (build tree: tb/; installed: libexec/irqlab/).
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  const std::string dir = ec ? std::string(IRQLAB_BENCH_DIR) : self.parent_path().string();
   CLI::App app{"Raw Verilator vs naive sc_clock co-simulation vs the irqlab platform, same workload"};
   app.add_option("--cycles", spec.cycles, "GPU cycles")->check(CLI::PositiveNumber);
   app.add_option("--interval", spec.interval, "mean cycles between interrupts")
@@ -54,9 +59,17 @@ int main(int argc, char** argv) {
   app.add_flag("--json", json, "print one JSON object");
   CLI11_PARSE(app, argc, argv);
   nlohmann::json modes;
+  // Each phase takes a while: say which one runs (on a terminal only, stdout stays clean).
+  const bool tty = isatty(STDERR_FILENO) == 1;
+  auto phase = [tty, &spec](const char* m) {
+    if (tty) std::fprintf(stderr, "irq_bench: %s, %llu cycles...\n", m, static_cast<unsigned long long>(spec.cycles));
+  };
   try {
+    phase("raw Verilator");
     modes["raw"] = run_raw(spec);
+    phase("naive sc_clock co-simulation");
     modes["naive"] = run_child(dir + "/irq_bench_naive", spec);
+    phase("the irqlab platform");
     modes["platform"] = run_child(dir + "/irq_bench_platform", spec);
   } catch (const std::exception& e) {
     std::cerr << "irq_bench: " << e.what() << "\n";

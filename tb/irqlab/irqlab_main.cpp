@@ -1,5 +1,7 @@
 // irqlab: the project's command.
-//   irqlab run [SCENARIO.yaml|BUILTIN] --out DIR [--seed N] [--waves fst|vcd|none] [--irq-impl rtl|ref]
+//   irqlab run [SCENARIO.yaml|BUILTIN] --out DIR [--force] [--set KEY=VALUE]... [--seed N]
+//              [--waves fst|vcd|none] [--irq-impl rtl|ref]
+//   irqlab --version
 //   irqlab list
 //   irqlab calibrate [--profile NAME] [--against FILE.csv [--fit]] [--json]
 //   irqlab bench [--cycles N] [--json]
@@ -18,6 +20,7 @@
 #include "gpup_run.hpp"
 #include "output_files.hpp"
 #include "report.hpp"
+#include "run_cli.hpp"
 #include "run_model.hpp"
 #include "scenario.hpp"
 #include "sweep.hpp"
@@ -35,101 +38,6 @@ std::optional<uint64_t> whole_number(const std::string& s) {
   const auto [p, ec] = std::from_chars(s.data(), end, v);
   if (s.empty() || ec != std::errc() || p != end) return std::nullopt;
   return v;
-}
-
-std::string check_whole_number(const std::string& s) {
-  return whole_number(s) ? "" : "'" + s + "' is not a whole number in 0.." + std::to_string(UINT64_MAX);
-}
-
-int do_run(const std::string& scenario_arg, const std::string& out, const uint64_t* seed,
-           const std::string& waves, const std::string& impl) {
-  run::RunOptions opt;
-  try {
-    bool builtin = false;
-    for (const auto& b : run::builtin_scenarios()) {
-      if (scenario_arg == b.name) {
-        opt.scenario = run::parse_scenario(b.yaml, std::string("builtin:") + b.name);
-        builtin = true;
-      }
-    }
-    if (!builtin && !std::filesystem::exists(scenario_arg)) {
-      // Neither a file nor a built-in: list the built-ins, and the nearest one.
-      std::vector<std::string> names;
-      for (const auto& b : run::builtin_scenarios()) names.push_back(b.name);
-      std::string list;
-      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-      const std::string near = run::closest(scenario_arg, names);
-      throw run::ScenarioError(scenario_arg + ": no such file, and no built-in of that name" +
-                               (near.empty() ? "" : "; did you mean '" + near + "'?") +
-                               " (built-ins: " + list + ")");
-    }
-    if (!builtin) opt.scenario = run::load_scenario(scenario_arg);
-    if (seed) opt.scenario.seed = *seed;
-    pcie::load_profile(pcie::default_profile_path(), opt.scenario.profile);  // fail early on a bad name
-  } catch (const run::ScenarioError& e) {
-    std::cerr << "irqlab: " << e.what() << "\n";
-    return 2;
-  } catch (const pcie::ConfigError& e) {
-    std::cerr << "irqlab: " << e.what() << "\n";
-    return 2;
-  }
-  opt.reference_model = impl == "ref";
-  opt.waves.format = waves::parse_format(waves);
-  if (opt.waves.format != waves::Format::kNone) {
-    opt.waves.path = out + "/waves." + waves;
-    opt.waves.start_ps = static_cast<uint64_t>(opt.scenario.waves_start_us * 1e6);
-    if (opt.scenario.waves_end_us >= 0)
-      opt.waves.end_ps = static_cast<uint64_t>(opt.scenario.waves_end_us * 1e6);
-  }
-  std::error_code ec;
-  std::filesystem::create_directories(out, ec);
-  if (ec) {
-    std::cerr << "irqlab: --out " << out << ": " << ec.message() << "\n";
-    return 2;
-  }
-  // An earlier run's verdict goes first: a run killed from here on leaves none behind.
-  std::filesystem::remove(out + "/verdict.json", ec);
-  // A stalled simulation cannot return: the watchdog's thread writes the verdict, then exits 1.
-  opt.on_stall = [out, name = opt.scenario.name](const run::Hang& h) {
-    const nlohmann::json verdict{
-        {"passed", false},
-        {"hang", {{"kind", h.kind}, {"detail", h.detail}, {"t_ps", h.t_ps}}},
-        {"checks", nlohmann::json::array({{{"name", "no-hang"}, {"passed", false}, {"detail", h.detail}}})}};
-    std::ofstream(out + "/verdict.json") << verdict.dump(1) << "\n";
-    std::ofstream(out + "/summary.txt")
-        << "irqlab run: " << name << "\nchecks: FAILED\n  HANG (" << h.kind << "): " << h.detail << "\n";
-  };
-  if (opt.scenario.gpup.enabled) {  // the GPU-P system: VFs, guests, live migration
-    if (opt.waves.format != waves::Format::kNone || opt.reference_model) {
-      std::cerr << "irqlab: " << scenario_arg
-                << ": --waves and --irq-impl ref are not available for gpup scenarios\n";
-      return 2;
-    }
-    const gpup::GpupResult g = gpup::run_gpup(opt.scenario, opt.on_stall);
-    try {
-      std::cout << gpup::write_gpup_outputs(g, out);
-    } catch (const run::OutputError& e) {
-      std::cerr << "irqlab: outputs not written: " << e.what() << "\n";
-      return 4;
-    }
-    return g.passed() ? 0 : 1;
-  }
-  run::RunResult r;
-  try {
-    r = run::run_scenario(opt);
-  } catch (const run::ScenarioError& e) {
-    std::cerr << "irqlab: " << scenario_arg << ": " << e.what() << "\n";
-    return 2;
-  }
-  const run::Report rep = run::analyse(r);
-  try {
-    std::cout << run::write_outputs(r, rep, out);
-  } catch (const run::OutputError& e) {
-    std::cerr << "irqlab: outputs not written: " << e.what() << "\n";
-    return 4;
-  }
-  if (opt.waves.format != waves::Format::kNone) std::cout << "waveform: " << opt.waves.path << "\n";
-  return rep.passed ? 0 : 1;
 }
 
 /// `irqlab sweep` (local, sharded or on Slurm) and `irqlab sweep-task` (one Slurm array task).
@@ -218,6 +126,14 @@ int dispatch(int argc, char** argv);
 
 }  // namespace
 
+// SystemC prints its banner before sc_main, unless this variable is set: a command-line
+// tool's output (--help, --version, --json) is no place for it. This main replaces the
+// library's, which does nothing but call sc_elab_and_sim.
+int main(int argc, char** argv) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}
+
 int sc_main(int argc, char** argv) {
   sc_core::sc_report_handler::set_handler(report_to_stderr);
   sc_core::sc_report_handler::set_actions(sc_core::SC_ERROR, sc_core::SC_DISPLAY | sc_core::SC_THROW);
@@ -241,17 +157,9 @@ int dispatch(int argc, char** argv) {
     throw std::logic_error("self-test of the internal-error path");
   CLI::App app{"irqlab: a cycle-accurate model of a GPU's interrupt path"};
   app.require_subcommand(1);
-  auto* run = app.add_subcommand("run", "run a scenario and write its reports");
-  std::string scenario = "default", out = "out/default", waves = "none", impl = "rtl";
-  std::string seed_text;
-  run->add_option("scenario", scenario, "scenario file, or the name of a built-in (see `irqlab list`)");
-  run->add_option("--out", out, "output directory")->required();
-  auto* seed_opt =
-      run->add_option("--seed", seed_text, "override the scenario's seed")->check(check_whole_number);
-  run->add_option("--waves", waves, "waveform: fst, vcd or none")
-      ->check(CLI::IsMember({"fst", "vcd", "none"}));
-  run->add_option("--irq-impl", impl, "the controller: Verilated RTL or the C++ reference model")
-      ->check(CLI::IsMember({"rtl", "ref"}));
+  app.set_version_flag("--version", run::version_text());
+  run::RunCli run;
+  run.add(app);
   auto* list = app.add_subcommand("list", "list the built-in scenarios");
   platform::CalibrateArgs cal_args;
   auto* cal = platform::add_calibrate_command(app, cal_args);
@@ -272,8 +180,7 @@ int dispatch(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  const uint64_t seed = seed_opt->count() ? *whole_number(seed_text) : 0;
-  if (*run) return do_run(scenario, out, seed_opt->count() ? &seed : nullptr, waves, impl);
+  if (*run.cmd) return run.execute(std::vector<std::string>(argv, argv + argc));
   if (*sweep.cmd) return sweep.execute();
   if (*sweep.task) return sweep.execute_task();
   if (*merge) {
@@ -297,8 +204,13 @@ int dispatch(int argc, char** argv) {
     return 0;
   }
   if (*cal) return platform::run_calibrate(cal_args);
-  const std::string cmd =
-      std::string(IRQLAB_BENCH_EXE) + " --cycles " + std::to_string(cycles) + (bench_json ? " --json" : "");
+  // Installed: libexec/irqlab/irq_bench beside bin/; in the build tree, the built one.
+  std::string exe = IRQLAB_BENCH_EXE;
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec && std::filesystem::exists(self.parent_path().parent_path() / "libexec/irqlab/irq_bench", ec))
+    exe = (self.parent_path().parent_path() / "libexec/irqlab/irq_bench").string();
+  const std::string cmd = exe + " --cycles " + std::to_string(cycles) + (bench_json ? " --json" : "");
   const int rc = std::system(cmd.c_str());
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : 2;
 }

@@ -417,45 +417,92 @@ void write_latency(const RunResult& r, const Report& rep, OutputFiles& files) {
 
 // Chrome trace-event format (opens in Perfetto): ISR and DPC spans on one track per CPU,
 // source pulses on per-engine and per-head tracks, and a flow from each pulse to its DPC.
+// Chrome/Perfetto trace-event metadata: process and thread names for every track used.
+void trace_metadata(const RunResult& r, json& ev) {
+  auto process = [&ev](int pid, const char* name) {
+    ev.push_back({{"ph", "M"}, {"pid", pid}, {"name", "process_name"}, {"args", {{"name", name}}}});
+  };
+  auto thread = [&ev](int pid, unsigned tid, const std::string& name) {
+    ev.push_back({{"ph", "M"}, {"pid", pid}, {"tid", tid}, {"name", "thread_name"}, {"args", {{"name", name}}}});
+  };
+  process(1, "CPUs");
+  process(2, "GPU engines");
+  process(3, "Display heads");
+  for (unsigned c = 0; c < r.scenario.cpus; ++c) thread(1, c, "CPU " + std::to_string(c));
+  for (unsigned n = 0; n < r.scenario.nodes; ++n) thread(2, n, "engine node " + std::to_string(n));
+  for (unsigned h = 0; h < r.scenario.head_hz.size(); ++h) thread(3, h, "head " + std::to_string(h));
+}
+
+// Per DPC run of the adapter: the irq_ids it finished (source -> report -> ISR -> DPC).
+std::vector<json> dpc_irq_ids(const RunResult& r) {
+  std::vector<json> ids(r.dpcs.size(), json::array());
+  for (const auto& s : r.sources) {
+    if (s.notify < 0) continue;
+    const uint64_t isr = r.notify_isr_index[static_cast<size_t>(s.notify)];
+    if (isr >= r.isrs.size() || r.isrs[isr].dpc < 0) continue;
+    ids[static_cast<size_t>(r.isrs[isr].dpc)].push_back(s.irq_id);
+  }
+  return ids;
+}
+
+void trace_cpu_slices(const RunResult& r, json& ev) {
+  auto us = [](uint64_t ps) { return ps / 1e6; };
+  auto slice = [&](unsigned cpu, const std::string& name, uint64_t a, uint64_t b, json args) {
+    ev.push_back({{"ph", "X"}, {"pid", 1}, {"tid", cpu}, {"name", name}, {"ts", us(a)}, {"dur", us(b - a)},
+                  {"args", std::move(args)}});
+  };
+  std::vector<json> reported(r.isrs.size(), json::array());
+  for (size_t n = 0; n < r.notifies.size(); ++n) {
+    const uint64_t i = r.notify_isr_index[n];
+    if (i < r.isrs.size()) reported[i].push_back({{"type", interrupt_type_name(r.notifies[n].type)},
+                                                  {"index", r.notifies[n].index},
+                                                  {"fence", r.notifies[n].fence}});
+  }
+  for (size_t k = 0; k < r.isrs.size(); ++k) {
+    const auto& i = r.isrs[k];
+    if (i.exit_ps == 0) continue;
+    slice(i.cpu, "ISR gpu", i.enter_ps, i.exit_ps,
+          {{"isr", i.seq}, {"message", i.message}, {"vector", i.vector}, {"claimed", i.claimed},
+           {"pending", i.pending}, {"queued_dpc", i.queued_dpc}, {"reported", reported[k]}});
+  }
+  const std::vector<json> ids = dpc_irq_ids(r);
+  for (size_t k = 0; k < r.dpcs.size(); ++k) {
+    const auto& d = r.dpcs[k];
+    if (d.exit_ps) slice(d.cpu, "DPC gpu", d.enter_ps, d.exit_ps, {{"dpc", k + 1}, {"irq_ids", ids[k]}});
+  }
+  for (const auto& o : r.routines) {
+    const bool isr = o.kind == RoutineRecord::kIsr;
+    slice(o.cpu, (isr ? "ISR " : "DPC ") + o.owner, o.enter_ps, o.exit_ps,
+          isr ? json{{"device", o.owner}, {"vector", o.vector}, {"claimed", o.claimed}} : json{{"dpc", o.owner}});
+  }
+  for (const auto& c : r.irql) {
+    ev.push_back({{"ph", "C"}, {"pid", 1}, {"name", "IRQL CPU " + std::to_string(c.cpu)}, {"ts", us(c.t_ps)},
+                  {"args", {{"IRQL", c.irql}}}});
+  }
+}
+
 void write_trace(const RunResult& r, const Report& rep, std::ostream& f) {
   json ev = json::array();
   auto us = [](uint64_t ps) { return ps / 1e6; };
-  ev.push_back({{"ph", "M"}, {"pid", 1}, {"name", "process_name"}, {"args", {{"name", "CPUs"}}}});
-  ev.push_back({{"ph", "M"}, {"pid", 2}, {"name", "process_name"}, {"args", {{"name", "GPU engines"}}}});
-  ev.push_back({{"ph", "M"}, {"pid", 3}, {"name", "process_name"}, {"args", {{"name", "Display heads"}}}});
-  for (const auto& i : r.isrs) {
-    if (i.exit_ps == 0) continue;
-    ev.push_back({{"ph", "X"},
-                  {"pid", 1},
-                  {"tid", i.cpu},
-                  {"name", "ISR msg " + std::to_string(i.message)},
-                  {"ts", us(i.enter_ps)},
-                  {"dur", us(i.exit_ps - i.enter_ps)}});
-  }
-  for (const auto& d : r.dpcs) {
-    if (d.exit_ps == 0) continue;
-    ev.push_back({{"ph", "X"},
-                  {"pid", 1},
-                  {"tid", d.cpu},
-                  {"name", "DPC"},
-                  {"ts", us(d.enter_ps)},
-                  {"dur", us(d.exit_ps - d.enter_ps)}});
-  }
+  trace_metadata(r, ev);
+  trace_cpu_slices(r, ev);
   // Sources are 1 ns slices so that flows can bind to them; each interrupt's flow steps
   // from its pulse to the ISR that reported it and ends at the DPC.
   for (const auto& s : r.sources) {
     const SourceInfo info = describe_source(s.bit);
+    json args{{"irq_id", s.irq_id}, {info.head ? "head" : "node", info.index}};
+    if (!info.head) args["fence"] = s.fence;
     ev.push_back({{"ph", "X"},
                   {"pid", info.head ? 3 : 2},
                   {"tid", info.index},
-                  {"name", info.head ? std::string("vsync")
-                                     : std::string(info.name) + " fence " + std::to_string(s.fence)},
+                  {"name", info.name},
                   {"ts", us(s.cycle * r.gpu_period_ps)},
-                  {"dur", 0.001}});
+                  {"dur", 0.001},
+                  {"args", args}});
   }
   for (const auto& l : rep.latencies) {
     const bool head = l.source == "CRTC_VSYNC";
-    const json common{{"id", l.irq_id}, {"name", "irq " + std::to_string(l.irq_id)}, {"cat", "stages"}};
+    const json common{{"id", l.irq_id}, {"name", "interrupt"}, {"cat", "stages"}};
     json start = common, step = common, finish = common;
     start.update({{"ph", "s"}, {"pid", head ? 3 : 2}, {"tid", l.index}, {"ts", us(l.t_ps[0])}});
     step.update({{"ph", "t"}, {"pid", 1}, {"tid", l.cpu}, {"ts", us(l.t_ps[3])}});

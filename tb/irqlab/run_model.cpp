@@ -1,6 +1,7 @@
 #include "run_model.hpp"
 
 #include "fault_injection.hpp"
+#include "progress.hpp"
 
 #include "poisson_gap.hpp"
 
@@ -121,7 +122,12 @@ class Recorder : public kernel::KernelObserver {
 
   void isr_enter(unsigned cpu, const kernel::InterruptObject& io, uint64_t delivered) override {
     all_[cpu].push_back(now_ps());
-    if (!adapter_.count(&io)) return;
+    raise(cpu, static_cast<uint8_t>(io.vector >> 4));  // DIRQL: the vector's priority class
+    if (!adapter_.count(&io)) {
+      event(now_ps(), "\"ev\":\"device_isr_enter\",\"cpu\":" + std::to_string(cpu) + ",\"device\":\"" +
+                          io.owner + "\",\"vector\":" + std::to_string(io.vector));
+      return;
+    }
     if (r_.stopped_ps) ++r_.dispatch.isrs_after_stop;
     stack_[cpu].push_back(r_.isrs.size());
     r_.isrs.push_back({r_.isrs.size() + 1, cpu, io.vector, io.message_number, delivered, now_ps()});
@@ -130,8 +136,15 @@ class Recorder : public kernel::KernelObserver {
   }
   void isr_exit(unsigned cpu, const kernel::InterruptObject& io, bool claimed) override {
     r_.dispatch.isr_by_driver[io.owner].add(now_ps() - all_[cpu].back());
+    lower(cpu);
+    if (!adapter_.count(&io)) {
+      r_.routines.push_back({cpu, RoutineRecord::kIsr, io.owner, io.vector, all_[cpu].back(), now_ps(), claimed});
+      all_[cpu].pop_back();
+      event(now_ps(), "\"ev\":\"device_isr_exit\",\"cpu\":" + std::to_string(cpu) + ",\"device\":\"" +
+                          io.owner + "\",\"claimed\":" + (claimed ? "true" : "false"));
+      return;
+    }
     all_[cpu].pop_back();
-    if (!adapter_.count(&io)) return;
     IsrRecord& rec = r_.isrs[stack_[cpu].back()];
     stack_[cpu].pop_back();
     rec.exit_ps = now_ps();
@@ -153,6 +166,7 @@ class Recorder : public kernel::KernelObserver {
   }
   void dpc_enter(unsigned cpu, const kernel::Kdpc& d) override {
     dpc_start_[cpu].push_back(now_ps());
+    raise(cpu, kDispatchLevel);
     // Every run of a DPC consumes one KeInsertQueueDpc that returned TRUE (KeInsertQueueDpc:
     // a DPC already queued is not queued again), for every driver's DPC.
     uint64_t& q = queueings_[&d];
@@ -164,17 +178,31 @@ class Recorder : public kernel::KernelObserver {
     } else {
       --q;
     }
-    if (d.name != kAdapterDpc) return;
+    if (d.name != kAdapterDpc) {
+      event(now_ps(),
+            "\"ev\":\"device_dpc_enter\",\"cpu\":" + std::to_string(cpu) + ",\"dpc\":\"" + d.name + "\"");
+      return;
+    }
     for (size_t i : waiting_[&d]) r_.isrs[i].dpc = static_cast<int64_t>(r_.dpcs.size());
     waiting_[&d].clear();
+    adapter_dpc_[cpu].push_back(r_.dpcs.size());
     r_.dpcs.push_back({cpu, now_ps()});
     event(now_ps(), "\"ev\":\"dpc_enter\",\"cpu\":" + std::to_string(cpu));
   }
   void dpc_exit(unsigned cpu, const kernel::Kdpc& d) override {
     r_.dispatch.dpc_by_driver[d.name].add(now_ps() - dpc_start_[cpu].back());
+    lower(cpu);
+    if (d.name != kAdapterDpc) {
+      r_.routines.push_back({cpu, RoutineRecord::kDpc, d.name, 0, dpc_start_[cpu].back(), now_ps(), true});
+      dpc_start_[cpu].pop_back();
+      event(now_ps(),
+            "\"ev\":\"device_dpc_exit\",\"cpu\":" + std::to_string(cpu) + ",\"dpc\":\"" + d.name + "\"");
+      return;
+    }
     dpc_start_[cpu].pop_back();
-    if (d.name != kAdapterDpc) return;
-    r_.dpcs.back().exit_ps = now_ps();
+    // DPCs of the adapter's objects may run on several CPUs at once: each exit ends its own.
+    r_.dpcs[adapter_dpc_[cpu].back()].exit_ps = now_ps();
+    adapter_dpc_[cpu].pop_back();
     event(now_ps(), "\"ev\":\"dpc_exit\",\"cpu\":" + std::to_string(cpu));
   }
   /// DPC runs without an outstanding queueing.
@@ -191,6 +219,19 @@ class Recorder : public kernel::KernelObserver {
   std::map<unsigned, std::vector<size_t>> stack_;  ///< adapter ISRs per CPU
   std::map<unsigned, std::vector<uint64_t>> all_;  ///< every ISR's start per CPU
   std::map<unsigned, std::vector<uint64_t>> dpc_start_;
+  std::map<unsigned, std::vector<size_t>> adapter_dpc_;  ///< running adapter DPCs per CPU (index into dpcs)
+  std::map<unsigned, std::vector<uint8_t>> irql_;        ///< per CPU: IRQLs raised by running routines
+  static constexpr uint8_t kDispatchLevel = 2;
+  // The CPU's IRQL follows its routines: DIRQL in an ISR, DISPATCH_LEVEL in a DPC,
+  // PASSIVE_LEVEL otherwise (spin-lock raises are not shown).
+  void raise(unsigned cpu, uint8_t irql) {
+    irql_[cpu].push_back(irql);
+    r_.irql.push_back({now_ps(), cpu, irql});
+  }
+  void lower(unsigned cpu) {
+    irql_[cpu].pop_back();
+    r_.irql.push_back({now_ps(), cpu, irql_[cpu].empty() ? uint8_t{0} : irql_[cpu].back()});
+  }
   std::map<const kernel::Kdpc*, std::vector<size_t>> waiting_;  ///< ISRs waiting for the DPC's next run
   std::map<const kernel::Kdpc*, uint64_t> queueings_;           ///< successful insertions not yet run
   std::vector<dxgkrnl::Violation> dpc_violations_;
@@ -289,6 +330,7 @@ class RunAssembly {
   void start_intx_peer();
   void inject_faults();
   std::vector<uint64_t> pending_sources() const;
+  void show_progress();
   bool advance(uint64_t ps);
   void collect();
 
@@ -311,6 +353,7 @@ class RunAssembly {
   std::mt19937_64 peer_rng_;
   std::unique_ptr<Pnp> pnp_;
   std::unique_ptr<FaultInjection> faults_;
+  Progress progress_{"irqlab run"};
   std::vector<std::unique_ptr<gpu::DisplayHead>> heads_;
   std::map<unsigned, std::deque<size_t>> unreported_;  ///< per INTR_STATUS bit: sources not yet reported
   uint64_t next_irq_ = 0;
@@ -367,6 +410,7 @@ RunAssembly::RunAssembly(const RunOptions& opt, RunResult& r)
       [this](unsigned cpu) { return rec_.current_isr(cpu); });
   env_.set_access_observer(
       [this](unsigned cpu, bool write, uint64_t off, uint32_t v) { faults_->access(cpu, write, off, v); });
+  show_progress();
   pnp_ = std::make_unique<Pnp>(
       "pnp", [this] { start_adapter(); }, [this] { stop_adapter(); });
   for (unsigned h = 0; h < sc_.head_hz.size(); ++h) {
@@ -462,7 +506,7 @@ void RunAssembly::attribute(const dxgkrnl::NotifyRecord& n, int cpu, uint64_t t)
   r_.notify_isr_index.push_back(static_cast<uint64_t>(rec_.current_isr(static_cast<unsigned>(cpu))));
   const bool head = n.type == wddm::DXGK_INTERRUPT_CRTC_VSYNC;
   rec_.event(t, "\"ev\":\"notify_interrupt\",\"cpu\":" + std::to_string(cpu) +
-                    ",\"type\":" + std::to_string(n.type) + ",\"" + (head ? "head" : "node") +
+                    ",\"type\":\"" + interrupt_type_name(n.type) + "\",\"" + (head ? "head" : "node") +
                     "\":" + std::to_string(n.index) + ",\"fence\":" + std::to_string(n.fence) +
                     ",\"irq_ids\":[" + ids + "]");
 }
@@ -576,6 +620,22 @@ void RunAssembly::stop_adapter() {
   rec_.event(now_ps(), "\"ev\":\"stop_device\"");
 }
 
+// Simulated time on a terminal, every 100 us of it (at most twice a wall second).
+void RunAssembly::show_progress() {
+  if (!progress_.enabled()) return;
+  sc_core::sc_spawn(
+      [this] {
+        const double total = sc_.duration_ms;
+        for (;;) {
+          sc_core::wait(sc_core::sc_time(100, sc_core::SC_US));
+          char b[96];
+          std::snprintf(b, sizeof b, "simulated %.1f of %.1f ms", now_ps() / 1e9, total);
+          progress_.update(b);
+        }
+      },
+      "progress");
+}
+
 // Interrupts raised by now and not yet reported (the ones a lost MSI was carrying).
 std::vector<uint64_t> RunAssembly::pending_sources() const {
   std::vector<uint64_t> v;
@@ -624,6 +684,7 @@ void RunAssembly::run() {
 }
 
 void RunAssembly::collect() {
+  progress_.done();
   r_.end_ps = now_ps();
   r_.hang = watchdog_.hang();
   trace_.close();

@@ -60,6 +60,23 @@ struct DpcRecord {
   uint64_t enter_ps, exit_ps = 0;
 };
 
+/// An ISR or DPC of another device (background load, the shared-line peer).
+struct RoutineRecord {
+  unsigned cpu;
+  enum Kind { kIsr, kDpc } kind;
+  std::string owner;  ///< the driver (ISR) or the DPC's name
+  unsigned vector;    ///< ISRs: the x86 vector
+  uint64_t enter_ps, exit_ps;
+  bool claimed;
+};
+
+/// A CPU's IRQL from `t_ps` on (it follows the routines running on it).
+struct IrqlChange {
+  uint64_t t_ps;
+  unsigned cpu;
+  uint8_t irql;
+};
+
 struct SourceRecord {
   uint64_t irq_id;
   uint64_t cycle;
@@ -102,6 +119,8 @@ struct RunResult {
   std::vector<SourceRecord> sources;
   std::vector<IsrRecord> isrs;
   std::vector<DpcRecord> dpcs;
+  std::vector<RoutineRecord> routines;  ///< every other device's ISRs and DPCs
+  std::vector<IrqlChange> irql;
   std::vector<dxgkrnl::NotifyRecord> notifies;
   std::vector<uint64_t> notify_isr_index;                 ///< per notify: index into isrs
   std::vector<std::pair<uint64_t, unsigned>> msis;        ///< issue cycle, vector

@@ -22,11 +22,15 @@ namespace regs = irqlab::regs::irq_ctrl;
 
 class Reader {
  public:
-  explicit Reader(std::string origin) : origin_(std::move(origin)) {}
+  explicit Reader(std::string origin, bool with_sets = false)
+      : origin_(std::move(origin)), with_sets_(with_sets) {}
 
   [[noreturn]] void fail(const YAML::Node& n, const std::string& key, const std::string& why) const {
-    const int line = n.Mark().line >= 0 ? n.Mark().line + 1 : 1;
-    throw ScenarioError(origin_ + ":" + std::to_string(line) + ": key '" + key + "': " + why);
+    // Nodes a --set put in have no place in the file.
+    const std::string where = n.Mark().line >= 0 ? ":" + std::to_string(n.Mark().line + 1)
+                              : with_sets_         ? " (--set)"
+                                                   : ":1";
+    throw ScenarioError(origin_ + where + ": key '" + key + "': " + why);
   }
 
   void known(const YAML::Node& map, const std::string& where, const std::set<std::string>& keys) const {
@@ -114,6 +118,7 @@ class Reader {
 
  private:
   std::string origin_;
+  bool with_sets_ = false;
 };
 
 int dpc_target(const Reader& r, const YAML::Node& n, const std::string& key, unsigned cpus) {
@@ -305,7 +310,8 @@ void check_quotes(const YAML::Node& n, const std::string& yaml, const std::strin
     }
     return;
   }
-  const auto pos = static_cast<size_t>(std::max(0, n.Mark().pos));
+  if (n.Mark().pos < 0) return;  // a --set value: not in the text
+  const auto pos = static_cast<size_t>(n.Mark().pos);
   if (!n.IsScalar() || pos >= yaml.size() || (yaml[pos] != '"' && yaml[pos] != '\'')) return;
   const char q = yaml[pos];
   for (size_t i = pos + 1; i < yaml.size(); ++i) {
@@ -322,10 +328,77 @@ void check_quotes(const YAML::Node& n, const std::string& yaml, const std::strin
   throw ScenarioError(origin + ":" + std::to_string(n.Mark().line + 1) + ": unterminated quoted string");
 }
 
+// yaml-cpp keeps both entries of a repeated key and its lookups find the first: a file
+// that says two things about one key is refused rather than half-read.
+void check_duplicate_keys(const YAML::Node& n, const std::string& origin) {
+  if (n.IsSequence()) {
+    for (const auto& c : n) check_duplicate_keys(c, origin);
+    return;
+  }
+  if (!n.IsMap()) return;
+  std::map<std::string, int> seen;
+  for (const auto& kv : n) {
+    const int line = kv.first.Mark().line + 1;
+    if (kv.first.IsScalar()) {
+      const auto [it, fresh] = seen.emplace(kv.first.Scalar(), line);
+      if (!fresh) {
+        throw ScenarioError(origin + ":" + std::to_string(line) + ": key '" + kv.first.Scalar() +
+                            "' appears twice (first at line " + std::to_string(it->second) + ")");
+      }
+    }
+    check_duplicate_keys(kv.second, origin);
+  }
+}
+
+// A copy without marks: its nodes are told apart from the file's in error messages.
+YAML::Node unmarked(const YAML::Node& n) {
+  if (n.IsScalar()) return YAML::Node(n.Scalar());
+  if (n.IsSequence()) {
+    YAML::Node s(YAML::NodeType::Sequence);
+    for (const auto& c : n) s.push_back(unmarked(c));
+    return s;
+  }
+  if (n.IsMap()) {
+    YAML::Node m(YAML::NodeType::Map);
+    for (const auto& kv : n) m[kv.first.Scalar()] = unmarked(kv.second);
+    return m;
+  }
+  return YAML::Node();
+}
+
+void apply_sets(YAML::Node& root, const std::vector<std::string>& sets) {
+  for (const auto& kv : sets) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0 || kv.find("..") != std::string::npos || kv[0] == '.' ||
+        kv[eq - 1] == '.')
+      throw ScenarioError("--set '" + kv + "': expected KEY=VALUE with a dotted key, e.g. engines.nodes=2");
+    YAML::Node value;
+    try {
+      value = unmarked(YAML::Load(kv.substr(eq + 1)));
+    } catch (const YAML::Exception& e) {
+      throw ScenarioError("--set '" + kv + "': the value is not YAML: " + e.msg);
+    }
+    if (!root.IsMap()) root = YAML::Node(YAML::NodeType::Map);
+    set_scenario_key(root, kv.substr(0, eq), value);
+  }
+}
+
 }  // namespace
 
-Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
-  Reader r(origin);
+void set_scenario_key(YAML::Node root, const std::string& dotted, const YAML::Node& value) {
+  std::vector<std::string> keys;
+  std::stringstream ss(dotted);
+  for (std::string k; std::getline(ss, k, '.');) keys.push_back(k);
+  YAML::Node n = root;
+  for (size_t i = 0; i + 1 < keys.size(); ++i) {
+    if (!n[keys[i]] || !n[keys[i]].IsMap()) n[keys[i]] = YAML::Node(YAML::NodeType::Map);
+    n.reset(n[keys[i]]);
+  }
+  n[keys.back()] = value;
+}
+
+Scenario parse_scenario(const std::string& yaml, const std::string& origin, const std::vector<std::string>& sets) {
+  Reader r(origin, !sets.empty());
   check_nesting(yaml, origin);
   YAML::Node root;
   try {
@@ -339,6 +412,8 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin) {
     throw ScenarioError(origin + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
   check_quotes(root, yaml, origin);
+  check_duplicate_keys(root, origin);
+  apply_sets(root, sets);
   Scenario s;
   if (root.IsNull()) return s;
   if (!root.IsMap()) r.fail(root, "(top level)", "a scenario is a mapping of keys (see docs/scenarios.md)");
@@ -572,7 +647,7 @@ std::string closest(const std::string& word, const std::vector<std::string>& can
   return best;
 }
 
-Scenario load_scenario(const std::string& path) {
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets) {
   // A device, FIFO or directory would block or read forever: only regular files, bounded.
   std::error_code ec;
   if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
@@ -583,7 +658,7 @@ Scenario load_scenario(const std::string& path) {
   if (!f) throw ScenarioError(path + ": cannot read the file");
   std::stringstream ss;
   ss << f.rdbuf();
-  return parse_scenario(ss.str(), path);
+  return parse_scenario(ss.str(), path, sets);
 }
 
 const std::vector<Builtin>& builtin_scenarios() {

@@ -3,6 +3,8 @@
 // naming the file, line and key.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -121,8 +123,12 @@ struct Scenario {
 
 /// Parse a scenario from YAML text; `origin` names it in error messages (a path or
 /// "builtin:NAME").
-Scenario parse_scenario(const std::string& yaml, const std::string& origin);
-Scenario load_scenario(const std::string& path);
+/// `sets`: KEY=VALUE overrides (`irqlab run --set`), dotted keys, YAML values, applied on
+/// top of the text and validated like it (errors name the key and "--set").
+Scenario parse_scenario(const std::string& yaml, const std::string& origin, const std::vector<std::string>& sets = {});
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets = {});
+/// Set a dotted key (`engines.nodes`) of a scenario's YAML tree, creating maps on the way.
+void set_scenario_key(YAML::Node root, const std::string& dotted, const YAML::Node& value);
 
 /// The candidate nearest to `word` by edit distance, if it is a plausible typo of it
 /// (edit distance at most a third of the word, at least 2); "" otherwise.

@@ -1,7 +1,10 @@
 // What an INTR_STATUS bit is: its DXGK-style source name, the node or head it belongs to.
 #pragma once
 
+#include <string>
+
 #include "irq_ctrl_regs.hpp"
+#include "wddm_ddi.hpp"
 
 namespace irqlab::run {
 
@@ -18,6 +21,18 @@ inline SourceInfo describe_source(unsigned bit) {
   if (bit >= s::DMA_FAULTED.lsb) return {"DMA_FAULTED", bit - s::DMA_FAULTED.lsb, false};
   if (bit >= s::DMA_PREEMPTED.lsb) return {"DMA_PREEMPTED", bit - s::DMA_PREEMPTED.lsb, false};
   return {"DMA_COMPLETED", bit - s::DMA_COMPLETED.lsb, false};
+}
+
+/// The enumerator's name in d3dkmddi.h, for events.jsonl and the trace.
+inline std::string interrupt_type_name(wddm::DXGK_INTERRUPT_TYPE t) {
+  switch (t) {
+    case wddm::DXGK_INTERRUPT_DMA_COMPLETED: return "DXGK_INTERRUPT_DMA_COMPLETED";
+    case wddm::DXGK_INTERRUPT_DMA_PREEMPTED: return "DXGK_INTERRUPT_DMA_PREEMPTED";
+    case wddm::DXGK_INTERRUPT_CRTC_VSYNC: return "DXGK_INTERRUPT_CRTC_VSYNC";
+    case wddm::DXGK_INTERRUPT_DMA_FAULTED: return "DXGK_INTERRUPT_DMA_FAULTED";
+    case wddm::DXGK_INTERRUPT_DMA_PAGE_FAULTED: return "DXGK_INTERRUPT_DMA_PAGE_FAULTED";
+    default: return "DXGK_INTERRUPT_TYPE(" + std::to_string(static_cast<int>(t)) + ")";
+  }
 }
 
 }  // namespace irqlab::run

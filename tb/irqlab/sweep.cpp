@@ -1,5 +1,9 @@
 #include "sweep.hpp"
 
+#include <chrono>
+
+#include "progress.hpp"
+
 #include "gnuplot.hpp"
 #include "process.hpp"
 
@@ -51,18 +55,6 @@ std::string sweep_scenario_text(const std::string& arg) {
 }
 
 namespace {
-
-void set_path(YAML::Node root, const std::string& dotted, const std::string& value) {
-  std::vector<std::string> keys;
-  std::stringstream ss(dotted);
-  for (std::string k; std::getline(ss, k, '.');) keys.push_back(k);
-  YAML::Node n = root;
-  for (size_t i = 0; i + 1 < keys.size(); ++i) {
-    if (!n[keys[i]]) n[keys[i]] = YAML::Node(YAML::NodeType::Map);
-    n.reset(n[keys[i]]);
-  }
-  n[keys.back()] = YAML::Load(value);
-}
 
 struct Point {
   size_t index;
@@ -137,7 +129,7 @@ std::vector<std::string> materialize_points(const SweepOptions& opt, bool every_
     YAML::Node root = YAML::Load(base);
     std::string label;
     for (const auto& [k, v] : pt.params) {
-      set_path(root, k, v);
+      set_scenario_key(root, k, YAML::Load(v));
       label += (label.empty() ? "" : ", ") + k + "=" + v;
     }
     YAML::Emitter em;
@@ -162,13 +154,20 @@ std::vector<std::string> materialize_points(const SweepOptions& opt, bool every_
 
 int run_point_dirs(const std::vector<std::string>& dirs, unsigned jobs, const std::string& exe) {
   int worst = 0;
-  std::map<pid_t, std::string> running;
+  std::map<pid_t, std::pair<std::string, std::chrono::steady_clock::time_point>> running;
+  Progress progress("irqlab sweep");
+  size_t finished = 0;
   auto reap = [&] {
     int status = 0;
     const pid_t pid = waitpid(-1, &status, 0);
     if (pid <= 0) return;
     const int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 2;
-    if (rc != 0) std::cerr << "irqlab sweep: point " << running[pid] << " exited " << rc << "\n";
+    const auto& [name, started] = running[pid];
+    if (rc != 0) std::cerr << "irqlab sweep: point " << name << " exited " << rc << "\n";
+    char b[160];
+    std::snprintf(b, sizeof b, "[%zu/%zu] point %s done in %.1f s (exit %d)", ++finished, dirs.size(), name.c_str(),
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), rc);
+    progress.line(b);
     worst = std::max(worst, rc);
     running.erase(pid);
   };
@@ -177,12 +176,12 @@ int run_point_dirs(const std::vector<std::string>& dirs, unsigned jobs, const st
     SpawnOptions o;
     o.stdout_path = dir + "/run.log";
     o.stderr_to_stdout = true;
-    const pid_t pid = spawn_process({exe, "run", dir + "/scenario.yaml", "--out", dir}, o);
+    const pid_t pid = spawn_process({exe, "run", dir + "/scenario.yaml", "--out", dir, "--sweep-point"}, o);
     if (pid < 0) {
       std::cerr << "irqlab sweep: cannot start " << exe << "\n";
       return 2;
     }
-    running[pid] = fs::path(dir).filename().string();
+    running[pid] = {fs::path(dir).filename().string(), std::chrono::steady_clock::now()};
   }
   while (!running.empty()) reap();
   return worst;

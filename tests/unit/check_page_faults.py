@@ -14,7 +14,7 @@ import sys
 
 
 def run(irqlab, scenario, out):
-    p = subprocess.run([irqlab, "run", str(scenario), "--out", str(out)], capture_output=True, text=True)
+    p = subprocess.run([irqlab, "run", str(scenario), "--out", str(out), "--force"], capture_output=True, text=True)
     verdict = json.loads((out / "verdict.json").read_text())
     failed = [c["name"] for c in verdict["checks"] if not c["passed"]]
     assert p.returncode == 0 and not failed, f"{scenario}: exit {p.returncode}, failed {failed}\n{p.stdout}"

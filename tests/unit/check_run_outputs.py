@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks the files `irqlab run` writes against what docs/latency.md promises.
 
-usage: check_run_outputs.py OUT_DIR
+usage: check_run_outputs.py OUT_DIR [--background]
+(--background: the run had background devices, whose ISRs and DPCs must show)
 """
 import csv
 import json
@@ -42,6 +43,8 @@ def main():
             last = e["t_ps"]
             if e["ev"] in REQUIRED and not REQUIRED[e["ev"]] <= e.keys():
                 fail(f"events.jsonl:{n}: {e['ev']} lacks {REQUIRED[e['ev']] - e.keys()}")
+            if e["ev"] == "notify_interrupt" and not str(e["type"]).startswith("DXGK_INTERRUPT_"):
+                fail(f"events.jsonl:{n}: interrupt type {e['type']!r} is not a DXGK_INTERRUPT_ name")
             if e["ev"] == "source" and not ({"node", "head"} & e.keys()):
                 fail(f"events.jsonl:{n}: source without node or head")
             seen.add(e["ev"])
@@ -71,6 +74,13 @@ def main():
     if len(rows) != s["count"]:
         fail("latency.csv has a different number of interrupts")
 
+    run = json.load(open(f"{d}/run.json"))
+    for k in ("irqlab_version", "git_revision", "argv", "scenario", "seed", "wall_s"):
+        if k not in run:
+            fail(f"run.json lacks {k}")
+    if run["argv"][1:3] != ["run", "--force"] or not isinstance(run["seed"], int):
+        fail(f"run.json does not record the command line and seed: {run}")
+
     tr = json.load(open(f"{d}/trace.json"))["traceEvents"]
     flows = {}
     for e in tr:
@@ -81,8 +91,28 @@ def main():
     if not flows or any(v != {"s", "t", "f"} for v in flows.values()):
         fail("trace.json: every interrupt needs a start, step and finish flow event")
     names = {e.get("name") for e in tr if e["ph"] == "X"}
-    if not {"DPC", "ISR msg 0", "vsync"} <= names:
+    if not {"DPC gpu", "ISR gpu", "CRTC_VSYNC"} <= names:
         fail(f"trace.json lacks ISR, DPC or vsync spans: {sorted(n for n in names if n)[:5]}")
+    # Stable names (ids live in args), a name for every track, args on every slice.
+    if any(any(c.isdigit() for c in n) for n in names):
+        fail(f"trace.json: slice names carry ids: {sorted(n for n in names if any(c.isdigit() for c in n))[:5]}")
+    named = {(e["pid"], e.get("tid")) for e in tr if e["ph"] == "M" and e["name"] == "thread_name"}
+    pnamed = {e["pid"] for e in tr if e["ph"] == "M" and e["name"] == "process_name"}
+    for e in tr:
+        if e["ph"] != "X":
+            continue
+        if (e["pid"], e["tid"]) not in named or e["pid"] not in pnamed:
+            fail(f"trace.json: track pid {e['pid']} tid {e['tid']} has no thread_name/process_name")
+        if not e.get("args"):
+            fail(f"trace.json: slice {e['name']} at {e['ts']} us has no args")
+    if not any(e["ph"] == "C" and e["name"].startswith("IRQL CPU ") for e in tr):
+        fail("trace.json: no IRQL counter tracks")
+    if len(sys.argv) > 2 and sys.argv[2] == "--background":
+        if not any(e["ph"] == "X" and e["pid"] == 1 and e["name"] not in ("ISR gpu", "DPC gpu") for e in tr):
+            fail("trace.json: no background device's ISR or DPC on the CPU tracks")
+        events = [json.loads(line)["ev"] for line in open(f"{d}/events.jsonl")]
+        if "device_isr_enter" not in events or "device_dpc_exit" not in events:
+            fail("events.jsonl: no background device's ISR or DPC")
 
     v = json.load(open(f"{d}/verdict.json"))
     if not v["checks"] or any("passed" not in c or "detail" not in c for c in v["checks"]):

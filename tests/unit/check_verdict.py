@@ -28,7 +28,7 @@ def main():
     ap.add_argument("extra", nargs="*")
     a = ap.parse_args()
     shutil.rmtree(a.out, ignore_errors=True)
-    p = subprocess.run([a.irqlab, "run", a.scenario, "--out", a.out] + a.extra,
+    p = subprocess.run([a.irqlab, "run", a.scenario, "--out", a.out, "--force"] + a.extra,
                        capture_output=True, text=True, timeout=600)
     print(p.stdout[-3000:])
     print(p.stderr[-3000:], file=sys.stderr)

@@ -141,7 +141,7 @@ def run_case(i):
     f = os.path.join(d, "scenario.yaml")
     with open(f, "w") as fh:
         fh.write(scenario_case())
-    args = [a.irqlab, "run", f, "--out", os.path.join(d, "out")]
+    args = [a.irqlab, "run", f, "--out", os.path.join(d, "out"), "--force"]
     if rng.random() < 0.15:
         args += rng.choice([["--seed", rng.choice(["-1", "18446744073709551616", "12x", "7", ""])],
                             ["--waves", rng.choice(["fst", "vcd", "none", "png"])],

@@ -1,0 +1,183 @@
+#include "run_cli.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "gpup_run.hpp"
+#include "irqlab_version.hpp"
+#include "output_files.hpp"
+#include "pcie_profile.hpp"
+#include "report.hpp"
+#include "run_model.hpp"
+
+namespace irqlab::run {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string version_text() {
+  return std::string("irqlab ") + IRQLAB_VERSION + " (git " + IRQLAB_GIT_REVISION + ")";
+}
+
+void RunCli::add(CLI::App& app) {
+  cmd = app.add_subcommand("run", "run a scenario and write its reports");
+  cmd->add_option("scenario", scenario, "scenario file, or the name of a built-in (see `irqlab list`)");
+  cmd->add_option("--out", out, "output directory (refused when not empty, unless --force)")->required();
+  seed_opt = cmd->add_option("--seed", seed_text, "override the scenario's seed");
+  cmd->add_option("--set", sets, "KEY=VALUE: set a dotted scenario key (repeatable), validated like the file");
+  cmd->add_flag("--force", force, "clear a non-empty --out first");
+  cmd->add_flag("--sweep-point", sweep_point, "(internal) the directory is a sweep point the sweep prepared")
+      ->group("");
+  cmd->add_option("--waves", waves, "waveform: fst, vcd or none")->check(CLI::IsMember({"fst", "vcd", "none"}));
+  cmd->add_option("--irq-impl", impl, "the controller: Verilated RTL or the C++ reference model")
+      ->check(CLI::IsMember({"rtl", "ref"}));
+}
+
+Scenario RunCli::load(std::string& origin) const {
+  Scenario sc;
+  bool builtin = false;
+  for (const auto& b : builtin_scenarios()) {
+    if (scenario == b.name) {
+      origin = std::string("builtin:") + b.name;
+      sc = parse_scenario(b.yaml, origin, sets);
+      builtin = true;
+    }
+  }
+  if (!builtin && !fs::exists(scenario)) {
+    // Neither a file nor a built-in: list the built-ins, and the nearest one.
+    std::vector<std::string> names;
+    for (const auto& b : builtin_scenarios()) names.push_back(b.name);
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    const std::string near = closest(scenario, names);
+    throw ScenarioError(scenario + ": no such file, and no built-in of that name" +
+                        (near.empty() ? "" : "; did you mean '" + near + "'?") + " (built-ins: " + list + ")");
+  }
+  if (!builtin) {
+    origin = scenario;
+    sc = load_scenario(scenario, sets);
+  }
+  if (seed_opt->count()) {
+    uint64_t v = 0;
+    const char* end = seed_text.data() + seed_text.size();
+    const auto [p, ec] = std::from_chars(seed_text.data(), end, v);
+    if (seed_text.empty() || ec != std::errc() || p != end)
+      throw ScenarioError("--seed '" + seed_text + "' is not a whole number in 0.." + std::to_string(UINT64_MAX));
+    sc.seed = v;
+  }
+  pcie::load_profile(pcie::default_profile_path(), sc.profile);  // fail early on a bad name
+  return sc;
+}
+
+// A directory holds one run: reusing one would mix an earlier run's files with this one's.
+int RunCli::claim_out() const {
+  std::error_code ec;
+  if (!sweep_point && fs::is_directory(out, ec) && !fs::is_empty(out, ec)) {
+    if (!force) {
+      std::cerr << "irqlab: --out " << out << " is not empty; use --force to clear it, or another directory\n";
+      return 2;
+    }
+    const fs::path dir = fs::weakly_canonical(out, ec), cwd = fs::current_path(ec);
+    const char* home = std::getenv("HOME");
+    if (dir == dir.root_path() || (home && dir == fs::weakly_canonical(home, ec)) ||
+        std::mismatch(dir.begin(), dir.end(), cwd.begin(), cwd.end()).first == dir.end()) {
+      std::cerr << "irqlab: --force will not clear " << dir.string()
+                << " (the root, your home or the current directory or above it)\n";
+      return 2;
+    }
+    for (const auto& e : fs::directory_iterator(out, ec)) fs::remove_all(e.path(), ec);
+  }
+  fs::create_directories(out, ec);
+  if (ec) {
+    std::cerr << "irqlab: --out " << out << ": " << ec.message() << "\n";
+    return 2;
+  }
+  return 0;
+}
+
+namespace {
+
+// What produced the outputs beside it (the one output that differs between two runs of one
+// scenario: the wall time).
+void write_run_json(const std::string& out, const std::vector<std::string>& argv, const std::string& origin,
+                    const Scenario& sc, double wall_s) {
+  OutputFiles files(out);
+  files.open("run.json") << json{{"irqlab_version", IRQLAB_VERSION},
+                                 {"git_revision", IRQLAB_GIT_REVISION},
+                                 {"argv", argv},
+                                 {"scenario", origin},
+                                 {"scenario_name", sc.name},
+                                 {"seed", sc.seed},
+                                 {"wall_s", wall_s}}
+                                .dump(1)
+                         << "\n";
+  files.commit();
+}
+
+}  // namespace
+
+int RunCli::execute(const std::vector<std::string>& argv) {
+  RunOptions opt;
+  std::string origin;
+  try {
+    opt.scenario = load(origin);
+  } catch (const ScenarioError& e) {
+    std::cerr << "irqlab: " << e.what() << "\n";
+    return 2;
+  } catch (const pcie::ConfigError& e) {
+    std::cerr << "irqlab: " << e.what() << "\n";
+    return 2;
+  }
+  if (const int rc = claim_out()) return rc;
+  opt.reference_model = impl == "ref";
+  opt.waves.format = waves::parse_format(waves);
+  if (opt.waves.format != waves::Format::kNone) {
+    opt.waves.path = out + "/waves." + waves;
+    opt.waves.start_ps = static_cast<uint64_t>(opt.scenario.waves_start_us * 1e6);
+    if (opt.scenario.waves_end_us >= 0) opt.waves.end_ps = static_cast<uint64_t>(opt.scenario.waves_end_us * 1e6);
+  }
+  // An earlier run's verdict goes first: a run killed from here on leaves none behind.
+  std::error_code ec;
+  fs::remove(out + "/verdict.json", ec);
+  // A stalled simulation cannot return: the watchdog's thread writes the verdict, then exits 1.
+  opt.on_stall = [out = out, name = opt.scenario.name](const Hang& h) {
+    const json verdict{
+        {"passed", false},
+        {"hang", {{"kind", h.kind}, {"detail", h.detail}, {"t_ps", h.t_ps}}},
+        {"checks", json::array({{{"name", "no-hang"}, {"passed", false}, {"detail", h.detail}}})}};
+    std::ofstream(out + "/verdict.json") << verdict.dump(1) << "\n";
+    std::ofstream(out + "/summary.txt") << "irqlab run: " << name << "\nchecks: FAILED\n  HANG (" << h.kind
+                                        << "): " << h.detail << "\n";
+  };
+  const auto t0 = std::chrono::steady_clock::now();
+  auto wall = [t0] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+  try {
+    if (opt.scenario.gpup.enabled) {  // the GPU-P system: VFs, guests, live migration
+      if (opt.waves.format != waves::Format::kNone || opt.reference_model) {
+        std::cerr << "irqlab: " << scenario << ": --waves and --irq-impl ref are not available for gpup scenarios\n";
+        return 2;
+      }
+      const gpup::GpupResult g = gpup::run_gpup(opt.scenario, opt.on_stall);
+      write_run_json(out, argv, origin, opt.scenario, wall());
+      std::cout << gpup::write_gpup_outputs(g, out);
+      return g.passed() ? 0 : 1;
+    }
+    const RunResult r = run_scenario(opt);
+    const Report rep = analyse(r);
+    write_run_json(out, argv, origin, opt.scenario, wall());
+    std::cout << write_outputs(r, rep, out);
+    if (opt.waves.format != waves::Format::kNone) std::cout << "waveform: " << opt.waves.path << "\n";
+    return rep.passed ? 0 : 1;
+  } catch (const ScenarioError& e) {
+    std::cerr << "irqlab: " << scenario << ": " << e.what() << "\n";
+    return 2;
+  } catch (const OutputError& e) {
+    std::cerr << "irqlab: outputs not written: " << e.what() << "\n";
+    return 4;
+  }
+}
+
+}  // namespace irqlab::run
