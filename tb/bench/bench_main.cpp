@@ -6,8 +6,8 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <chrono>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -62,7 +62,9 @@ int main(int argc, char** argv) {
   // Each phase takes a while: say which one runs (on a terminal only, stdout stays clean).
   const bool tty = isatty(STDERR_FILENO) == 1;
   auto phase = [tty, &spec](const char* m) {
-    if (tty) std::fprintf(stderr, "irq_bench: %s, %llu cycles...\n", m, static_cast<unsigned long long>(spec.cycles));
+    if (tty)
+      std::fprintf(stderr, "irq_bench: %s, %llu cycles...\n", m,
+                   static_cast<unsigned long long>(spec.cycles));
   };
   try {
     phase("raw Verilator");

@@ -423,7 +423,8 @@ void trace_metadata(const RunResult& r, json& ev) {
     ev.push_back({{"ph", "M"}, {"pid", pid}, {"name", "process_name"}, {"args", {{"name", name}}}});
   };
   auto thread = [&ev](int pid, unsigned tid, const std::string& name) {
-    ev.push_back({{"ph", "M"}, {"pid", pid}, {"tid", tid}, {"name", "thread_name"}, {"args", {{"name", name}}}});
+    ev.push_back(
+        {{"ph", "M"}, {"pid", pid}, {"tid", tid}, {"name", "thread_name"}, {"args", {{"name", name}}}});
   };
   process(1, "CPUs");
   process(2, "GPU engines");
@@ -448,22 +449,33 @@ std::vector<json> dpc_irq_ids(const RunResult& r) {
 void trace_cpu_slices(const RunResult& r, json& ev) {
   auto us = [](uint64_t ps) { return ps / 1e6; };
   auto slice = [&](unsigned cpu, const std::string& name, uint64_t a, uint64_t b, json args) {
-    ev.push_back({{"ph", "X"}, {"pid", 1}, {"tid", cpu}, {"name", name}, {"ts", us(a)}, {"dur", us(b - a)},
+    ev.push_back({{"ph", "X"},
+                  {"pid", 1},
+                  {"tid", cpu},
+                  {"name", name},
+                  {"ts", us(a)},
+                  {"dur", us(b - a)},
                   {"args", std::move(args)}});
   };
   std::vector<json> reported(r.isrs.size(), json::array());
   for (size_t n = 0; n < r.notifies.size(); ++n) {
     const uint64_t i = r.notify_isr_index[n];
-    if (i < r.isrs.size()) reported[i].push_back({{"type", interrupt_type_name(r.notifies[n].type)},
-                                                  {"index", r.notifies[n].index},
-                                                  {"fence", r.notifies[n].fence}});
+    if (i < r.isrs.size())
+      reported[i].push_back({{"type", interrupt_type_name(r.notifies[n].type)},
+                             {"index", r.notifies[n].index},
+                             {"fence", r.notifies[n].fence}});
   }
   for (size_t k = 0; k < r.isrs.size(); ++k) {
     const auto& i = r.isrs[k];
     if (i.exit_ps == 0) continue;
     slice(i.cpu, "ISR gpu", i.enter_ps, i.exit_ps,
-          {{"isr", i.seq}, {"message", i.message}, {"vector", i.vector}, {"claimed", i.claimed},
-           {"pending", i.pending}, {"queued_dpc", i.queued_dpc}, {"reported", reported[k]}});
+          {{"isr", i.seq},
+           {"message", i.message},
+           {"vector", i.vector},
+           {"claimed", i.claimed},
+           {"pending", i.pending},
+           {"queued_dpc", i.queued_dpc},
+           {"reported", reported[k]}});
   }
   const std::vector<json> ids = dpc_irq_ids(r);
   for (size_t k = 0; k < r.dpcs.size(); ++k) {
@@ -473,10 +485,14 @@ void trace_cpu_slices(const RunResult& r, json& ev) {
   for (const auto& o : r.routines) {
     const bool isr = o.kind == RoutineRecord::kIsr;
     slice(o.cpu, (isr ? "ISR " : "DPC ") + o.owner, o.enter_ps, o.exit_ps,
-          isr ? json{{"device", o.owner}, {"vector", o.vector}, {"claimed", o.claimed}} : json{{"dpc", o.owner}});
+          isr ? json{{"device", o.owner}, {"vector", o.vector}, {"claimed", o.claimed}}
+              : json{{"dpc", o.owner}});
   }
   for (const auto& c : r.irql) {
-    ev.push_back({{"ph", "C"}, {"pid", 1}, {"name", "IRQL CPU " + std::to_string(c.cpu)}, {"ts", us(c.t_ps)},
+    ev.push_back({{"ph", "C"},
+                  {"pid", 1},
+                  {"name", "IRQL CPU " + std::to_string(c.cpu)},
+                  {"ts", us(c.t_ps)},
                   {"args", {{"IRQL", c.irql}}}});
   }
 }

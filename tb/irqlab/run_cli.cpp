@@ -27,11 +27,13 @@ void RunCli::add(CLI::App& app) {
   cmd->add_option("scenario", scenario, "scenario file, or the name of a built-in (see `irqlab list`)");
   cmd->add_option("--out", out, "output directory (refused when not empty, unless --force)")->required();
   seed_opt = cmd->add_option("--seed", seed_text, "override the scenario's seed");
-  cmd->add_option("--set", sets, "KEY=VALUE: set a dotted scenario key (repeatable), validated like the file");
+  cmd->add_option("--set", sets,
+                  "KEY=VALUE: set a dotted scenario key (repeatable), validated like the file");
   cmd->add_flag("--force", force, "clear a non-empty --out first");
   cmd->add_flag("--sweep-point", sweep_point, "(internal) the directory is a sweep point the sweep prepared")
       ->group("");
-  cmd->add_option("--waves", waves, "waveform: fst, vcd or none")->check(CLI::IsMember({"fst", "vcd", "none"}));
+  cmd->add_option("--waves", waves, "waveform: fst, vcd or none")
+      ->check(CLI::IsMember({"fst", "vcd", "none"}));
   cmd->add_option("--irq-impl", impl, "the controller: Verilated RTL or the C++ reference model")
       ->check(CLI::IsMember({"rtl", "ref"}));
 }
@@ -54,7 +56,8 @@ Scenario RunCli::load(std::string& origin) const {
     for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
     const std::string near = closest(scenario, names);
     throw ScenarioError(scenario + ": no such file, and no built-in of that name" +
-                        (near.empty() ? "" : "; did you mean '" + near + "'?") + " (built-ins: " + list + ")");
+                        (near.empty() ? "" : "; did you mean '" + near + "'?") + " (built-ins: " + list +
+                        ")");
   }
   if (!builtin) {
     origin = scenario;
@@ -65,7 +68,8 @@ Scenario RunCli::load(std::string& origin) const {
     const char* end = seed_text.data() + seed_text.size();
     const auto [p, ec] = std::from_chars(seed_text.data(), end, v);
     if (seed_text.empty() || ec != std::errc() || p != end)
-      throw ScenarioError("--seed '" + seed_text + "' is not a whole number in 0.." + std::to_string(UINT64_MAX));
+      throw ScenarioError("--seed '" + seed_text + "' is not a whole number in 0.." +
+                          std::to_string(UINT64_MAX));
     sc.seed = v;
   }
   pcie::load_profile(pcie::default_profile_path(), sc.profile);  // fail early on a bad name
@@ -77,7 +81,8 @@ int RunCli::claim_out() const {
   std::error_code ec;
   if (!sweep_point && fs::is_directory(out, ec) && !fs::is_empty(out, ec)) {
     if (!force) {
-      std::cerr << "irqlab: --out " << out << " is not empty; use --force to clear it, or another directory\n";
+      std::cerr << "irqlab: --out " << out
+                << " is not empty; use --force to clear it, or another directory\n";
       return 2;
     }
     const fs::path dir = fs::weakly_canonical(out, ec), cwd = fs::current_path(ec);
@@ -100,11 +105,12 @@ int RunCli::claim_out() const {
 
 namespace {
 
-// What produced the outputs beside it (the one output that differs between two runs of one
-// scenario: the wall time).
+// What produced the outputs beside it, and the scenario with every default filled in (the one output that
+// differs between two runs of one scenario: the wall time).
 void write_run_json(const std::string& out, const std::vector<std::string>& argv, const std::string& origin,
                     const Scenario& sc, double wall_s) {
   OutputFiles files(out);
+  files.open("scenario.effective.yaml") << effective_yaml(sc);
   files.open("run.json") << json{{"irqlab_version", IRQLAB_VERSION},
                                  {"git_revision", IRQLAB_GIT_REVISION},
                                  {"argv", argv},
@@ -137,7 +143,8 @@ int RunCli::execute(const std::vector<std::string>& argv) {
   if (opt.waves.format != waves::Format::kNone) {
     opt.waves.path = out + "/waves." + waves;
     opt.waves.start_ps = static_cast<uint64_t>(opt.scenario.waves_start_us * 1e6);
-    if (opt.scenario.waves_end_us >= 0) opt.waves.end_ps = static_cast<uint64_t>(opt.scenario.waves_end_us * 1e6);
+    if (opt.scenario.waves_end_us >= 0)
+      opt.waves.end_ps = static_cast<uint64_t>(opt.scenario.waves_end_us * 1e6);
   }
   // An earlier run's verdict goes first: a run killed from here on leaves none behind.
   std::error_code ec;
@@ -149,15 +156,16 @@ int RunCli::execute(const std::vector<std::string>& argv) {
         {"hang", {{"kind", h.kind}, {"detail", h.detail}, {"t_ps", h.t_ps}}},
         {"checks", json::array({{{"name", "no-hang"}, {"passed", false}, {"detail", h.detail}}})}};
     std::ofstream(out + "/verdict.json") << verdict.dump(1) << "\n";
-    std::ofstream(out + "/summary.txt") << "irqlab run: " << name << "\nchecks: FAILED\n  HANG (" << h.kind
-                                        << "): " << h.detail << "\n";
+    std::ofstream(out + "/summary.txt")
+        << "irqlab run: " << name << "\nchecks: FAILED\n  HANG (" << h.kind << "): " << h.detail << "\n";
   };
   const auto t0 = std::chrono::steady_clock::now();
   auto wall = [t0] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   try {
     if (opt.scenario.gpup.enabled) {  // the GPU-P system: VFs, guests, live migration
       if (opt.waves.format != waves::Format::kNone || opt.reference_model) {
-        std::cerr << "irqlab: " << scenario << ": --waves and --irq-impl ref are not available for gpup scenarios\n";
+        std::cerr << "irqlab: " << scenario
+                  << ": --waves and --irq-impl ref are not available for gpup scenarios\n";
         return 2;
       }
       const gpup::GpupResult g = gpup::run_gpup(opt.scenario, opt.on_stall);

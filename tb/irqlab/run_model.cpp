@@ -138,7 +138,8 @@ class Recorder : public kernel::KernelObserver {
     r_.dispatch.isr_by_driver[io.owner].add(now_ps() - all_[cpu].back());
     lower(cpu);
     if (!adapter_.count(&io)) {
-      r_.routines.push_back({cpu, RoutineRecord::kIsr, io.owner, io.vector, all_[cpu].back(), now_ps(), claimed});
+      r_.routines.push_back(
+          {cpu, RoutineRecord::kIsr, io.owner, io.vector, all_[cpu].back(), now_ps(), claimed});
       all_[cpu].pop_back();
       event(now_ps(), "\"ev\":\"device_isr_exit\",\"cpu\":" + std::to_string(cpu) + ",\"device\":\"" +
                           io.owner + "\",\"claimed\":" + (claimed ? "true" : "false"));
@@ -505,8 +506,8 @@ void RunAssembly::attribute(const dxgkrnl::NotifyRecord& n, int cpu, uint64_t t)
   r_.notifies.push_back(n);
   r_.notify_isr_index.push_back(static_cast<uint64_t>(rec_.current_isr(static_cast<unsigned>(cpu))));
   const bool head = n.type == wddm::DXGK_INTERRUPT_CRTC_VSYNC;
-  rec_.event(t, "\"ev\":\"notify_interrupt\",\"cpu\":" + std::to_string(cpu) +
-                    ",\"type\":\"" + interrupt_type_name(n.type) + "\",\"" + (head ? "head" : "node") +
+  rec_.event(t, "\"ev\":\"notify_interrupt\",\"cpu\":" + std::to_string(cpu) + ",\"type\":\"" +
+                    interrupt_type_name(n.type) + "\",\"" + (head ? "head" : "node") +
                     "\":" + std::to_string(n.index) + ",\"fence\":" + std::to_string(n.fence) +
                     ",\"irq_ids\":[" + ids + "]");
 }

@@ -28,8 +28,8 @@ class Reader {
   [[noreturn]] void fail(const YAML::Node& n, const std::string& key, const std::string& why) const {
     // Nodes a --set put in have no place in the file.
     const std::string where = n.Mark().line >= 0 ? ":" + std::to_string(n.Mark().line + 1)
-                              : with_sets_         ? " (--set)"
-                                                   : ":1";
+                              : with_sets_       ? " (--set)"
+                                                 : ":1";
     throw ScenarioError(origin_ + where + ": key '" + key + "': " + why);
   }
 
@@ -397,7 +397,8 @@ void set_scenario_key(YAML::Node root, const std::string& dotted, const YAML::No
   n[keys.back()] = value;
 }
 
-Scenario parse_scenario(const std::string& yaml, const std::string& origin, const std::vector<std::string>& sets) {
+Scenario parse_scenario(const std::string& yaml, const std::string& origin,
+                        const std::vector<std::string>& sets) {
   Reader r(origin, !sets.empty());
   check_nesting(yaml, origin);
   YAML::Node root;

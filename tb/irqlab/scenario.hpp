@@ -125,8 +125,12 @@ struct Scenario {
 /// "builtin:NAME").
 /// `sets`: KEY=VALUE overrides (`irqlab run --set`), dotted keys, YAML values, applied on
 /// top of the text and validated like it (errors name the key and "--set").
-Scenario parse_scenario(const std::string& yaml, const std::string& origin, const std::vector<std::string>& sets = {});
+Scenario parse_scenario(const std::string& yaml, const std::string& origin,
+                        const std::vector<std::string>& sets = {});
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets = {});
+/// Every key with the value `s` holds (defaults filled in), as a scenario file that
+/// reproduces the run (scenario.effective.yaml).
+std::string effective_yaml(const Scenario& s);
 /// Set a dotted key (`engines.nodes`) of a scenario's YAML tree, creating maps on the way.
 void set_scenario_key(YAML::Node root, const std::string& dotted, const YAML::Node& value);
 

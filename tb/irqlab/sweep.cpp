@@ -165,7 +165,8 @@ int run_point_dirs(const std::vector<std::string>& dirs, unsigned jobs, const st
     const auto& [name, started] = running[pid];
     if (rc != 0) std::cerr << "irqlab sweep: point " << name << " exited " << rc << "\n";
     char b[160];
-    std::snprintf(b, sizeof b, "[%zu/%zu] point %s done in %.1f s (exit %d)", ++finished, dirs.size(), name.c_str(),
+    std::snprintf(b, sizeof b, "[%zu/%zu] point %s done in %.1f s (exit %d)", ++finished, dirs.size(),
+                  name.c_str(),
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), rc);
     progress.line(b);
     worst = std::max(worst, rc);
