@@ -76,10 +76,25 @@ Scenario RunCli::load(std::string& origin) const {
   return sc;
 }
 
+namespace {
+
+// Anything but a killed run's temporaries (.NAME.partial, never outputs; overwritten).
+bool holds_files(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string n = e.path().filename().string();
+    const bool temporary = n.size() > 9 && n[0] == '.' && n.compare(n.size() - 8, 8, ".partial") == 0;
+    if (!temporary) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 // A directory holds one run: reusing one would mix an earlier run's files with this one's.
 int RunCli::claim_out() const {
   std::error_code ec;
-  if (!sweep_point && fs::is_directory(out, ec) && !fs::is_empty(out, ec)) {
+  if (!sweep_point && fs::is_directory(out, ec) && holds_files(out)) {
     if (!force) {
       std::cerr << "irqlab: --out " << out
                 << " is not empty; use --force to clear it, or another directory\n";
