@@ -2,6 +2,7 @@
 
 #include <gtkwave/fstapi.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "reproducible_fst.hpp"
@@ -23,23 +24,52 @@ WaveWriter::~WaveWriter() {
 }
 
 int WaveWriter::add_var(const std::string& scope, const std::string& name, unsigned width) {
-  if (declared_) throw std::logic_error("WaveWriter: variable declared after the first change");
+  return add_enum_var(scope, name, width, {});
+}
+
+int WaveWriter::add_enum_var(const std::string& scope, const std::string& name, unsigned width,
+                             const std::vector<std::pair<uint64_t, std::string>>& names) {
+  if (declared_) throw std::logic_error("WaveWriter: variable declared after the first flush");
   Var v;
   v.scope = scope;
   v.name = name;
   v.width = width;
+  v.names = names;
   vars_.push_back(std::move(v));
-  return static_cast<int>(vars_.size() - 1);
+  const int id = static_cast<int>(vars_.size() - 1);
+  if (format_ != Format::kNone) pending_.emplace(0, std::make_pair(id, 0));  // defined from t = 0
+  return id;
 }
 
 void WaveWriter::change(uint64_t t_ps, int var, uint64_t value) {
   if (format_ == Format::kNone || closed_) return;
-  if (!declared_) declare();
   if (t_ps < flushed_until_) t_ps = flushed_until_;  // never rewrite written history
   pending_.emplace(t_ps, std::make_pair(var, value));
 }
 
-// Scopes are declared in order, so variables sharing a scope prefix must be added together.
+// GTKWave shows a range written after the name (as Verilator writes it) as name[msb:lsb].
+void WaveWriter::declare_fst_var(Var& v) {
+  if (!v.names.empty()) {
+    std::vector<std::string> lit, val;
+    for (const auto& [value, name] : v.names) {
+      lit.push_back(name);
+      std::string bits(v.width, '0');
+      for (unsigned i = 0; i < v.width; ++i) bits[v.width - 1 - i] = ((value >> i) & 1) ? '1' : '0';
+      val.push_back(bits);
+    }
+    std::vector<const char*> lp, vp;
+    for (size_t i = 0; i < lit.size(); ++i) {
+      lp.push_back(lit[i].c_str());
+      vp.push_back(val[i].c_str());
+    }
+    const fstEnumHandle h = fstWriterCreateEnumTable(
+        fst_, (v.name + "_t").c_str(), static_cast<uint32_t>(lit.size()), v.width, lp.data(), vp.data());
+    fstWriterEmitEnumTableRef(fst_, h);
+  }
+  const std::string name = v.width > 1 ? v.name + " [" + std::to_string(v.width - 1) + ":0]" : v.name;
+  v.fst_handle = fstWriterCreateVar(fst_, FST_VT_VCD_WIRE, FST_VD_IMPLICIT, v.width, name.c_str(), 0);
+}
+
 void WaveWriter::declare() {
   declared_ = true;
   if (format_ == Format::kFst) {
@@ -60,7 +90,13 @@ void WaveWriter::declare() {
     return parts;
   };
   unsigned id = 0;
-  for (auto& v : vars_) {
+  // A scope is declared once: variables in scope order (stable: declaration order within).
+  std::vector<Var*> order;
+  for (auto& v : vars_) order.push_back(&v);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const Var* a, const Var* b) { return a->scope < b->scope; });
+  for (Var* vp : order) {
+    Var& v = *vp;
     const auto want = split(v.scope);
     size_t common = 0;
     while (common < open.size() && common < want.size() && open[common] == want[common]) ++common;
@@ -79,13 +115,15 @@ void WaveWriter::declare() {
       open.push_back(want[i]);
     }
     if (fst_) {
-      v.fst_handle = fstWriterCreateVar(fst_, FST_VT_VCD_WIRE, FST_VD_IMPLICIT, v.width, v.name.c_str(), 0);
+      declare_fst_var(v);
     } else {
       for (unsigned n = id++;; n /= 94) {  // VCD identifier: printable ASCII from '!'
         v.vcd_id += static_cast<char>('!' + n % 94);
         if (n < 94) break;
       }
-      vcd_ << "$var wire " << v.width << " " << v.vcd_id << " " << v.name << " $end\n";
+      vcd_ << "$var wire " << v.width << " " << v.vcd_id << " " << v.name;
+      if (v.width > 1) vcd_ << " [" << v.width - 1 << ":0]";
+      vcd_ << " $end\n";
     }
   }
   while (!open.empty()) {
@@ -120,7 +158,8 @@ void WaveWriter::emit(Var& v, uint64_t value) {
 }
 
 void WaveWriter::flush_before(uint64_t t_ps) {
-  if (!declared_ || closed_) return;
+  if (closed_ || format_ == Format::kNone) return;
+  if (!declared_) declare();
   auto end = pending_.lower_bound(t_ps);
   for (auto it = pending_.begin(); it != end; ++it) {
     const uint64_t t = it->first;

@@ -24,8 +24,14 @@ class WaveWriter {
   WaveWriter(const WaveWriter&) = delete;
   WaveWriter& operator=(const WaveWriter&) = delete;
 
-  /// Declare a variable (all before the first change). Scope is dot-separated.
+  /// Declare a variable (all before the first flush). Scope is dot-separated. Every
+  /// variable reads 0 from time 0 until its first change (never undefined). A multi-bit
+  /// variable is named with its range, as GTKWave shows it: `name[width-1:0]`.
   int add_var(const std::string& scope, const std::string& name, unsigned width);
+  /// The same, with names for its values (FST enum table: GTKWave shows the names; a VCD
+  /// has no enum tables and shows the numbers).
+  int add_enum_var(const std::string& scope, const std::string& name, unsigned width,
+                   const std::vector<std::pair<uint64_t, std::string>>& names);
   /// Record a value at a time; repeated equal values are dropped.
   void change(uint64_t t_ps, int var, uint64_t value);
   /// Write everything before `t_ps`; later changes must not be earlier than it.
@@ -40,12 +46,14 @@ class WaveWriter {
     unsigned width;
     uint32_t fst_handle = 0;
     std::string vcd_id;
+    std::vector<std::pair<uint64_t, std::string>> names;  ///< enum literals (empty: none)
     uint64_t last = ~0ull;
     bool written = false;
   };
   void declare();
   void emit_time(uint64_t t);
   void emit(Var& v, uint64_t value);
+  void declare_fst_var(Var& v);
 
   std::string path_;
   Format format_;

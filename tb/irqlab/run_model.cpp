@@ -1,6 +1,7 @@
 #include "run_model.hpp"
 
 #include "fault_injection.hpp"
+#include "kernel_trace.hpp"
 #include "progress.hpp"
 
 #include "poisson_gap.hpp"
@@ -355,6 +356,7 @@ class RunAssembly {
   std::unique_ptr<Pnp> pnp_;
   std::unique_ptr<FaultInjection> faults_;
   Progress progress_{"irqlab run"};
+  std::unique_ptr<KernelTrace> kernel_trace_;
   std::vector<std::unique_ptr<gpu::DisplayHead>> heads_;
   std::map<unsigned, std::deque<size_t>> unreported_;  ///< per INTR_STATUS bit: sources not yet reported
   uint64_t next_irq_ = 0;
@@ -396,6 +398,15 @@ RunAssembly::RunAssembly(const RunOptions& opt, RunResult& r)
   r_.intx_mode = sc_.intx_mode;
   dx_.set_costs(dxgkrnl_costs(sc_));
   k_.add_observer(&rec_);
+  if (trace_.writer()) {  // the software's signals beside the hardware's
+    std::vector<std::string> isrs = {"gpu msg 0", "gpu msg 1", "peer"}, dpcs = {kAdapterDpc};
+    for (const auto& b : sc_.background) {
+      isrs.push_back(b.name);
+      dpcs.push_back(b.name + "_dpc");
+    }
+    kernel_trace_ = std::make_unique<KernelTrace>(*trace_.writer(), k_, sc_.cpus, isrs, dpcs);
+    k_.add_observer(kernel_trace_.get());
+  }
   watchdog_.watch(k_);
   watchdog_.watch(p_.rc, "root port 0");
   observe_controller();

@@ -41,7 +41,8 @@ PlatformTrace::PlatformTrace(sc_core::sc_module_name name, Platform& p, const Tr
   msi_[2] = w.add_var("platform.root_complex", "msi_count", 32);
   for (const auto& cpu : p.cpus) {
     const std::string s = "platform.cpu" + std::to_string(cpu->index());
-    cpu_.emplace_back(w.add_var(s, "irq_pending", 1), w.add_var(s, "vector", 8));
+    const std::string n = "cpu" + std::to_string(cpu->index());
+    cpu_.emplace_back(w.add_var(s, n + "_irq_pending", 1), w.add_var(s, n + "_apic_vector", 8));
   }
 
   const uint64_t period = p.controller.period_ps();
@@ -75,8 +76,6 @@ PlatformTrace::PlatformTrace(sc_core::sc_module_name name, Platform& p, const Tr
   for (const auto& cpu : p.cpus) {
     const auto vars = cpu_[cpu->index()];
     // The local APIC's state: some vector requested in IRR, and the highest one.
-    w_->change(0, vars.first, 0);
-    w_->change(0, vars.second, 0);
     cpu->add_apic_listener([this, vars](bool any, uint8_t vector) {
       w_->change(pcie::now_ps(), vars.first, any);
       w_->change(pcie::now_ps(), vars.second, vector);
@@ -90,7 +89,10 @@ PlatformTrace::LinkVars PlatformTrace::add_link(const std::string& scope) {
   v.q[0] = w_->add_var(scope, "posted_queued", 16);
   v.q[1] = w_->add_var(scope, "nonposted_queued", 16);
   v.q[2] = w_->add_var(scope, "completion_queued", 16);
-  v.type = w_->add_var(scope, "tlp_on_wire", 3);  // 0 idle, 1 MWr, 2 MRd, 3 CplD, 4 Cpl, 5 CfgRd, 6 CfgWr
+  // TlpType + 1; 0 while the wire is idle.
+  v.type = w_->add_enum_var(
+      scope, "tlp_on_wire", 3,
+      {{0, "idle"}, {1, "MWr"}, {2, "MRd"}, {3, "CplD"}, {4, "Cpl"}, {5, "CfgRd"}, {6, "CfgWr"}, {7, "Msg"}});
   v.addr = w_->add_var(scope, "tlp_addr", 64);
   v.len = w_->add_var(scope, "tlp_len", 16);
   return v;

@@ -1,7 +1,8 @@
 // One waveform of the whole platform: the controller's ports (inputs as applied in each
 // stepped cycle, outputs after its edge), each link direction's posted/non-posted/
 // completion queue depths and the TLP on the wire, every MSI reaching the root complex,
-// and each CPU's interrupt-pending line and last vector. Off unless asked for.
+// and each CPU's interrupt-pending line and last vector (named cpuN_..., so the four CPUs'
+// signals are told apart). Off unless asked for.
 #pragma once
 
 #include <systemc>
@@ -27,6 +28,9 @@ class PlatformTrace : public sc_core::sc_module {
   PlatformTrace(sc_core::sc_module_name name, Platform& p, const TraceRequest& req);
   ~PlatformTrace() override;
   void close();
+  /// The writer, for further variables (the software's) declared before the run starts;
+  /// null when no waveform was asked for.
+  waves::WaveWriter* writer() { return w_.get(); }
 
  private:
   struct LinkVars {
