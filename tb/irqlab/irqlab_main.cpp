@@ -2,6 +2,7 @@
 //   irqlab run [SCENARIO.yaml|BUILTIN] --out DIR [--force] [--set KEY=VALUE]... [--seed N]
 //              [--waves fst|vcd|none] [--irq-impl rtl|ref]
 //   irqlab --version
+//   irqlab schema
 //   irqlab list
 //   irqlab calibrate [--profile NAME] [--against FILE.csv [--fit]] [--json]
 //   irqlab bench [--cycles N] [--json]
@@ -161,6 +162,7 @@ int dispatch(int argc, char** argv) {
   run::RunCli run;
   run.add(app);
   auto* list = app.add_subcommand("list", "list the built-in scenarios");
+  auto* schema = app.add_subcommand("schema", "print a JSON Schema of the scenario format (for editors)");
   platform::CalibrateArgs cal_args;
   auto* cal = platform::add_calibrate_command(app, cal_args);
   SweepCli sweep;
@@ -197,6 +199,10 @@ int dispatch(int argc, char** argv) {
       return 2;
     }
     std::cout << "merged " << n << " points into " << merge_out << "/sweep.csv, sweep.md, sweep.svg\n";
+    return 0;
+  }
+  if (*schema) {
+    std::cout << run::scenario_schema().dump(2) << "\n";
     return 0;
   }
   if (*list) {

@@ -20,10 +20,72 @@ namespace {
 
 namespace regs = irqlab::regs::irq_ctrl;
 
+// What the loader accepts, recorded as it reads (`irqlab schema`): JSON Schema fragments by
+// key path ("background[0].isr_us.mean"), so the schema comes from the loader's own checks.
+class SchemaRecorder {
+ public:
+  void object(const std::string& path, const std::set<std::string>& keys) {
+    nlohmann::json& o = at(path);
+    o["type"] = "object";
+    o["additionalProperties"] = false;
+    for (const auto& k : keys) {
+      if (!o["properties"].contains(k)) o["properties"][k] = nlohmann::json::object();
+    }
+  }
+  /// The last reader to look at a key decides what it accepts; a range seen several times
+  /// (list items, bounds that depend on other keys) is kept at its widest.
+  void leaf(const std::string& path, nlohmann::json s) {
+    nlohmann::json& o = at(path);
+    if (o.contains("minimum") && s.contains("minimum"))
+      s["minimum"] = std::min(o["minimum"].get<double>(), s["minimum"].get<double>());
+    if (o.contains("maximum") && s.contains("maximum"))
+      s["maximum"] = std::max(o["maximum"].get<double>(), s["maximum"].get<double>());
+    o = std::move(s);
+  }
+  const nlohmann::json& root() const { return root_; }
+
+ private:
+  // "a.b[2].c" -> properties a, properties b, items, properties c.
+  nlohmann::json& at(const std::string& path) {
+    nlohmann::json* n = &root_;
+    std::stringstream ss(path);
+    for (std::string part; std::getline(ss, part, '.');) {
+      const auto br = part.find('[');
+      const std::string name = part.substr(0, br);
+      if (!name.empty()) n = &(*n)["properties"][name];
+      for (size_t i = br; i != std::string::npos; i = part.find('[', i + 1)) {
+        (*n)["type"] = "array";
+        n = &(*n)["items"];
+      }
+    }
+    return *n;
+  }
+  nlohmann::json root_ = nlohmann::json::object();
+};
+
 class Reader {
  public:
-  explicit Reader(std::string origin, bool with_sets = false)
-      : origin_(std::move(origin)), with_sets_(with_sets) {}
+  explicit Reader(std::string origin, bool with_sets = false, SchemaRecorder* schema = nullptr)
+      : origin_(std::move(origin)), with_sets_(with_sets), schema_(schema) {}
+
+  /// Records what `key` accepts (for keys checked outside the typed readers).
+  void note(const std::string& key, const nlohmann::json& s) const {
+    if (schema_) schema_->leaf(key, s);
+  }
+
+  /// One of `options`, as text.
+  std::string choice(const YAML::Node& n, const std::string& key,
+                     const std::vector<std::string>& options) const {
+    const std::string v = text(n, key);
+    note(key, {{"enum", options}});
+    if (std::find(options.begin(), options.end(), v) == options.end()) {
+      std::string list;
+      for (size_t i = 0; i < options.size(); ++i)
+        list += (i == 0 ? "" : i + 1 == options.size() ? " or " : ", ") + options[i];
+      fail(n, key, "'" + v + "' is not " + list);
+    }
+    return v;
+  }
 
   [[noreturn]] void fail(const YAML::Node& n, const std::string& key, const std::string& why) const {
     // Nodes a --set put in have no place in the file.
@@ -34,6 +96,7 @@ class Reader {
   }
 
   void known(const YAML::Node& map, const std::string& where, const std::set<std::string>& keys) const {
+    if (schema_) schema_->object(where, keys);
     if (!map.IsMap()) fail(map, where, "expected a mapping");
     for (const auto& kv : map) {
       const std::string k = kv.first.as<std::string>();
@@ -49,6 +112,7 @@ class Reader {
   }
 
   double number(const YAML::Node& n, const std::string& key, double lo, double hi) const {
+    note(key, {{"type", "number"}, {"minimum", lo}, {"maximum", hi}});
     if (!n.IsScalar()) fail(n, key, "expected a number");
     double v = 0;
     try {
@@ -65,6 +129,8 @@ class Reader {
   }
 
   uint64_t integer(const YAML::Node& n, const std::string& key, double lo, double hi) const {
+    const nlohmann::json schema{{"type", "integer"}, {"minimum", lo}, {"maximum", hi}};
+    note(key, schema);
     if (n.IsScalar()) {
       try {  // yaml-cpp reads 0x.. and 0o.. for integers
         const uint64_t v = n.as<uint64_t>();
@@ -78,17 +144,20 @@ class Reader {
       }
     }
     const double v = number(n, key, lo, hi);
+    note(key, schema);
     if (v != static_cast<double>(static_cast<uint64_t>(v))) fail(n, key, "expected a whole number");
     return static_cast<uint64_t>(v);
   }
 
   std::string text(const YAML::Node& n, const std::string& key) const {
+    note(key, {{"type", "string"}});
     if (!n.IsScalar()) fail(n, key, "expected a string");
     return n.Scalar();
   }
 
   bool boolean(const YAML::Node& n, const std::string& key) const {
     const std::string v = text(n, key);
+    note(key, {{"type", "boolean"}});
     if (v != "true" && v != "false") fail(n, key, "expected true or false, got '" + v + "'");
     return v == "true";
   }
@@ -96,7 +165,8 @@ class Reader {
   Distribution distribution(const YAML::Node& n, const std::string& key) const {
     known(n, key, {"dist", "mean", "min", "max", "value"});
     Distribution d;
-    const std::string kind = n["dist"] ? text(n["dist"], key + ".dist") : "exponential";
+    const std::string kind =
+        n["dist"] ? choice(n["dist"], key + ".dist", {"exponential", "uniform", "fixed"}) : "exponential";
     if (kind == "exponential") {
       d.kind = Distribution::kExponential;
       if (!n["mean"]) fail(n, key + ".mean", "missing (exponential needs a mean)");
@@ -110,8 +180,6 @@ class Reader {
       d.kind = Distribution::kFixed;
       if (!n["value"]) fail(n, key + ".value", "missing (fixed needs a value)");
       d.a = number(n["value"], key + ".value", 0, 1e6);
-    } else {
-      fail(n["dist"], key + ".dist", "'" + kind + "' is not exponential, uniform or fixed");
     }
     return d;
   }
@@ -119,11 +187,15 @@ class Reader {
  private:
   std::string origin_;
   bool with_sets_ = false;
+  SchemaRecorder* schema_ = nullptr;
 };
 
 int dpc_target(const Reader& r, const YAML::Node& n, const std::string& key, unsigned cpus) {
-  if (n.IsScalar() && (n.Scalar() == "current" || n.Scalar() == "same")) return -1;
-  return static_cast<int>(r.integer(n, key, 0, cpus - 1));
+  const bool current = n.IsScalar() && (n.Scalar() == "current" || n.Scalar() == "same");
+  const int cpu = current ? -1 : static_cast<int>(r.integer(n, key, 0, cpus - 1));
+  r.note(key, {{"anyOf",
+                {{{"type", "integer"}, {"minimum", 0}, {"maximum", 63}}, {{"enum", {"current", "same"}}}}}});
+  return cpu;
 }
 
 // The OS side's named costs and DPC policies (docs/timing.md gives each default's source).
@@ -167,17 +239,12 @@ void parse_driver_dpc(const Reader& r, const YAML::Node& d, Scenario& s) {
   if (const auto i = d["dpc_importance"]) {
     static const std::map<std::string, unsigned> kImportance = {
         {"low", 0}, {"medium", 1}, {"high", 2}, {"medium_high", 3}};
-    const std::string v = r.text(i, "driver.dpc_importance");
-    if (!kImportance.count(v))
-      r.fail(i, "driver.dpc_importance", "'" + v + "' is not low, medium, medium_high or high");
-    s.dpc_importance = kImportance.at(v);
+    s.dpc_importance =
+        kImportance.at(r.choice(i, "driver.dpc_importance", {"low", "medium", "medium_high", "high"}));
   }
-  if (const auto o = d["dpc_objects"]) {
-    const std::string v = r.text(o, "driver.dpc_objects");
-    if (v != "adapter" && v != "per_message_per_cpu")
-      r.fail(o, "driver.dpc_objects", "'" + v + "' is not adapter or per_message_per_cpu");
-    s.dpc_per_message_per_cpu = v == "per_message_per_cpu";
-  }
+  if (const auto o = d["dpc_objects"])
+    s.dpc_per_message_per_cpu =
+        r.choice(o, "driver.dpc_objects", {"adapter", "per_message_per_cpu"}) == "per_message_per_cpu";
 }
 
 // The platform's fault knobs (docs/faults.md): each one's effect has a fault-* check.
@@ -397,9 +464,11 @@ void set_scenario_key(YAML::Node root, const std::string& dotted, const YAML::No
   n[keys.back()] = value;
 }
 
-Scenario parse_scenario(const std::string& yaml, const std::string& origin,
-                        const std::vector<std::string>& sets) {
-  Reader r(origin, !sets.empty());
+namespace {
+
+Scenario parse_with(const std::string& yaml, const std::string& origin, const std::vector<std::string>& sets,
+                    SchemaRecorder* schema) {
+  Reader r(origin, !sets.empty(), schema);
   check_nesting(yaml, origin);
   YAML::Node root;
   try {
@@ -453,11 +522,8 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin,
     r.known(e, "engines",
             {"nodes", "mean_gap_us", "duration_us", "max_result_bytes", "preempt_requests_per_ms",
              "fault_probability", "first_fence", "queue_depth", "doorbell"});
-    if (const auto d = e["doorbell"]) {
-      const std::string v = r.text(d, "engines.doorbell");
-      if (v != "mmio" && v != "modelled") r.fail(d, "engines.doorbell", "expected mmio or modelled");
-      s.doorbell_mmio = v == "mmio";
-    }
+    if (const auto d = e["doorbell"])
+      s.doorbell_mmio = r.choice(d, "engines.doorbell", {"mmio", "modelled"}) == "mmio";
     if (e["queue_depth"])
       s.queue_depth = static_cast<unsigned>(r.integer(e["queue_depth"], "engines.queue_depth", 1, 64));
     if (e["first_fence"])
@@ -525,6 +591,8 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin,
         src.cpu = c.IsScalar() && c.Scalar() == "all"
                       ? -1
                       : static_cast<int>(r.integer(c, key + ".cpu", 0, s.cpus - 1));
+        r.note(key + ".cpu",
+               {{"anyOf", {{{"type", "integer"}, {"minimum", 0}, {"maximum", 63}}, {{"enum", {"all"}}}}}});
       }
       if (b[i]["vector"])
         src.vector = static_cast<unsigned>(r.integer(b[i]["vector"], key + ".vector", 0x30, 0xEF));
@@ -536,10 +604,7 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin,
     }
   }
   if (const auto m = root["interrupt_mode"]) {
-    const std::string mode = r.text(m, "interrupt_mode");
-    if (mode != "msix" && mode != "intx" && mode != "msi") {
-      r.fail(m, "interrupt_mode", "'" + mode + "' is not msix, msi or intx");
-    }
+    const std::string mode = r.choice(m, "interrupt_mode", {"msix", "msi", "intx"});
     s.intx_mode = mode == "intx";
     s.msi_mode = mode == "msi";
   }
@@ -573,10 +638,8 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin,
       gp.guest_mean_gap_us = r.number(g["guest_mean_gap_us"], "gpup.guest_mean_gap_us", 0.5, 1e6);
     if (g["vm_exit_us"]) gp.vm_exit_us = r.number(g["vm_exit_us"], "gpup.vm_exit_us", 0, 1000);
     if (const auto f = g["kmd_fault"]) {
-      const std::string v = r.text(f, "gpup.kmd_fault");
-      if (v != "none" && v != "skip-pending-restore")
-        r.fail(f, "gpup.kmd_fault", "'" + v + "' is not none or skip-pending-restore");
-      gp.kmd_skips_pending_restore = v == "skip-pending-restore";
+      gp.kmd_skips_pending_restore =
+          r.choice(f, "gpup.kmd_fault", {"none", "skip-pending-restore"}) == "skip-pending-restore";
     }
   }
   if (s.gpup.enabled) refuse_unused_by_gpup(r, root);
@@ -627,6 +690,8 @@ Scenario parse_scenario(const std::string& yaml, const std::string& origin,
   return s;
 }
 
+}  // namespace
+
 std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
   auto distance = [](const std::string& a, const std::string& b) {  // Levenshtein, two rows
     std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -646,6 +711,60 @@ std::string closest(const std::string& word, const std::vector<std::string>& can
     if (d < best_d) best_d = d, best = c;
   }
   return best;
+}
+
+namespace {
+
+// Scenarios that between them use every key the loader knows (each kind of interrupt,
+// every fault, GPU-P), for the schema.
+std::vector<Scenario> schema_examples() {
+  Scenario a;
+  a.description = "every key";
+  a.cpus = 64;
+  a.dpc_cpu = 1;
+  a.msi_mode = true;
+  a.spurious_msi_every_us = 1;
+  a.stuck_source_bit = 0;
+  a.drop_msi = a.corrupt_tlp_every = a.drop_read_completion = a.repeat_every_nth_dpc = 1;
+  a.completion_timeout_us = 50;
+  a.message_slots = 1;
+  a.stall_at_ms = 0;
+  a.waves_end_us = 1;
+  BackgroundSource bg;
+  bg.cpu = 0;
+  bg.isr_us = {Distribution::kUniform, 0, 2};
+  bg.dpc_us = {Distribution::kFixed, 1, 0};
+  BackgroundSource bg2;
+  bg2.dpc_us = {Distribution::kUniform, 0, 3};
+  a.background = {bg, bg2};
+  a.min_duration_us = 0.01;
+  Scenario b;
+  b.intx_mode = true;
+  b.shared_line_rate_hz = 1;
+  Scenario c;
+  c.gpup.enabled = true;
+  c.gpup.migrations.push_back({});
+  return {a, b, c};
+}
+
+}  // namespace
+
+Scenario parse_scenario(const std::string& yaml, const std::string& origin,
+                        const std::vector<std::string>& sets) {
+  return parse_with(yaml, origin, sets, nullptr);
+}
+
+nlohmann::json scenario_schema() {
+  SchemaRecorder rec;
+  for (const Scenario& s : schema_examples()) parse_with(effective_yaml(s), "schema", {}, &rec);
+  nlohmann::json j = rec.root();
+  j["$schema"] = "http://json-schema.org/draft-07/schema#";
+  j["title"] = "irqlab scenario";
+  j["description"] =
+      "Generated by `irqlab schema` from the scenario loader's own checks (docs/scenarios.md). Bounds that "
+      "depend on other keys (a CPU index below cpus) are given at their widest; the loader stays the "
+      "authority.";
+  return j;
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <stdexcept>
@@ -128,6 +129,8 @@ struct Scenario {
 Scenario parse_scenario(const std::string& yaml, const std::string& origin,
                         const std::vector<std::string>& sets = {});
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets = {});
+/// A JSON Schema of the scenario format, recorded from the loader's own checks.
+nlohmann::json scenario_schema();
 /// Every key with the value `s` holds (defaults filled in), as a scenario file that
 /// reproduces the run (scenario.effective.yaml).
 std::string effective_yaml(const Scenario& s);

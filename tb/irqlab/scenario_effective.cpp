@@ -133,7 +133,7 @@ void gpup(YAML::Emitter& e, const Scenario& s) {
   e << YAML::Key << "gpup" << YAML::Value << YAML::BeginMap;
   kv(e, "gpus", g.gpus);
   kv(e, "vfs", g.vfs);
-  kv(e, "guests", g.guests);
+  kv(e, "guests", g.guests ? g.guests : g.vfs);  // 0: one per VF
   kvd(e, "guest_mean_gap_us", g.guest_mean_gap_us);
   kvd(e, "vm_exit_us", g.vm_exit_us);
   kv(e, "kmd_fault", g.kmd_skips_pending_restore ? "skip-pending-restore" : "none");

@@ -63,7 +63,7 @@ TEST(Scenario, ErrorsNameFileLineAndKey) {
             "first_fence, max_result_bytes, "
             "mean_gap_us, nodes, preempt_requests_per_ms, queue_depth)");
   EXPECT_EQ(error_of("name: x\nengines:\n  doorbell: bell\n"),
-            "s.yaml:3: key 'engines.doorbell': expected mmio or modelled");
+            "s.yaml:3: key 'engines.doorbell': 'bell' is not mmio or modelled");
   EXPECT_EQ(error_of("cpus: four\n"), "s.yaml:1: key 'cpus': expected a number, got 'four'");
   EXPECT_EQ(error_of("cpus: 2\ninterrupt_cpu: 5\n"),
             "s.yaml:2: key 'interrupt_cpu': value 5 out of range [0, 1]");
