@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -193,6 +195,14 @@ int RunCli::execute(const std::vector<std::string>& argv) {
     write_run_json(out, argv, origin, opt.scenario, wall());
     std::cout << write_outputs(r, rep, out);
     if (opt.waves.format != waves::Format::kNone) std::cout << "waveform: " << opt.waves.path << "\n";
+    if (r.hang) {
+      // The hung processes are stopped mid-call on their own stacks and can never be
+      // unwound: leave without tearing SystemC down (as the stall path does), after the
+      // reports are out.
+      std::cout.flush();
+      std::fflush(nullptr);
+      std::_Exit(1);
+    }
     return rep.passed ? 0 : 1;
   } catch (const ScenarioError& e) {
     std::cerr << "irqlab: " << scenario << ": " << e.what() << "\n";
