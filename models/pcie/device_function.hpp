@@ -123,13 +123,7 @@ class DeviceFunction : public sc_core::sc_module {
   /// Fault injection: a spurious MSI (no status bit behind it), queued like a message of
   /// the controller's, ready at `ready_ps`.
   void inject_msi(uint64_t addr, uint32_t data, uint64_t ready_ps) {
-    Tlp t;
-    t.type = TlpType::kMWr;
-    t.addr = addr;
-    t.length = 4;
-    t.data.resize(4);
-    for (unsigned i = 0; i < 4; ++i) t.data[i] = static_cast<uint8_t>(data >> (8 * i));
-    send(std::move(t), TlpSource::kFaultInjector, ready_ps);
+    send(memory_write32(addr, data), TlpSource::kFaultInjector, ready_ps);
   }
   /// A message write of the controller's (not an injected one, not INTx).
   bool is_controller_message(const Tlp& t) const {

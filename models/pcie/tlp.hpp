@@ -59,4 +59,14 @@ struct Tlp {
   bool addr64() const { return addr > 0xFFFF'FFFFull; }
 };
 
+/// A 4-byte memory write of `value` (little-endian, as PCIe carries it): an MSI, a register.
+inline Tlp memory_write32(uint64_t addr, uint32_t value) {
+  Tlp t;
+  t.type = TlpType::kMWr;
+  t.addr = addr;
+  t.length = 4;
+  for (unsigned i = 0; i < 4; ++i) t.data.push_back(static_cast<uint8_t>(value >> (8 * i)));
+  return t;
+}
+
 }  // namespace irqlab::pcie

@@ -15,12 +15,7 @@ namespace irqlab::pcie {
 namespace {
 
 Tlp write(uint64_t addr, uint32_t value, uint64_t seq) {
-  Tlp t;
-  t.type = TlpType::kMWr;
-  t.addr = addr;
-  t.length = 4;
-  t.data.resize(4);
-  std::memcpy(t.data.data(), &value, 4);
+  Tlp t = memory_write32(addr, value);
   t.key = {0, 16, seq};
   return t;
 }
