@@ -174,12 +174,32 @@ void DeviceFunction::on_announce(const Tlp& tlp, uint64_t arrival) {
     SC_REPORT_WARNING(name(), "fault injection: this memory read is never completed");
     return;
   }
-  // A read waits for the register bus; its own process keeps the link running.
-  sc_core::sc_spawn([this, gp, data, tlp, arrival] {
-    sc_core::sc_time delay = ps(arrival - now_ps());
-    bar0->b_transport(*gp, delay);
-    complete(tlp, *data, !gp->is_response_ok(), now_ps() + delay.value());
-  });
+  // A read waits for the register bus in a reader process, so the link keeps running.
+  waiting_reads_.push_back({gp, data, tlp, arrival});
+  if (waiting_reads_.size() > idle_readers_) {
+    ++readers_;
+    sc_core::sc_spawn([this] { reader_thread(); }, sc_core::sc_gen_unique_name("mmio_reader"));
+  } else {
+    read_waiting_.notify();
+  }
+}
+
+// Readers persist (no process per read, issue 17): one takes the oldest waiting read, so
+// reads reach the register bus in arrival order, as one process per read did. There are
+// as many readers as reads ever outstanding at once.
+void DeviceFunction::reader_thread() {
+  for (;;) {
+    while (waiting_reads_.empty()) {
+      ++idle_readers_;
+      sc_core::wait(read_waiting_);
+      --idle_readers_;
+    }
+    MmioRead r = std::move(waiting_reads_.front());
+    waiting_reads_.pop_front();
+    sc_core::sc_time delay = ps(r.arrival - now_ps());
+    bar0->b_transport(*r.gp, delay);
+    complete(r.tlp, *r.data, !r.gp->is_response_ok(), now_ps() + delay.value());
+  }
 }
 
 void DeviceFunction::on_arrival(const Tlp& tlp) {

@@ -19,6 +19,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 
 #include "irq_ctrl_ports.hpp"
 #include "irq_ctrl_regs.hpp"
@@ -130,6 +131,8 @@ class DeviceFunction : public sc_core::sc_module {
     return t.type == TlpType::kMWr && t.requester == requester_ &&
            t.key.source == source(TlpSource::kIrqCtrl);
   }
+  /// Processes serving MMIO reads: as many as were ever outstanding at once, not one per read.
+  size_t reader_processes() const { return readers_; }
   /// DMA read tags handed out so far, over every wrap of the 8-bit field.
   uint64_t tags_issued() const { return tags_.handed_out(); }
 
@@ -147,6 +150,17 @@ class DeviceFunction : public sc_core::sc_module {
     Read read;
   };
   void issue_read(PendingRead r, uint64_t ready_ps);
+  /// An MMIO read of BAR0 waiting for a reader process.
+  struct MmioRead {
+    std::shared_ptr<tlm::tlm_generic_payload> gp;
+    std::shared_ptr<std::vector<uint8_t>> data;
+    Tlp tlp;
+    uint64_t arrival;
+  };
+  void reader_thread();
+  std::deque<MmioRead> waiting_reads_;
+  size_t idle_readers_ = 0, readers_ = 0;
+  sc_core::sc_event read_waiting_;
   uint16_t command() const { return static_cast<uint16_t>(cfg_[ConfigLayout::kCommandStatus / 4]); }
   void config_write(uint32_t offset, uint32_t value, uint64_t at_ps);
   void complete(const Tlp& req, std::vector<uint8_t> data, bool unsupported, uint64_t ready_ps);

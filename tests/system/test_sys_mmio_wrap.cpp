@@ -40,6 +40,8 @@ TEST(MmioWrap, SeventyThousandReadsAllComplete) {
   EXPECT_EQ(r.bad, 0u) << "every read returned the register's value";
   EXPECT_GT(p.rc.tags_issued(), 70'000u) << "tags were reused modulo 256 (bring-up adds config reads)";
   EXPECT_GT(r.end_ps, 0u);
+  EXPECT_EQ(p.function.reader_processes(), 1u)
+      << "one CPU reading: one persistent reader process, not one per read";
 }
 
 }  // namespace
