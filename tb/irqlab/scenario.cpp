@@ -778,7 +778,14 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   if (!f) throw ScenarioError(path + ": cannot read the file");
   std::stringstream ss;
   ss << f.rdbuf();
-  return parse_scenario(ss.str(), path, sets);
+  Scenario sc = parse_scenario(ss.str(), path, sets);
+  // A file that does not name its scenario is called after the file, never "default": the
+  // built-in of that name is another scenario.
+  bool named = false;
+  for (const auto& kv : sets) named |= kv.rfind("name=", 0) == 0;
+  const YAML::Node root = YAML::Load(ss.str());
+  if (!named && !(root.IsMap() && root["name"])) sc.name = std::filesystem::path(path).stem().string();
+  return sc;
 }
 
 const std::vector<Builtin>& builtin_scenarios() {
