@@ -9,6 +9,7 @@
 // Exit status: 0 when every check passed, 1 when a check failed, 2 on bad input, 3 on an
 // internal error (a defect of irqlab: it says so on stderr), 4 when the outputs could not
 // be written (disk full, unwritable directory; no verdict is left behind).
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <filesystem>
@@ -17,9 +18,11 @@
 #include <optional>
 #include <systemc>
 
+#include "bench_system.hpp"
 #include "calibrate_cli.hpp"
 #include "gpup_run.hpp"
 #include "output_files.hpp"
+#include "process.hpp"
 #include "report.hpp"
 #include "run_cli.hpp"
 #include "run_model.hpp"
@@ -125,6 +128,40 @@ void report_to_stderr(const sc_core::sc_report& rep, const sc_core::sc_actions& 
 
 int dispatch(int argc, char** argv);
 
+// The cycle benches (raw Verilator, naive sc_clock, the platform) and, with --system,
+// whole runs; --json: one document holding both.
+int bench_command(uint64_t cycles, bool json, bool system, bool quick) {
+  // Installed: libexec/irqlab/irq_bench beside bin/; in the build tree, the built one.
+  std::string exe = IRQLAB_BENCH_EXE;
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec && std::filesystem::exists(self.parent_path().parent_path() / "libexec/irqlab/irq_bench", ec))
+    exe = (self.parent_path().parent_path() / "libexec/irqlab/irq_bench").string();
+  std::vector<std::string> argv = {exe, "--cycles", std::to_string(cycles)};
+  if (json) argv.push_back("--json");
+  run::SpawnOptions o;
+  const std::string cycle_json =
+      std::filesystem::temp_directory_path() / ("irqlab-bench-" + std::to_string(getpid()));
+  if (json && system) o.stdout_path = cycle_json;  // merged into one document below
+  const int rc = run::wait_process(run::spawn_process(argv, o));
+  if (rc != 0 || !system) return rc < 0 ? 2 : rc;
+  try {
+    const nlohmann::json runs = run::system_bench(self.string(), quick);
+    if (!json) {
+      std::cout << "\n" << run::system_bench_table(runs);
+      return 0;
+    }
+    std::ifstream f(cycle_json);
+    nlohmann::json doc{{"cycle_bench", nlohmann::json::parse(f, nullptr, false)}, {"system", runs}};
+    std::filesystem::remove(cycle_json, ec);
+    std::cout << doc.dump(2) << "\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "irqlab bench: " << e.what() << "\n";
+    return 2;
+  }
+}
+
 }  // namespace
 
 // SystemC prints its banner before sc_main, unless this variable is set: a command-line
@@ -177,6 +214,11 @@ int dispatch(int argc, char** argv) {
   bool bench_json = false;
   bench->add_option("--cycles", cycles, "GPU cycles")->check(CLI::PositiveNumber);
   bench->add_flag("--json", bench_json, "print one JSON object");
+  bool bench_system = false, bench_quick = false;
+  bench->add_flag(
+      "--system", bench_system,
+      "also whole runs: default, moderated, 1 s, GPU-P 64 VFs (interrupts per CPU-second, peak RSS)");
+  bench->add_flag("--quick", bench_quick, "with --system: a tenth of the simulated time (tests)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -210,15 +252,7 @@ int dispatch(int argc, char** argv) {
     return 0;
   }
   if (*cal) return platform::run_calibrate(cal_args);
-  // Installed: libexec/irqlab/irq_bench beside bin/; in the build tree, the built one.
-  std::string exe = IRQLAB_BENCH_EXE;
-  std::error_code ec;
-  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec && std::filesystem::exists(self.parent_path().parent_path() / "libexec/irqlab/irq_bench", ec))
-    exe = (self.parent_path().parent_path() / "libexec/irqlab/irq_bench").string();
-  const std::string cmd = exe + " --cycles " + std::to_string(cycles) + (bench_json ? " --json" : "");
-  const int rc = std::system(cmd.c_str());
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : 2;
+  return bench_command(cycles, bench_json, bench_system, bench_quick);
 }
 
 }  // namespace

@@ -364,32 +364,47 @@ void write_events(const RunResult& r, std::ostream& f) {
     f << "{\"t_ps\":" << e->t_ps << ",\"gpu_cycle\":" << e->t_ps / r.gpu_period_ps << "," << e->json << "}\n";
 }
 
-void write_latency(const RunResult& r, const Report& rep, OutputFiles& files) {
+// A value as dump(1) writes it at `depth` inside the document.
+void dump_at(std::ostream& f, const json& v, int depth) {
+  const std::string pad = "\n" + std::string(static_cast<size_t>(depth), ' ');
+  const std::string text = v.dump(1);
+  for (char c : text) {
+    if (c == '\n')
+      f << pad;
+    else
+      f << c;
+  }
+}
+
+json latency_record(const RunResult& r, const Latency& l) {
   const uint64_t P = r.gpu_period_ps;
-  json recs = json::array();
-  std::ostream& csv = files.open("latency.csv");
+  json st;
+  const uint64_t total_ps = l.t_ps[5] - l.t_ps[0];
+  for (int i = 0; i < 6; ++i) {
+    const uint64_t d = l.t_ps[i + 1] - l.t_ps[i];
+    st[kStageNames[i]] = {
+        {"gpu_cycles", double(d) / P}, {"cpu_cycles", d * r.cpu_ghz / 1000.0}, {"ns", d / 1000.0}};
+  }
+  return {{"irq_id", l.irq_id},
+          {"source", l.source},
+          {l.source == "CRTC_VSYNC" ? "head" : "node", l.index},
+          {"vector", l.vector},
+          {"cpu", l.cpu},
+          {"t_source_ps", l.t_ps[0]},
+          {"stages", st},
+          {"interrupt_to_dpc_cycles", double(total_ps) / P},
+          {"interrupt_to_dpc_cpu_cycles", total_ps * r.cpu_ghz / 1000.0},
+          {"interrupt_to_dpc_ns", total_ps / 1000.0}};
+}
+
+void write_latency_csv(const RunResult& r, const Report& rep, std::ostream& csv) {
+  const uint64_t P = r.gpu_period_ps;
   csv << "irq_id,source,index,vector,cpu,interrupt_to_dpc_cycles,interrupt_to_dpc_cpu_cycles,interrupt_to_"
          "dpc_ns";
   for (const char* s : kStageNames) csv << "," << s << "_cycles";
   csv << "\n";
   for (const auto& l : rep.latencies) {
-    json st;
     const uint64_t total_ps = l.t_ps[5] - l.t_ps[0];
-    for (int i = 0; i < 6; ++i) {
-      const uint64_t d = l.t_ps[i + 1] - l.t_ps[i];
-      st[kStageNames[i]] = {
-          {"gpu_cycles", double(d) / P}, {"cpu_cycles", d * r.cpu_ghz / 1000.0}, {"ns", d / 1000.0}};
-    }
-    recs.push_back({{"irq_id", l.irq_id},
-                    {"source", l.source},
-                    {l.source == "CRTC_VSYNC" ? "head" : "node", l.index},
-                    {"vector", l.vector},
-                    {"cpu", l.cpu},
-                    {"t_source_ps", l.t_ps[0]},
-                    {"stages", st},
-                    {"interrupt_to_dpc_cycles", double(total_ps) / P},
-                    {"interrupt_to_dpc_cpu_cycles", total_ps * r.cpu_ghz / 1000.0},
-                    {"interrupt_to_dpc_ns", total_ps / 1000.0}});
     char buf[128];
     std::snprintf(buf, sizeof buf, "%llu,%s,%u,%u,%u,%.1f,%.1f,%.3f",
                   static_cast<unsigned long long>(l.irq_id), l.source.c_str(), l.index, l.vector, l.cpu,
@@ -398,6 +413,12 @@ void write_latency(const RunResult& r, const Report& rep, OutputFiles& files) {
     for (int i = 0; i < 6; ++i) csv << "," << double(l.t_ps[i + 1] - l.t_ps[i]) / P;
     csv << "\n";
   }
+}
+
+// latency.json is written record by record (no tree of every interrupt is built); the
+// bytes are those of the whole document dumped with indent 1, keys in order.
+void write_latency(const RunResult& r, const Report& rep, OutputFiles& files) {
+  write_latency_csv(r, rep, files.open("latency.csv"));
   const json counts{{"submissions", r.submitted},
                     {"sources", r.sources.size()},
                     {"counted", rep.counted},
@@ -407,18 +428,49 @@ void write_latency(const RunResult& r, const Report& rep, OutputFiles& files) {
                     {"isrs", r.isrs.size()},
                     {"dpcs", r.dpcs.size()},
                     {"sim_ps", r.end_ps}};
-  json out{{"gpu_clock_period_ps", P},
-           {"cpu_ghz", r.cpu_ghz},
-           {"counts", counts},
-           {"interrupts", recs},
-           {"summary", rep.summary}};
-  files.open("latency.json") << out.dump(1) << "\n";
+  std::ostream& f = files.open("latency.json");
+  f << "{\n \"counts\": ";
+  dump_at(f, counts, 1);
+  f << ",\n \"cpu_ghz\": " << json(r.cpu_ghz).dump() << ",\n \"gpu_clock_period_ps\": " << r.gpu_period_ps
+    << ",\n \"interrupts\": ";
+  if (rep.latencies.empty()) {
+    f << "[]";
+  } else {
+    f << "[";
+    for (size_t i = 0; i < rep.latencies.size(); ++i) {
+      f << (i ? ",\n  " : "\n  ");
+      dump_at(f, latency_record(r, rep.latencies[i]), 2);
+    }
+    f << "\n ]";
+  }
+  f << ",\n \"summary\": ";
+  dump_at(f, rep.summary, 1);
+  f << "\n}\n";
 }
 
 // Chrome trace-event format (opens in Perfetto): ISR and DPC spans on one track per CPU,
 // source pulses on per-engine and per-head tracks, and a flow from each pulse to its DPC.
 // Chrome/Perfetto trace-event metadata: process and thread names for every track used.
-void trace_metadata(const RunResult& r, json& ev) {
+// trace.json is written one event at a time (nothing proportional to the run is built
+// first); the bytes are those of the whole document dumped at once.
+class TraceStream {
+ public:
+  explicit TraceStream(std::ostream& f) : f_(f) { f_ << "{\"displayTimeUnit\":\"ns\",\"traceEvents\":["; }
+  ~TraceStream() { f_ << "]}\n"; }
+  TraceStream(const TraceStream&) = delete;
+  TraceStream& operator=(const TraceStream&) = delete;
+  void push_back(const json& e) {
+    if (!first_) f_ << ',';
+    first_ = false;
+    f_ << e.dump();
+  }
+
+ private:
+  std::ostream& f_;
+  bool first_ = true;
+};
+
+void trace_metadata(const RunResult& r, TraceStream& ev) {
   auto process = [&ev](int pid, const char* name) {
     ev.push_back({{"ph", "M"}, {"pid", pid}, {"name", "process_name"}, {"args", {{"name", name}}}});
   };
@@ -446,7 +498,7 @@ std::vector<json> dpc_irq_ids(const RunResult& r) {
   return ids;
 }
 
-void trace_cpu_slices(const RunResult& r, json& ev) {
+void trace_cpu_slices(const RunResult& r, TraceStream& ev) {
   auto us = [](uint64_t ps) { return ps / 1e6; };
   auto slice = [&](unsigned cpu, const std::string& name, uint64_t a, uint64_t b, json args) {
     ev.push_back({{"ph", "X"},
@@ -498,7 +550,7 @@ void trace_cpu_slices(const RunResult& r, json& ev) {
 }
 
 void write_trace(const RunResult& r, const Report& rep, std::ostream& f) {
-  json ev = json::array();
+  TraceStream ev(f);
   auto us = [](uint64_t ps) { return ps / 1e6; };
   trace_metadata(r, ev);
   trace_cpu_slices(r, ev);
@@ -527,7 +579,6 @@ void write_trace(const RunResult& r, const Report& rep, std::ostream& f) {
     ev.push_back(step);
     ev.push_back(finish);
   }
-  f << json{{"traceEvents", ev}, {"displayTimeUnit", "ns"}}.dump() << "\n";
 }
 
 // Histogram and stage breakdown, drawn by gnuplot into latency.svg (renamed into place
