@@ -368,6 +368,7 @@ platform::PlatformOptions RunAssembly::platform_options(const RunOptions& opt) {
   po.num_cpus = opt.scenario.cpus;
   po.reference_model = opt.reference_model;
   po.quantum_cycles = opt.scenario.quantum_cycles;
+  po.msix_vectors = opt.scenario.msix_vectors;
   return po;
 }
 

@@ -306,8 +306,9 @@ void parse_checks(const Reader& r, const YAML::Node& root, Scenario& s) {
 // A GPU-P run builds its own system (PF and VFs, guests): keys of the single-function
 // platform would be ignored there, so they are refused rather than silently dropped.
 void refuse_unused_by_gpup(Reader& r, const YAML::Node& root) {
-  static const char* const kTop[] = {"interrupt_mode", "msi_messages", "shared_line", "background",
-                                     "display",        "faults",       "waves",       "quantum_cycles"};
+  static const char* const kTop[] = {"interrupt_mode", "msi_messages",   "shared_line",
+                                     "background",     "display",        "faults",
+                                     "waves",          "quantum_cycles", "msix_vectors"};
   for (const char* k : kTop) {
     if (root[k])
       r.fail(root[k], k, "not used by GPU-P runs (gpup:): the guests run the WDDM miniport over MSI-X");
@@ -487,11 +488,12 @@ Scenario parse_with(const std::string& yaml, const std::string& origin, const st
   Scenario s;
   if (root.IsNull()) return s;
   if (!root.IsMap()) r.fail(root, "(top level)", "a scenario is a mapping of keys (see docs/scenarios.md)");
-  r.known(root, "", {"name",           "description", "profile",      "seed",          "duration_ms",
-                     "drain_ms",       "cpus",        "cpu_ghz",      "interrupt_cpu", "dpc_cpu",
-                     "quantum_cycles", "engines",     "display",      "kernel",        "driver",
-                     "interrupt_mode", "shared_line", "msi_messages", "background",    "waves",
-                     "gpup",           "migrations",  "checks",       "watchdog",      "faults"});
+  r.known(
+      root, "",
+      {"name",       "description",    "profile",     "seed",           "duration_ms", "drain_ms", "cpus",
+       "cpu_ghz",    "interrupt_cpu",  "dpc_cpu",     "quantum_cycles", "engines",     "display",  "kernel",
+       "driver",     "interrupt_mode", "shared_line", "msi_messages",   "background",  "waves",    "gpup",
+       "migrations", "checks",         "watchdog",    "faults",         "msix_vectors"});
   if (root["name"]) s.name = r.text(root["name"], "name");
   if (root["description"]) s.description = r.text(root["description"], "description");
   if (root["profile"]) {
@@ -518,6 +520,15 @@ Scenario parse_with(const std::string& yaml, const std::string& origin, const st
     s.interrupt_cpu = static_cast<unsigned>(r.integer(root["interrupt_cpu"], "interrupt_cpu", 0, s.cpus - 1));
   if (const auto d = root["dpc_cpu"]) s.dpc_cpu = dpc_target(r, d, "dpc_cpu", s.cpus);
   if (root["quantum_cycles"]) s.quantum_cycles = r.integer(root["quantum_cycles"], "quantum_cycles", 1, 1e9);
+  if (const auto v = root["msix_vectors"]) {  // the two Verilated builds (rtl/CMakeLists.txt)
+    s.msix_vectors = static_cast<unsigned>(r.integer(v, "msix_vectors", 1, regs::kNumVectorsMax));
+    r.note("msix_vectors", {{"enum", {regs::kNumVectorsDefault, regs::kNumVectorsMax}}});
+    if (s.msix_vectors != regs::kNumVectorsDefault && s.msix_vectors != regs::kNumVectorsMax)
+      r.fail(v, "msix_vectors",
+             std::to_string(s.msix_vectors) + ": the controller is built with " +
+                 std::to_string(regs::kNumVectorsDefault) + " or " + std::to_string(regs::kNumVectorsMax) +
+                 " entries");
+  }
   if (const auto e = root["engines"]) {
     r.known(e, "engines",
             {"nodes", "mean_gap_us", "duration_us", "max_result_bytes", "preempt_requests_per_ms",

@@ -48,6 +48,7 @@ struct Scenario {
   unsigned dpc_importance = 1;  ///< KDPC_IMPORTANCE: 0 low, 1 medium, 2 high, 3 medium-high
   bool dpc_per_message_per_cpu = false;
   uint64_t quantum_cycles = 256;
+  unsigned msix_vectors = 64;  ///< MSI-X table entries of the controller build: 64 or 2048
   // engines
   unsigned nodes = 4;
   double mean_gap_us = 20;

@@ -197,7 +197,10 @@ std::string effective_yaml(const Scenario& s) {
   kv(e, "cpus", s.cpus);
   kvd(e, "cpu_ghz", s.cpu_ghz);
   kv(e, "interrupt_cpu", s.interrupt_cpu);
-  if (!s.gpup.enabled) kv(e, "quantum_cycles", s.quantum_cycles);
+  if (!s.gpup.enabled) {
+    kv(e, "quantum_cycles", s.quantum_cycles);
+    kv(e, "msix_vectors", s.msix_vectors);
+  }
   engines_and_display(e, s);
   kernel_and_driver(e, s);
   if (s.gpup.enabled)

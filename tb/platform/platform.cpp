@@ -11,9 +11,13 @@ namespace regs = irqlab::regs::irq_ctrl;
 
 namespace {
 std::unique_ptr<irqctrl::PortModel> make_model(const PlatformOptions& opt) {
-  if (opt.reference_model) return std::make_unique<irqctrl::IrqCtrlRef>(irqctrl::Config{});
+  irqctrl::Config cfg;
+  cfg.num_vectors = opt.msix_vectors;
+  if (opt.reference_model) return std::make_unique<irqctrl::IrqCtrlRef>(cfg);
   irqctrl::TraceOptions t = opt.rtl_trace;
   t.clock_period_ps = opt.profile.gpu_period_ps;
+  if (opt.msix_vectors == regs::kNumVectorsMax)
+    return irqctrl::make_rtl_model(irqctrl::RtlBuild::kTable2048, t);
   return irqctrl::make_rtl_model(
       t.path.empty() ? irqctrl::RtlBuild::kDefaultFst : irqctrl::build_for_trace_path(t.path), t);
 }
@@ -44,7 +48,7 @@ Platform::Platform(const PlatformOptions& o)
                cpus[cpu]->deliver(m, sampled);
              }),
       function("gpu_fn", timing, upstream, static_cast<uint32_t>(regs::front_end::kDeviceBarBytes),
-               regs::kNumVectorsDefault),
+               o.msix_vectors),
       controller("irq_ctrl", make_model(o), bridge_options(o, timing.min_hop_ps())),
       bypass_path("msi_bypass_path") {
   upstream.set_receiver([this](const pcie::Tlp& t) { rc.on_upstream(t); });
