@@ -24,10 +24,6 @@ OutputFiles::~OutputFiles() {
   for (const auto& f : files_) fs::remove(temp_path(f.name), ec);
 }
 
-std::string OutputFiles::temp_path(const std::string& name) const {
-  return dir_ + "/." + name + ".partial";
-}
-
 OutputFiles::File& OutputFiles::find(const std::string& name) {
   const auto it = std::find_if(files_.begin(), files_.end(), [&](const File& f) { return f.name == name; });
   if (it == files_.end()) throw std::logic_error("output " + name + " was never opened");

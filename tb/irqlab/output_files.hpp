@@ -34,7 +34,11 @@ class OutputFiles {
   /// commit() renames it if it was written and leaves it out otherwise.
   std::string external(const std::string& name);
   /// The temporary path of `name` (to read back a file closed with close()).
-  std::string temp_path(const std::string& name) const;
+  std::string temp_path(const std::string& name) const { return temp_path_in(dir_, name); }
+  /// The temporary of `name` in `dir` (a run streams a file there before the reports).
+  static std::string temp_path_in(const std::string& dir, const std::string& name) {
+    return dir + "/." + name + ".partial";
+  }
   /// Checks every stream, renames every temporary into place (verdict.json last) and
   /// returns the names written. Throws OutputError naming the first file that failed.
   std::vector<std::string> commit();

@@ -733,7 +733,12 @@ void write_dispatch_text(const RunResult& r, const Report& rep, std::ostringstre
 
 std::string write_outputs(const RunResult& r, const Report& rep, const std::string& dir) {
   OutputFiles files(dir);
-  write_events(r, files.open("events.jsonl"));
+  if (r.events_file.empty()) {
+    write_events(r, files.open("events.jsonl"));
+  } else {  // streamed by the run to the temporary that commit() renames
+    if (r.events_write_failed || files.external("events.jsonl") != r.events_file)
+      throw OutputError(r.events_file + ": events.jsonl write failed (disk full or unwritable)");
+  }
   write_latency(r, rep, files);
   write_trace(r, rep, files.open("trace.json"));
   const std::string not_plotted = write_plot(r, rep, files);

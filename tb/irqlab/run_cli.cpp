@@ -34,6 +34,8 @@ void RunCli::add(CLI::App& app) {
   cmd->add_flag("--force", force, "clear a non-empty --out first");
   cmd->add_flag("--sweep-point", sweep_point, "(internal) the directory is a sweep point the sweep prepared")
       ->group("");
+  cmd->add_flag("--events-in-memory", events_in_memory, "(tests) write events.jsonl with the reports")
+      ->group("");
   cmd->add_option("--waves", waves, "waveform: fst, vcd or none")
       ->check(CLI::IsMember({"fst", "vcd", "none"}));
   cmd->add_option("--irq-impl", impl, "the controller: Verilated RTL or the C++ reference model")
@@ -156,6 +158,7 @@ int RunCli::execute(const std::vector<std::string>& argv) {
   }
   if (const int rc = claim_out()) return rc;
   opt.reference_model = impl == "ref";
+  if (!events_in_memory) opt.events_path = OutputFiles::temp_path_in(out, "events.jsonl");
   opt.waves.format = waves::parse_format(waves);
   if (opt.waves.format != waves::Format::kNone) {
     opt.waves.path = out + "/waves." + waves;

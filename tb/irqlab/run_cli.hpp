@@ -21,7 +21,9 @@ struct RunCli {
   std::string seed_text;
   std::vector<std::string> sets;
   bool force = false;
-  bool sweep_point = false;  ///< the sweep prepared the directory (scenario.yaml, params.json, run.log)
+  bool sweep_point = false;
+  bool events_in_memory = false;  ///< (tests) keep events in memory instead of streaming them  ///< the sweep
+                                  ///< prepared the directory (scenario.yaml, params.json, run.log)
   CLI::Option* seed_opt = nullptr;
 
   void add(CLI::App& app);

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -119,7 +120,42 @@ class Recorder : public kernel::KernelObserver {
  public:
   Recorder(RunResult& r, const std::set<const kernel::InterruptObject*>& adapter)
       : r_(r), adapter_(adapter) {}
-  void event(uint64_t t, const std::string& json) { r_.events.push_back({t, seq_++, json}); }
+  void event(uint64_t t, const std::string& json) {
+    if (out_)
+      pending_.emplace(std::make_pair(t, seq_++), json);
+    else
+      r_.events.push_back({t, seq_++, json});
+    if (tick_) tick_();
+  }
+  /// Called after each event (streaming, progress).
+  void set_tick(std::function<void()> f) { tick_ = std::move(f); }
+  /// Stream events.jsonl to `path`: events are held until no earlier one can come.
+  void stream_to(const std::string& path) {
+    out_ = std::make_unique<std::ofstream>(path);
+    r_.events_file = path;
+    if (!*out_) r_.events_write_failed = true;
+  }
+  bool streaming() const { return out_ != nullptr; }
+  /// Writes every event before `t_ps` in (time, recording) order. Nothing earlier than
+  /// SystemC time minus a GPU cycle is recorded any more (the controller runs ahead of
+  /// time, never behind it), so the caller passes a time safely before now.
+  void flush_before(uint64_t t_ps) {
+    if (!out_) return;
+    auto end = pending_.lower_bound({t_ps, 0});
+    for (auto it = pending_.begin(); it != end; ++it) {
+      const uint64_t t = it->first.first;
+      if (t < flushed_) r_.events_write_failed = true;  // would break time order: never expected
+      *out_ << "{\"t_ps\":" << t << ",\"gpu_cycle\":" << t / r_.gpu_period_ps << "," << it->second << "}\n";
+    }
+    pending_.erase(pending_.begin(), end);
+    flushed_ = std::max(flushed_, t_ps);
+  }
+  void close_stream() {
+    if (!out_) return;
+    flush_before(UINT64_MAX);
+    out_->close();
+    if (!*out_) r_.events_write_failed = true;
+  }
 
   void isr_enter(unsigned cpu, const kernel::InterruptObject& io, uint64_t delivered) override {
     all_[cpu].push_back(now_ps());
@@ -238,6 +274,10 @@ class Recorder : public kernel::KernelObserver {
   std::map<const kernel::Kdpc*, uint64_t> queueings_;           ///< successful insertions not yet run
   std::vector<dxgkrnl::Violation> dpc_violations_;
   uint64_t seq_ = 0;
+  std::unique_ptr<std::ofstream> out_;
+  std::function<void()> tick_;
+  std::map<std::pair<uint64_t, uint64_t>, std::string> pending_;  ///< (time, seq) -> fields
+  uint64_t flushed_ = 0;
 };
 
 /// PnP manager: start the adapter, then stop it when asked (after the drain).
@@ -332,7 +372,8 @@ class RunAssembly {
   void start_intx_peer();
   void inject_faults();
   std::vector<uint64_t> pending_sources() const;
-  void show_progress();
+  void on_event();
+  uint64_t last_flush_ = 0;
   bool advance(uint64_t ps);
   void collect();
 
@@ -423,7 +464,8 @@ RunAssembly::RunAssembly(const RunOptions& opt, RunResult& r)
       [this](unsigned cpu) { return rec_.current_isr(cpu); });
   env_.set_access_observer(
       [this](unsigned cpu, bool write, uint64_t off, uint32_t v) { faults_->access(cpu, write, off, v); });
-  show_progress();
+  if (!opt.events_path.empty()) rec_.stream_to(opt.events_path);
+  rec_.set_tick([this] { on_event(); });
   pnp_ = std::make_unique<Pnp>(
       "pnp", [this] { start_adapter(); }, [this] { stop_adapter(); });
   for (unsigned h = 0; h < sc_.head_hz.size(); ++h) {
@@ -633,20 +675,21 @@ void RunAssembly::stop_adapter() {
   rec_.event(now_ps(), "\"ev\":\"stop_device\"");
 }
 
-// Simulated time on a terminal, every 100 us of it (at most twice a wall second).
-void RunAssembly::show_progress() {
-  if (!progress_.enabled()) return;
-  sc_core::sc_spawn(
-      [this] {
-        const double total = sc_.duration_ms;
-        for (;;) {
-          sc_core::wait(sc_core::sc_time(100, sc_core::SC_US));
-          char b[96];
-          std::snprintf(b, sizeof b, "simulated %.1f of %.1f ms", now_ps() / 1e9, total);
-          progress_.update(b);
-        }
-      },
-      "progress");
+// Work done as events are recorded, never by a process of its own: a process waking
+// on a timer of its own would reorder processes due at the same instant and so change
+// the run. Streams events.jsonl a little behind SystemC time and shows progress.
+void RunAssembly::on_event() {
+  const uint64_t now = now_ps();
+  const uint64_t margin = 2 * (p_.lookahead_ps() + r_.gpu_period_ps);
+  if (rec_.streaming() && now > margin + last_flush_ + 20'000'000) {
+    last_flush_ = now - margin;
+    rec_.flush_before(last_flush_);
+  }
+  if (progress_.enabled()) {
+    char b[96];
+    std::snprintf(b, sizeof b, "simulated %.1f of %.1f ms", now / 1e9, sc_.duration_ms);
+    progress_.update(b);
+  }
 }
 
 // Interrupts raised by now and not yet reported (the ones a lost MSI was carrying).
@@ -698,6 +741,7 @@ void RunAssembly::run() {
 
 void RunAssembly::collect() {
   progress_.done();
+  rec_.close_stream();
   r_.end_ps = now_ps();
   r_.hang = watchdog_.hang();
   trace_.close();

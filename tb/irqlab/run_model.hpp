@@ -22,6 +22,9 @@ struct RunOptions {
   Scenario scenario;
   bool reference_model = false;
   platform::TraceRequest waves;
+  /// Where events.jsonl is written while the run goes ("": kept in memory and written with
+  /// the reports). Streamed, nothing per event stays in memory.
+  std::string events_path;
   /// Called (from the watchdog's thread) when the simulation stalls, before exit 1.
   std::function<void(const Hang&)> on_stall;
 };
@@ -115,7 +118,9 @@ struct RunResult {
   uint64_t gpu_period_ps = 0;
   double cpu_ghz = 0;
   uint64_t end_ps = 0;
-  std::vector<Event> events;
+  std::vector<Event> events;  ///< empty when streamed to events_file
+  std::string events_file;    ///< where the run streamed events.jsonl ("": not streamed)
+  bool events_write_failed = false;
   std::vector<SourceRecord> sources;
   std::vector<IsrRecord> isrs;
   std::vector<DpcRecord> dpcs;

@@ -70,6 +70,7 @@ PlatformTrace::PlatformTrace(sc_core::sc_module_name name, Platform& p, const Tr
     const uint64_t ov[] = {o.awready,   o.wready,   o.bvalid,   o.bresp,      o.arready, o.rvalid, o.rdata,
                            o.msg_valid, o.msg_addr, o.msg_data, o.msg_vector, o.intx,    o.idle};
     for (int k = 0; k < 13; ++k) w.change(te, out_[k + 1], ov[k]);
+    maybe_flush();
   });
   hook_link(p.downstream, down);
   hook_link(p.upstream, up);
@@ -81,7 +82,6 @@ PlatformTrace::PlatformTrace(sc_core::sc_module_name name, Platform& p, const Tr
       w_->change(pcie::now_ps(), vars.second, vector);
     });
   }
-  SC_THREAD(flush_thread);
 }
 
 PlatformTrace::LinkVars PlatformTrace::add_link(const std::string& scope) {
@@ -101,6 +101,7 @@ PlatformTrace::LinkVars PlatformTrace::add_link(const std::string& scope) {
 void PlatformTrace::hook_link(pcie::LinkDirection& l, const LinkVars& v) {
   l.set_depth_observer([this, v](pcie::TlpClass c, size_t depth, uint64_t t) {
     w_->change(t, v.q[static_cast<int>(c)], depth);
+    maybe_flush();
   });
   const bool upstream = &l == &p_.upstream;
   l.set_observer([this, v, &l, upstream](const pcie::Tlp& tlp, uint64_t start, uint64_t arrival) {
@@ -119,14 +120,15 @@ void PlatformTrace::hook_link(pcie::LinkDirection& l, const LinkVars& v) {
   });
 }
 
-void PlatformTrace::flush_thread() {
+// Written a little behind SystemC time as changes come in (the controller never reports a
+// cycle before the one containing `now`). Never from a process of its own: one waking on a
+// timer would reorder processes due at the same instant and so change the run.
+void PlatformTrace::maybe_flush() {
   const uint64_t period = p_.controller.period_ps();
-  for (;;) {
-    wait(sc_core::sc_time(20, sc_core::SC_US));
-    const uint64_t now = pcie::now_ps();
-    // The controller never reports a cycle earlier than the one containing `now`.
-    if (now > period) w_->flush_before(now - period);
-  }
+  const uint64_t now = pcie::now_ps();
+  if (now <= period || now - period < flushed_ + 20'000'000) return;
+  flushed_ = now - period;
+  w_->flush_before(flushed_);
 }
 
 void PlatformTrace::close() {

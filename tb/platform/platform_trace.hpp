@@ -24,7 +24,6 @@ struct TraceRequest {
 
 class PlatformTrace : public sc_core::sc_module {
  public:
-  SC_HAS_PROCESS(PlatformTrace);
   PlatformTrace(sc_core::sc_module_name name, Platform& p, const TraceRequest& req);
   ~PlatformTrace() override;
   void close();
@@ -36,7 +35,7 @@ class PlatformTrace : public sc_core::sc_module {
   struct LinkVars {
     int q[3], type, addr, len;
   };
-  void flush_thread();
+  void maybe_flush();
   void hook_link(pcie::LinkDirection& l, const LinkVars& v);
   LinkVars add_link(const std::string& scope);
 
@@ -45,6 +44,7 @@ class PlatformTrace : public sc_core::sc_module {
   int cycle_ = 0, in_[14] = {}, out_[14] = {}, msi_[3] = {};
   std::vector<std::pair<int, int>> cpu_;
   uint64_t msis_ = 0;
+  uint64_t flushed_ = 0;
 };
 
 }  // namespace irqlab::platform
