@@ -2,6 +2,7 @@
 
 #include "irq_ctrl_regs.hpp"
 #include "lapic.hpp"
+#include "source_info.hpp"
 
 namespace irqlab::run {
 
@@ -89,7 +90,7 @@ void FaultInjection::message_arrived(uint64_t addr, uint32_t data, bool dropped)
 void FaultInjection::access(unsigned cpu, bool write, uint64_t offset, uint32_t value) {
   const int64_t i = current_isr_(cpu);
   if (write && offset == regs::INTR_STATUS::kOffset) {
-    if (value & ~((1u << regs::sources::kWidth) - 1)) {
+    if (has_reserved_source_bits(value)) {
       if (r_.faults.w1c_reserved++ == 0) r_.faults.first_w1c_reserved_ps = now_ps();
     }
     if (i >= 0) r_.isrs[static_cast<size_t>(i)].dismissed |= value;

@@ -11,7 +11,6 @@
 // be written (disk full, unwritable directory; no verdict is left behind).
 #include <unistd.h>
 #include <CLI/CLI.hpp>
-#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -34,15 +33,7 @@ namespace {
 
 using namespace irqlab;
 
-/// Digits only, the whole text, no sign and no overflow: "-1" or "18446744073709551616"
-/// are errors, not 2^64-1.
-std::optional<uint64_t> whole_number(const std::string& s) {
-  uint64_t v = 0;
-  const char* end = s.data() + s.size();
-  const auto [p, ec] = std::from_chars(s.data(), end, v);
-  if (s.empty() || ec != std::errc() || p != end) return std::nullopt;
-  return v;
-}
+using run::whole_number;
 
 /// `irqlab sweep` (local, sharded or on Slurm) and `irqlab sweep-task` (one Slurm array task).
 struct SweepCli {

@@ -10,6 +10,7 @@
 #include "irq_ctrl_regs.hpp"
 #include "kernel.hpp"
 #include "miniport_env.hpp"
+#include "source_info.hpp"
 
 namespace irqlab::run {
 
@@ -28,7 +29,7 @@ class KernelEnvironment : public wddm::MiniportEnvironment {
     const uint32_t v = cpu().hw().read32(a);
     // A value with reserved bits set is a failed read's all ones (Completion Timeout), not
     // the device's state: the verifier judges the dismiss against what was really pending.
-    const bool failed = (v >> regs::irq_ctrl::sources::kWidth) != 0;
+    const bool failed = has_reserved_source_bits(v);
     if (dx_ && !failed && a == bar_ + regs::irq_ctrl::INTR_PENDING::kOffset)
       dx_->device_pending_seen(cpu().index(), v);
     if (access_) access_(cpu().index(), false, a - bar_, v);

@@ -20,6 +20,14 @@ namespace irqlab::run {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+std::optional<uint64_t> whole_number(const std::string& s) {
+  uint64_t v = 0;
+  const char* end = s.data() + s.size();
+  const auto [p, ec] = std::from_chars(s.data(), end, v);
+  if (s.empty() || ec != std::errc() || p != end) return std::nullopt;
+  return v;
+}
+
 std::string version_text() {
   return std::string("irqlab ") + IRQLAB_VERSION + " (git " + IRQLAB_GIT_REVISION + ")";
 }
@@ -68,13 +76,11 @@ Scenario RunCli::load(std::string& origin) const {
     sc = load_scenario(scenario, sets);
   }
   if (seed_opt->count()) {
-    uint64_t v = 0;
-    const char* end = seed_text.data() + seed_text.size();
-    const auto [p, ec] = std::from_chars(seed_text.data(), end, v);
-    if (seed_text.empty() || ec != std::errc() || p != end)
+    const auto v = whole_number(seed_text);
+    if (!v)
       throw ScenarioError("--seed '" + seed_text + "' is not a whole number in 0.." +
                           std::to_string(UINT64_MAX));
-    sc.seed = v;
+    sc.seed = *v;
   }
   pcie::load_profile(pcie::default_profile_path(), sc.profile);  // fail early on a bad name
   return sc;

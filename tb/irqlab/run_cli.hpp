@@ -5,6 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,10 @@ struct RunCli {
   Scenario load(std::string& origin) const;
   int claim_out() const;
 };
+
+/// Digits only, the whole text, no sign and no overflow: "-1" or "18446744073709551616"
+/// are errors, not 2^64-1 (--seed, --shard).
+std::optional<uint64_t> whole_number(const std::string& s);
 
 /// `irqlab --version`: the version and the git revision it was built from.
 std::string version_text();

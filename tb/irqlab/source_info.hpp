@@ -23,6 +23,12 @@ inline SourceInfo describe_source(unsigned bit) {
   return {"DMA_COMPLETED", bit - s::DMA_COMPLETED.lsb, false};
 }
 
+/// True when `v` has a bit no source has (INTR_STATUS/INTR_PENDING bits 31:29 read 0): only
+/// a failed read's all ones, or a driver acting on it, can show one.
+inline bool has_reserved_source_bits(uint32_t v) {
+  return (v >> irqlab::regs::irq_ctrl::sources::kWidth) != 0;
+}
+
 /// The enumerator's name in d3dkmddi.h, for events.jsonl and the trace.
 inline std::string interrupt_type_name(wddm::DXGK_INTERRUPT_TYPE t) {
   switch (t) {
