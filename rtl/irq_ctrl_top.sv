@@ -13,6 +13,7 @@ module irq_ctrl_top
 ) (
   input  logic                       clk_i,
   input  logic                       rst_ni,
+  input  logic [63:0]                timer_i,  // GPU global timer (cycles since reset)
   // GPU engines, display heads, MMU: one-cycle pulses with their payload
   input  logic [NUM_NODES-1:0]       dma_completed_i,
   input  logic [NUM_NODES-1:0][31:0] dma_completed_fence_i,
@@ -64,9 +65,11 @@ module irq_ctrl_top
   output logic                       intx_o,         // level, to Assert_INTx/Deassert_INTx
   output logic                       intx_status_o,  // config Status.Interrupt Status
   output logic [31:0]                intr_status_o,  // INTR_STATUS, observed (for the dismiss check)
-  // For simulators: the state cannot change until an input changes, so cycles with
-  // unchanged inputs may be skipped without changing any later output.
-  output logic                       idle_o
+  // For simulators: the state cannot change until an input other than timer_i changes
+  // or timer_i reaches wake_o (a moderation interval holding a request ends), so cycles
+  // before that with unchanged inputs may be skipped without changing any later output.
+  output logic                       idle_o,
+  output logic [63:0]                wake_o
 );
   logic          wr, rd;
   logic [AW-1:0] wr_addr, rd_addr;
@@ -124,7 +127,7 @@ module irq_ctrl_top
   );
 
   irq_msix #(.NUM_VECTORS(NUM_VECTORS)) u_msix (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni, .timer_i,
     .cfg_enable_i   (cfg_msix_enable_i),
     .cfg_func_mask_i(cfg_msix_func_mask_i),
     .cfg_msi_enable_i, .cfg_msi_mme_i, .cfg_msi_addr_i, .cfg_msi_data_i, .cfg_msi_mask_i, .msi_pending_o,
@@ -143,7 +146,8 @@ module irq_ctrl_top
     .rd_addr_i      (rd_addr),
     .rd_data_o      (msix_rdata),
     .msg_valid_o, .msg_ready_i, .msg_addr_o, .msg_data_o, .msg_vector_o,
-    .idle_o         (msix_idle)
+    .idle_o         (msix_idle),
+    .wake_o
   );
 
   // INTx: level while any enabled source is pending and MSI-X is off (enabling MSI-X

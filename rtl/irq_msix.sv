@@ -6,10 +6,17 @@
 //   - a trigger sets req[v];
 //   - a masked request moves to the PBA (pending, nothing sent);
 //   - an unmasked pending bit clears and becomes a request (the replay on unmask);
-//   - the lowest unmasked request whose moderation counter is 0 is issued into the
-//     output register when that register is free or being emptied; issuing reloads
-//     the counter so the next message of v is issued at least VEC_MOD[v] cycles later.
+//   - the lowest unmasked request whose moderation interval has ended is issued into
+//     the output register when that register is free or being emptied; issuing at
+//     timer T sets the vector's deadline to T + VEC_MOD[v], so the next message of v is
+//     issued at least VEC_MOD[v] cycles later.
 // Triggers that arrive while req[v] is set merge into the one message.
+//
+// Moderation compares the GPU's global timer with a deadline per vector instead of
+// counting every vector down every cycle: nothing changes while an interval runs, so a
+// simulator may skip to wake_o exactly, and the per-vector work is done only in cycles
+// with a request (loops are guarded by |req_q). The 64-bit timer does not wrap in any
+// run (2^64 cycles at 1.6 GHz is 365 years).
 module irq_msix
   import irq_ctrl_reg_pkg::*;
 #(
@@ -19,6 +26,7 @@ module irq_msix
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
+  input  logic [63:0]            timer_i,          // GPU global timer: cycles since reset
   input  logic                   cfg_enable_i,     // Message Control.MSI-X Enable
   input  logic                   cfg_func_mask_i,  // Message Control.Function Mask
   // MSI capability (used while MSI-X is disabled)
@@ -49,7 +57,10 @@ module irq_msix
   output logic [63:0]            msg_addr_o,
   output logic [31:0]            msg_data_o,
   output logic [10:0]            msg_vector_o,
-  output logic                   idle_o  // no request, replay, countdown or message in flight
+  // Nothing can change until an input changes or timer_i reaches wake_o: no message,
+  // replay or masked request; unmasked requests wait for wake_o (both from state only).
+  output logic                   idle_o,
+  output logic [63:0]            wake_o  // earliest deadline of an unmasked request; all ones: none
 );
   localparam int unsigned NV    = NUM_VECTORS;
   localparam int unsigned PBA_W = ((NV + 63) / 64) * 64;
@@ -62,8 +73,7 @@ module irq_msix
   logic [NV-1:0]   mask_q, mask_d;
   logic [NV-1:0]   req_q, req_d, pba_q, pba_d;
   logic [MODW-1:0] ivl_q [NV];
-  logic [MODW-1:0] ivl_d [NV];
-  logic [MODW-1:0] cnt_q [NV];
+  logic [63:0]     deadline_q [NV];  // timer value at which the vector's interval ends
   logic            cfg_en_q, cfg_fm_q;
   logic            msi_en_q;
   logic [2:0]      msi_mme_q;
@@ -89,24 +99,79 @@ module irq_msix
   logic [4:0] msi_vmask, msi_vec;
   assign msi_vmask = 5'((32'd1 << msi_mme_q) - 32'd1);
   assign msi_vec   = 5'(gidx) & msi_vmask;
+  // MSI vector v is vector v mod 2^MME: its mask pattern repeats every 2^MME vectors.
+  localparam int unsigned NW = (NV + 31) / 32;  // 32-bit words covering the vectors
+  logic [31:0] msi_mask_rep;
   always_comb begin
-    for (int v = 0; v < NV; v++) begin
-      if (paused_i) masked[v] = 1'b1;  // live migration: hold, collect in the PBA
-      else if (cfg_en_q) masked[v] = mask_q[v] || cfg_fm_q;
-      else if (msi_en_q) masked[v] = msi_mask_q[5'(v) & msi_vmask];
-      else masked[v] = 1'b1;
+    case (msi_mme_q)
+      3'd0:    msi_mask_rep = {32{msi_mask_q[0]}};
+      3'd1:    msi_mask_rep = {16{msi_mask_q[1:0]}};
+      3'd2:    msi_mask_rep = {8{msi_mask_q[3:0]}};
+      3'd3:    msi_mask_rep = {4{msi_mask_q[7:0]}};
+      3'd4:    msi_mask_rep = {2{msi_mask_q[15:0]}};
+      default: msi_mask_rep = msi_mask_q;
+    endcase
+  end
+  logic [NV-1:0] msi_masked;
+  assign msi_masked = NV'({NW{msi_mask_rep}});
+  always_comb begin
+    if (paused_i) masked = '1;  // live migration: hold, collect in the PBA
+    else if (cfg_en_q) masked = mask_q | {NV{cfg_fm_q}};
+    else if (msi_en_q) masked = msi_masked;
+    else masked = '1;
+  end
+
+  // MSI Pending Bits: the PBA folded onto the 2^MME MSI vectors.
+  logic [NW*32-1:0] pba_words;
+  logic [31:0] p32;
+  logic [15:0] p16;
+  logic [7:0]  p8;
+  logic [3:0]  p4;
+  logic [1:0]  p2;
+  assign pba_words = (NW * 32)'(pba_q);
+  always_comb begin
+    p32 = '0;
+    if (pba_q != '0) begin
+      for (int w = 0; w < NW; w++) p32 |= pba_words[32*w +: 32];
     end
   end
+  assign p16 = p32[31:16] | p32[15:0];
+  assign p8  = p16[15:8] | p16[7:0];
+  assign p4  = p8[7:4] | p8[3:0];
+  assign p2  = p4[3:2] | p4[1:0];
   always_comb begin
-    msi_pending_o = '0;
-    for (int v = 0; v < NV; v++) begin
-      if (pba_q[v]) msi_pending_o[5'(v) & msi_vmask] = 1'b1;
-    end
+    case (msi_mme_q)
+      3'd0:    msi_pending_o = {31'b0, p2[1] | p2[0]};
+      3'd1:    msi_pending_o = {30'b0, p2};
+      3'd2:    msi_pending_o = {28'b0, p4};
+      3'd3:    msi_pending_o = {24'b0, p8};
+      3'd4:    msi_pending_o = {16'b0, p16};
+      default: msi_pending_o = p32;
+    endcase
   end
+
   assign slot_free = !msg_valid_q || msg_ready_i;
+  // Per-vector deadlines matter only for requests: the loop runs in cycles that have one.
+  logic [NV-1:0] ended;  // the request's moderation interval has ended
   always_comb begin
-    for (int v = 0; v < NV; v++) eligible[v] = req_q[v] && !masked[v] && (cnt_q[v] == '0);
+    ended = '0;
+    if (req_q != '0) begin
+      for (int v = 0; v < NV; v++) begin
+        if (req_q[v]) ended[v] = timer_i >= deadline_q[v];
+      end
+    end
   end
+  // wake_o depends on state only (not on timer_i): a request whose interval has ended has
+  // wake_o at or before the timer, which tells a simulator to step now.
+  always_comb begin
+    wake_o = '1;
+    if (req_q != '0) begin
+      for (int v = 0; v < NV; v++) begin
+        if (req_q[v] && !masked[v] && deadline_q[v] < wake_o) wake_o = deadline_q[v];
+      end
+    end
+  end
+  assign eligible = req_q & ~masked & ended;
 
   irq_prio_arb #(.N(NV), .IW(VIW)) u_arb (
     .req_i  (eligible),
@@ -177,22 +242,22 @@ module irq_msix
     end
   end
 
-  logic tbl_we [2];
+  logic tbl_we [2], mod_we [2];
   always_comb begin
     mask_d  = mask_q;
-    ivl_d   = ivl_q;
     pba_set = '0;
     for (int l = 0; l < 2; l++) begin
       logic [31:0] wd;
       wd = wr_data_i[32*l +: 32];
       tbl_we[l] = 1'b0;
+      mod_we[l] = 1'b0;
       if (wr_i && wr_lanes_i[l]) begin
         if (kind[l] == K_TABLE) begin
           if (32'(tbl_word[l]) * 4 == MSIX_VECTOR_CTRL_OFFSET)
             mask_d[widx[l]] = wd[MSIX_VECTOR_CTRL_MASK_LSB];
           else tbl_we[l] = 1'b1;
         end else if (kind[l] == K_MOD) begin
-          ivl_d[widx[l]] = wd[VEC_MOD_INTERVAL_LSB +: MODW];
+          mod_we[l] = 1'b1;
         end else if (kind[l] == K_PSET) begin
           for (int b = 0; b < 32; b++) begin
             if (wd[b] && 32 * pset_word[l] + b < NV) pba_set[VIW'(32 * pset_word[l] + b)] = 1'b1;
@@ -230,17 +295,21 @@ module irq_msix
     end
   end
 
-  // Moderation counters: reload on issue, else count down to 0.
-  logic [MODW-1:0] cnt_d [NV];
-  always_comb begin
-    for (int v = 0; v < NV; v++) begin
-      if (granted[v]) cnt_d[v] = (ivl_q[v] > MODW'(1)) ? ivl_q[v] - MODW'(1) : '0;
-      else if (cnt_q[v] != '0) cnt_d[v] = cnt_q[v] - MODW'(1);
-      else cnt_d[v] = '0;
+  // ---- state -----------------------------------------------------------------------
+  // Written one entry at a time, never copied whole: the table, the intervals and the
+  // deadlines are RAMs (the intervals reset to 0, the deadlines to "ended").
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ivl_q      <= '{default: '0};
+      deadline_q <= '{default: '0};
+    end else begin
+      for (int l = 0; l < 2; l++) begin
+        if (mod_we[l]) ivl_q[widx[l]] <= wr_data_i[32*l+VEC_MOD_INTERVAL_LSB +: MODW];
+      end
+      if (slot_free && gvalid) deadline_q[gidx] <= timer_i + 64'(ivl_q[gidx]);
     end
   end
 
-  // ---- state -----------------------------------------------------------------------
   always_ff @(posedge clk_i) begin
     for (int l = 0; l < 2; l++) begin
       if (tbl_we[l]) begin
@@ -270,13 +339,10 @@ module irq_msix
       msg_addr_q  <= '0;
       msg_data_q  <= '0;
       msg_vec_q   <= '0;
-      ivl_q       <= '{default: '0};
-      cnt_q       <= '{default: '0};
     end else begin
       mask_q   <= mask_d;
       req_q    <= req_d;
       pba_q    <= pba_d;
-      ivl_q    <= ivl_d;
       cfg_en_q <= cfg_enable_i;
       cfg_fm_q <= cfg_func_mask_i;
       msi_en_q   <= cfg_msi_enable_i;
@@ -284,7 +350,6 @@ module irq_msix
       msi_addr_q <= cfg_msi_addr_i[63:2];
       msi_data_q <= cfg_msi_data_i;
       msi_mask_q <= cfg_msi_mask_i;
-      cnt_q    <= cnt_d;
       if (slot_free) begin
         msg_valid_q <= gvalid;
         if (gvalid && cfg_en_q) begin
@@ -300,12 +365,9 @@ module irq_msix
     end
   end
 
-  logic counting;
-  always_comb begin
-    counting = 1'b0;
-    for (int v = 0; v < NV; v++) counting |= cnt_q[v] != '0;
-  end
-  assign idle_o = !msg_valid_q && (req_q == '0) && ((pba_q & ~masked) == '0) && !counting;
+  // An unmasked request changes nothing until its interval ends (wake_o); a masked one
+  // moves to the PBA and an unmasked pending bit replays, so those are not idle.
+  assign idle_o = !msg_valid_q && ((req_q & masked) == '0) && ((pba_q & ~masked) == '0);
 
   assign enabled_o    = cfg_en_q;
   assign drained_o    = !msg_valid_q && (req_q == '0);

@@ -173,8 +173,11 @@ void IrqCtrlBridge::stick_source(unsigned bit, uint64_t at_ps) {
 }
 
 // A stuck source changes the controller every cycle (it is never idle), so no skipping.
+// An idle controller may still hold a request until its moderation interval ends (or
+// until now, when wake_o has passed): the cycle out_.wake is stepped like an announced input.
 bool IrqCtrlBridge::can_skip() const {
   if (stuck_active_ || !out_.idle || bus_op_ || !bus_queue_.empty()) return false;
+  if (out_.wake <= cycle_ && !opt_.broken_skip_ignores_wake) return false;
   return calendar_.empty() || calendar_.begin()->first > cycle_;
 }
 
@@ -336,7 +339,12 @@ void IrqCtrlBridge::run() {
     stats_.cycles_skipped += target - cycle_;
     cycle_ = target;
   };
-  auto first_due = [this] { return calendar_.empty() ? UINT64_MAX : calendar_.begin()->first; };
+  // The next cycle that must be stepped: an announced input, or the end of a moderation
+  // interval that holds a request (the controller's wake_o; all ones when none).
+  auto first_due = [this] {
+    const uint64_t input = calendar_.empty() ? UINT64_MAX : calendar_.begin()->first;
+    return opt_.broken_skip_ignores_wake ? input : std::min(input, out_.wake);
+  };
 
   for (;;) {
     const uint64_t now = now_ps();

@@ -37,6 +37,9 @@ struct BridgeOptions {
   uint64_t lookahead_ps = 0;      ///< minimum announcement lead (from the link model)
   uint64_t quantum_cycles = 256;  ///< longest burst without yielding to SystemC
   bool idle_skip = true;
+  /// A broken bridge for tests: skips past the end of a moderation interval (ignores wake_o),
+  /// as a skipper that only looked at idle_o would; the equivalence test must catch it.
+  bool broken_skip_ignores_wake = false;
 };
 
 enum class SourceKind { kDmaCompleted, kDmaPreempted, kDmaFaulted, kVsync, kPageFault };

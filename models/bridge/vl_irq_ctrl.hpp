@@ -51,6 +51,7 @@ class VlIrqCtrl final : public RtlModel {
   // held low across one clock edge, then released with the clock low.
   void reset() override {
     apply(Inputs{});
+    top_->timer_i = 0;
     top_->clk_i = 0;
     top_->rst_ni = 1;
     top_->eval();
@@ -83,6 +84,7 @@ class VlIrqCtrl final : public RtlModel {
     o.intx = top_->intx_o;
     o.intx_status = top_->intx_status_o;
     o.idle = top_->idle_o;
+    o.wake = top_->wake_o;
     o.msi_pending = top_->msi_pending_o;
     o.intr_status = top_->intr_status_o;
     return o;
@@ -93,6 +95,7 @@ class VlIrqCtrl final : public RtlModel {
   void step(const Inputs& in) override {
     const uint64_t t = (cycle_ + 1) * trace_.clock_period_ps;
     apply(in);
+    top_->timer_i = cycle_;  // the GPU's global timer: the cycle this edge ends
     top_->clk_i = 0;
     top_->eval();
     dump(t - trace_.clock_period_ps / 2);

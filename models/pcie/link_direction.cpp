@@ -11,7 +11,20 @@ LinkDirection::LinkDirection(sc_core::sc_module_name name, const LinkTiming& tim
   SC_THREAD(deliver_thread);
 }
 
+namespace {
+// FNV-1a of the current process's hierarchical name: the same in every run of the same
+// platform, whatever order processes run in at one instant.
+uint64_t current_stream() {
+  const sc_core::sc_process_handle h = sc_core::sc_get_current_process_handle();
+  if (!h.valid()) return 0;
+  uint64_t x = 0xCBF29CE484222325ull;
+  for (const char* p = h.name(); *p; ++p) x = (x ^ static_cast<unsigned char>(*p)) * 0x100000001B3ull;
+  return x;
+}
+}  // namespace
+
 void LinkDirection::send(Tlp tlp) {
+  tlp.key.stream = current_stream();
   if (tlp.key.ready_ps < now_ps()) {
     SC_REPORT_FATAL(name(), ("TLP queued in the past: ready " + std::to_string(tlp.key.ready_ps) +
                              " ps < now " + std::to_string(now_ps()) + " ps")
@@ -21,7 +34,7 @@ void LinkDirection::send(Tlp tlp) {
   auto& q = queues_[static_cast<int>(cls)];
   const OrderKey key = tlp.key;
   if (!q.emplace(key, std::move(tlp)).second) SC_REPORT_FATAL(name(), "duplicate TLP order key");
-  if (depth_observer_) depth_observer_(cls, q.size(), now_ps());
+  if (depth_observer_) depth_observer_(cls, +1, key.ready_ps);
   size_t total = 0;
   for (const auto& qq : queues_) total += qq.size();
   if (total > stats_.max_queued) stats_.max_queued = total;
@@ -79,7 +92,7 @@ void LinkDirection::transmit_thread() {
     }
     Tlp tlp = std::move(q->begin()->second);
     q->erase(q->begin());
-    if (depth_observer_) depth_observer_(tlp_class(tlp.type), q->size(), now);
+    if (depth_observer_) depth_observer_(tlp_class(tlp.type), -1, now);
     if (tlp_class(tlp.type) == TlpClass::kNonPosted) --np_credits_;
     if (tlp_class(tlp.type) == TlpClass::kPosted && max_posted_credits_ != 0) --posted_credits_;
     const uint64_t ser = timing_.serialize_ps(tlp);

@@ -48,10 +48,11 @@ class LinkDirection : public sc_core::sc_module {
   void set_receiver(Receiver r) { receiver_ = std::move(r); }
   void set_announcer(Announcer a) { announcer_ = std::move(a); }
   void set_observer(Observer o) { observer_ = std::move(o); }
-  /// Called whenever a queue's depth changes: class, new depth, time (for waveforms).
-  void set_depth_observer(std::function<void(TlpClass, size_t, uint64_t)> o) {
-    depth_observer_ = std::move(o);
-  }
+  /// Called for each change of a queue's depth: class, +1 or -1, and the time it takes
+  /// effect. A TLP joins its queue at its ready time (it may be sent earlier, by a model
+  /// running ahead of SystemC time) and leaves when it starts on the wire; the +1 may come
+  /// later than a -1 of a later time, so an observer orders them by time (for waveforms).
+  void set_depth_observer(std::function<void(TlpClass, int, uint64_t)> o) { depth_observer_ = std::move(o); }
 
   /// Queue a TLP; it may start once SystemC time reaches tlp.key.ready_ps, which must
   /// not be in the past.
@@ -95,7 +96,7 @@ class LinkDirection : public sc_core::sc_module {
   Receiver receiver_;
   Announcer announcer_;
   Observer observer_;
-  std::function<void(TlpClass, size_t, uint64_t)> depth_observer_;
+  std::function<void(TlpClass, int, uint64_t)> depth_observer_;
   LinkStats stats_;
   std::vector<std::function<void(const Tlp&, uint64_t)>> start_listeners_;
   uint64_t corrupt_every_ = 0, transmitted_ = 0;

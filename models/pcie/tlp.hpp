@@ -29,8 +29,11 @@ inline TlpClass tlp_class(TlpType t) {
   }
 }
 
-/// Who created a TLP. Ties in time are broken by (source, per-source sequence), so the
-/// order never depends on which SystemC process happened to call first.
+/// Who created a TLP. Ties in time are broken by (source, stream, per-source sequence):
+/// the stream names the SystemC process that sent it, so two processes sending at the same
+/// instant are ordered by who they are, never by which happened to run first (that order
+/// changes with unrelated scheduling, e.g. idle skipping), and one process's TLPs keep
+/// their program order (the sequence).
 /// kFaultInjector: TLPs a fault knob adds (spurious MSIs), told apart from the controller's.
 enum class TlpSource : uint16_t { kRootComplex = 0, kIrqCtrl = 1, kFaultInjector = 2, kEngine0 = 16 };
 
@@ -38,8 +41,9 @@ struct OrderKey {
   uint64_t ready_ps = 0;  ///< earliest time the TLP may start on the link
   uint16_t source = 0;
   uint64_t seq = 0;
+  uint64_t stream = 0;  ///< the sending process (set by LinkDirection::send)
   bool operator<(const OrderKey& o) const {
-    return std::tie(ready_ps, source, seq) < std::tie(o.ready_ps, o.source, o.seq);
+    return std::tie(ready_ps, source, stream, seq) < std::tie(o.ready_ps, o.source, o.stream, o.seq);
   }
 };
 

@@ -22,6 +22,7 @@ std::vector<Mismatch> compare(const Outputs& a, const Outputs& b) {
   check("intx_o", a.intx, b.intx);
   check("intx_status_o", a.intx_status, b.intx_status);
   check("idle_o", a.idle, b.idle);
+  check("wake_o", a.wake, b.wake);
   check("msi_pending_o", a.msi_pending, b.msi_pending);
   check("intr_status_o", a.intr_status, b.intr_status);
   return out;

@@ -97,9 +97,10 @@ struct Outputs {
   uint16_t msg_vector = 0;
   bool intx = false;
   bool intx_status = false;
-  bool idle = false;         ///< state cannot change until an input does
-  uint32_t msi_pending = 0;  ///< MSI Pending Bits
-  uint32_t intr_status = 0;  ///< INTR_STATUS, observed (the dismiss check reads it)
+  bool idle = false;           ///< state cannot change until an input does or the timer reaches wake
+  uint64_t wake = UINT64_MAX;  ///< earliest deadline of an unmasked request (none: all ones)
+  uint32_t msi_pending = 0;    ///< MSI Pending Bits
+  uint32_t intr_status = 0;    ///< INTR_STATUS, observed (the dismiss check reads it)
 };
 
 /// One output that differs between two models.
@@ -124,8 +125,9 @@ class PortModel {
   /// One rising clock edge with these inputs.
   virtual void step(const Inputs& in) = 0;
   virtual const Config& config() const = 0;
-  /// `cycles` clock edges with unchanged inputs while outputs().idle: the state cannot
-  /// change, so only cycle bookkeeping (e.g. a waveform's time axis) moves.
+  /// `cycles` clock edges with unchanged inputs while outputs().idle, ending no later than
+  /// the cycle outputs().wake: the state cannot change, so only the timer and cycle
+  /// bookkeeping (e.g. a waveform's time axis) move.
   virtual void skip_idle(uint64_t cycles) { (void)cycles; }
 };
 

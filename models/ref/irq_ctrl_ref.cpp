@@ -39,7 +39,7 @@ void IrqCtrlRef::reset() {
   s_.pba.assign(nv, false);
   s_.live.assign(nv, false);
   s_.interval.assign(nv, 0);
-  s_.countdown.assign(nv, 0);
+  s_.deadline.assign(nv, 0);
 }
 
 uint32_t IrqCtrlRef::implemented_sources() const {
@@ -84,6 +84,7 @@ Outputs IrqCtrlRef::outputs() const {
   o.intx_status = pending(s_) != 0;
   o.intx = o.intx_status && !s_.cfg_enable && !s_.cfg_intx_disable;
   o.idle = quiescent();
+  o.wake = wake();
   o.intr_status = s_.status;
   for (unsigned v = 0; v < cfg_.num_vectors; ++v) {
     if (s_.pba[v]) o.msi_pending |= 1u << (v & msi_vector_mask(s_));
@@ -91,18 +92,32 @@ Outputs IrqCtrlRef::outputs() const {
   return o;
 }
 
-// Quiescent: with inputs held, no flop would change. The bus holds no beat and owes no
-// response; no event or newly pending source is in flight; no vector has a request, an
-// unmasked pending bit (a replay) or a running moderation countdown; no message waits.
+// Quiescent: with inputs held, no flop would change before the timer reaches wake(). The
+// bus holds no beat and owes no response; no event or newly pending source is in flight;
+// no vector has a masked request (it moves to the PBA) or an unmasked pending bit (a
+// replay); no message waits. Unmasked requests wait, unchanged, until wake(). Both are
+// functions of state alone, like every output (not of the timer).
 bool IrqCtrlRef::quiescent() const {
   if (s_.aw_full || s_.w_full || s_.bvalid || s_.rvalid || s_.msg_valid) return false;
   if (s_.evt_last != 0 || pending(s_) != s_.pend_last) return false;
   live_vectors(s_, live_scratch_);
   if (live_scratch_ != s_.live) return false;
   for (unsigned v = 0; v < cfg_.num_vectors; ++v) {
-    if (s_.req[v] || (s_.pba[v] && !masked(s_, v)) || s_.countdown[v] != 0) return false;
+    const bool m = masked(s_, v);
+    if (s_.req[v] && m) return false;
+    if (s_.pba[v] && !m) return false;
   }
   return true;
+}
+
+// The earliest deadline among unmasked requests (all ones: none); at or before the timer
+// when one can be issued now.
+uint64_t IrqCtrlRef::wake() const {
+  uint64_t w = UINT64_MAX;
+  for (unsigned v = 0; v < cfg_.num_vectors; ++v) {
+    if (s_.req[v] && !masked(s_, v)) w = std::min(w, s_.deadline[v]);
+  }
+  return w;
 }
 
 IrqCtrlRef::Access IrqCtrlRef::decode_write(uint32_t a, uint32_t value) const {
@@ -371,10 +386,11 @@ void IrqCtrlRef::live_vectors(const State& s, std::vector<bool>& live) const {
 // MSI-X engine, per vector v:
 //  - a masked request is parked in the PBA and nothing is sent;
 //  - an unmasked pending bit clears and becomes a request (replay on unmask);
-//  - the lowest-numbered unmasked request whose moderation countdown is 0 is issued
-//    into the message register when that register is free or being emptied;
-//  - issuing reloads the countdown with VEC_MOD[v]-1, so issues of v are >= VEC_MOD[v]
-//    cycles apart; triggers meanwhile merge into one request;
+//  - the lowest-numbered unmasked request whose moderation interval has ended (timer at
+//    or past its deadline) is issued into the message register when that register is
+//    free or being emptied;
+//  - issuing at timer T sets the deadline to T + VEC_MOD[v], so issues of v are
+//    >= VEC_MOD[v] cycles apart; triggers meanwhile merge into one request;
 //  - a masked vector whose last enabled, set status bit was just cleared (its events
 //    serviced) loses its pending bit (PCIe Base spec, MSI-X per-vector masking).
 void IrqCtrlRef::msix_engine(const Inputs& in, const std::vector<bool>& trig, State& next) {
@@ -385,8 +401,8 @@ void IrqCtrlRef::msix_engine(const Inputs& in, const std::vector<bool>& trig, St
   std::optional<unsigned> grant;
   for (unsigned v = 0; v < nv; ++v) {
     const bool ready = s_.req[v] && !masked(s_, v);
-    if (ready && s_.countdown[v] != 0) ++cov_.moderation_holds;
-    if (ready && s_.countdown[v] == 0 && slot_free && !grant) grant = v;
+    if (ready && !interval_ended(v)) ++cov_.moderation_holds;
+    if (ready && interval_ended(v) && slot_free && !grant) grant = v;
   }
 
   for (unsigned v = 0; v < nv; ++v) {
@@ -404,11 +420,9 @@ void IrqCtrlRef::msix_engine(const Inputs& in, const std::vector<bool>& trig, St
     next.pba[v] = (m && (s_.pba[v] || s_.req[v]) && !serviced) || pba_set_[v];
     if (fault_ == RefFault::kNoReplayOnUnmask) next.pba[v] = s_.pba[v] || (m && s_.req[v]) || pba_set_[v];
 
-    const uint16_t reload = s_.interval[v] > 1 ? s_.interval[v] - 1 : 0;
     if (granted) {
-      next.countdown[v] = fault_ == RefFault::kModerationOffByOne && reload ? reload - 1 : reload;
-    } else {
-      next.countdown[v] = s_.countdown[v] ? s_.countdown[v] - 1 : 0;
+      const bool short_by_one = fault_ == RefFault::kModerationOffByOne && s_.interval[v] > 1;
+      next.deadline[v] = s_.timer + s_.interval[v] - (short_by_one ? 1 : 0);
     }
   }
 
@@ -457,6 +471,7 @@ void IrqCtrlRef::step(const Inputs& in) {
   bus_and_registers(in, next_, w1c, set);
   sources(in, w1c, set, next_, trig_);
   msix_engine(in, trig_, next_);
+  next_.timer = s_.timer + 1;
   std::swap(s_, next_);
 }
 

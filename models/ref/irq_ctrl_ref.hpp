@@ -49,6 +49,7 @@ class IrqCtrlRef final : public PortModel {
   void reset() override;
   Outputs outputs() const override;
   void step(const Inputs& in) override;
+  void skip_idle(uint64_t cycles) override { s_.timer += cycles; }
   const Config& config() const override { return cfg_; }
   const Coverage& coverage() const { return cov_; }
 
@@ -87,6 +88,7 @@ class IrqCtrlRef final : public PortModel {
     bool aw_priv = false;
     uint64_t wdata = 0, rdata = 0;
     uint8_t wstrb = 0, bresp = kRespOkay;
+    uint64_t timer = 0;  ///< timer_i: the GPU's global timer, cycles since reset
     // sources
     uint32_t status = 0, enable = 0, evt_last = 0, pend_last = 0;
     bool master = false;
@@ -101,7 +103,8 @@ class IrqCtrlRef final : public PortModel {
     std::vector<uint32_t> addr_lo, addr_hi, data;
     std::vector<bool> mask, req, pba;
     std::vector<bool> live;  ///< per vector: an enabled, set status bit is routed to it (last cycle)
-    std::vector<uint16_t> interval, countdown;
+    std::vector<uint16_t> interval;
+    std::vector<uint64_t> deadline;  ///< timer value at which the vector's interval ends
     bool cfg_enable = false, cfg_func_mask = false, cfg_intx_disable = false;
     bool msi_enable = false;
     uint8_t msi_mme = 0;
@@ -119,6 +122,8 @@ class IrqCtrlRef final : public PortModel {
   bool masked(const State& s, unsigned v) const;
   static unsigned msi_vector_mask(const State& s) { return (1u << s.msi_mme) - 1; }
   bool quiescent() const;
+  uint64_t wake() const;
+  bool interval_ended(unsigned v) const { return s_.timer >= s_.deadline[v]; }
   Access decode_write(uint32_t addr, uint32_t value) const;
   uint32_t read_dword(uint32_t addr) const;
   void bus_and_registers(const Inputs& in, State& next, uint32_t& w1c, uint32_t& set);

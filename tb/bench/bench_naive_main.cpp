@@ -28,7 +28,7 @@ SC_MODULE(Driver) {
       awready{"awready"}, wready{"wready"}, bvalid{"bvalid"}, arready{"arready"}, rvalid{"rvalid"},
       msg_valid{"msg_valid"}, intx{"intx"}, intx_status{"intx_status"}, idle{"idle"}, msi_en{"msi_en"};
   sc_core::sc_signal<uint64_t> pf_va{"pf_va"}, wdata{"wdata"}, rdata{"rdata"}, msg_addr{"msg_addr"},
-      msi_addr{"msi_addr"};
+      msi_addr{"msi_addr"}, timer{"timer"}, wake{"wake"};
 
   std::vector<bench::ScheduledInput> schedule;
   bench::ScheduleDriver* driver = nullptr;
@@ -66,6 +66,7 @@ SC_MODULE(Driver) {
     }
     irqctrl::Inputs in;
     driver->apply(c, o, in);
+    timer.write(c);  // the GPU's global timer: the cycle the next posedge ends
     dma_completed.write(in.dma_completed);
     if (in.dma_completed) {
       sc_dt::sc_bv<128> f;
@@ -138,6 +139,8 @@ int sc_main(int argc, char** argv) {
   dut.intx_o(d.intx);
   dut.intx_status_o(d.intx_status);
   dut.idle_o(d.idle);
+  dut.timer_i(d.timer);
+  dut.wake_o(d.wake);
   dut.cfg_msi_enable_i(d.msi_en);
   dut.cfg_msi_mme_i(d.msi_mme);
   dut.cfg_msi_addr_i(d.msi_addr);

@@ -44,6 +44,8 @@ void RunCli::add(CLI::App& app) {
       ->group("");
   cmd->add_flag("--events-in-memory", events_in_memory, "(tests) write events.jsonl with the reports")
       ->group("");
+  cmd->add_flag("--no-idle-skip", no_idle_skip, "(tests) step every GPU cycle, idle or not")->group("");
+  cmd->add_flag("--broken-skip-ignores-wake", broken_skip, "(tests) a broken skipper")->group("");
   cmd->add_option("--waves", waves, "waveform: fst, vcd or none")
       ->check(CLI::IsMember({"fst", "vcd", "none"}));
   cmd->add_option("--irq-impl", impl, "the controller: Verilated RTL or the C++ reference model")
@@ -164,6 +166,8 @@ int RunCli::execute(const std::vector<std::string>& argv) {
   }
   if (const int rc = claim_out()) return rc;
   opt.reference_model = impl == "ref";
+  opt.idle_skip = !no_idle_skip;
+  opt.broken_skip_ignores_wake = broken_skip;
   if (!events_in_memory) opt.events_path = OutputFiles::temp_path_in(out, "events.jsonl");
   opt.waves.format = waves::parse_format(waves);
   if (opt.waves.format != waves::Format::kNone) {

@@ -408,6 +408,8 @@ platform::PlatformOptions RunAssembly::platform_options(const RunOptions& opt) {
   po.profile = pcie::load_profile(pcie::default_profile_path(), opt.scenario.profile);
   po.num_cpus = opt.scenario.cpus;
   po.reference_model = opt.reference_model;
+  po.idle_skip = opt.idle_skip;
+  po.broken_skip_ignores_wake = opt.broken_skip_ignores_wake;
   po.quantum_cycles = opt.scenario.quantum_cycles;
   po.msix_vectors = opt.scenario.msix_vectors;
   return po;

@@ -21,6 +21,8 @@ namespace irqlab::run {
 struct RunOptions {
   Scenario scenario;
   bool reference_model = false;
+  bool idle_skip = true;                  ///< off only to prove that skipping changes nothing
+  bool broken_skip_ignores_wake = false;  ///< (tests) a skipper the equivalence test must catch
   platform::TraceRequest waves;
   /// Where events.jsonl is written while the run goes ("": kept in memory and written with
   /// the reports). Streamed, nothing per event stays in memory.

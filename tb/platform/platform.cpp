@@ -28,6 +28,7 @@ bridge::BridgeOptions bridge_options(const PlatformOptions& opt, uint64_t lookah
   b.lookahead_ps = lookahead;
   b.quantum_cycles = opt.quantum_cycles;
   b.idle_skip = opt.idle_skip;
+  b.broken_skip_ignores_wake = opt.broken_skip_ignores_wake;
   return b;
 }
 }  // namespace

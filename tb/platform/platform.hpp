@@ -26,6 +26,7 @@ struct PlatformOptions {
   bool reference_model = false;  ///< the C++ reference model in the RTL's place
   uint64_t quantum_cycles = 256;
   bool idle_skip = true;
+  bool broken_skip_ignores_wake = false;  ///< (tests) see BridgeOptions
   bool msi_bypass = false;
   unsigned msix_vectors = 64;  ///< MSI-X table entries: 64 or 2048 (the two Verilated builds)  ///< debug
                                ///< knob: MSIs skip the posted queue (breaks ordering)

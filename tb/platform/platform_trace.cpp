@@ -45,12 +45,19 @@ PlatformTrace::PlatformTrace(sc_core::sc_module_name name, Platform& p, const Tr
     cpu_.emplace_back(w.add_var(s, n + "_irq_pending", 1), w.add_var(s, n + "_apic_vector", 8));
   }
 
+  // Every variable reads 0 from time 0; the outputs' reset values are written there, so
+  // later cycles write only changes whichever cycle is stepped first.
+  const irqctrl::Outputs r = p.controller.model().outputs();
+  const uint64_t reset_out[] = {0,          r.awready,    r.wready, r.bvalid,    r.bresp,
+                                r.arready,  r.rvalid,     r.rdata,  r.msg_valid, r.msg_addr,
+                                r.msg_data, r.msg_vector, r.intx,   r.idle};
+  for (int k = 0; k < 14; ++k) {
+    last_out_[k] = reset_out[k];
+    if (reset_out[k]) w.change(0, out_[k], reset_out[k]);
+  }
   const uint64_t period = p.controller.period_ps();
   p.controller.set_cycle_observer([this, period](uint64_t cyc, const irqctrl::Inputs& i,
                                                  const irqctrl::Outputs& o) {
-    auto& w = *w_;
-    const uint64_t t = cyc * period, te = t + period;
-    w.change(t, cycle_, cyc);
     const uint64_t iv[] = {i.dma_completed,
                            i.dma_preempted,
                            i.dma_faulted,
@@ -65,12 +72,9 @@ PlatformTrace::PlatformTrace(sc_core::sc_module_name name, Platform& p, const Tr
                            i.wdata,
                            i.wstrb,
                            i.arvalid};
-    for (int k = 0; k < 14; ++k) w.change(t, in_[k], iv[k]);
-    w.change(t, out_[0], i.araddr);
-    const uint64_t ov[] = {o.awready,   o.wready,   o.bvalid,   o.bresp,      o.arready, o.rvalid, o.rdata,
-                           o.msg_valid, o.msg_addr, o.msg_data, o.msg_vector, o.intx,    o.idle};
-    for (int k = 0; k < 13; ++k) w.change(te, out_[k + 1], ov[k]);
-    maybe_flush();
+    const uint64_t ov[] = {i.araddr, o.awready,   o.wready,   o.bvalid,   o.bresp,      o.arready, o.rvalid,
+                           o.rdata,  o.msg_valid, o.msg_addr, o.msg_data, o.msg_vector, o.intx,    o.idle};
+    record_cycle(cyc, period, iv, ov);
   });
   hook_link(p.downstream, down);
   hook_link(p.upstream, up);
@@ -82,6 +86,30 @@ PlatformTrace::PlatformTrace(sc_core::sc_module_name name, Platform& p, const Tr
       w_->change(pcie::now_ps(), vars.second, vector);
     });
   }
+}
+
+// Only what changed is written (this observer is the only writer of these variables and
+// goes forward in time), and gpu_cycle only in a cycle where something did: a cycle the
+// bridge skips changes nothing, so the waveform is the same with skipping on and off.
+void PlatformTrace::record_cycle(uint64_t cyc, uint64_t period, const uint64_t (&iv)[14],
+                                 const uint64_t (&ov)[14]) {
+  auto& w = *w_;
+  const uint64_t t = cyc * period, te = t + period;
+  bool changed = false;
+  for (int k = 0; k < 14; ++k) {
+    if (last_in_[k] == iv[k]) continue;
+    w.change(t, in_[k], iv[k]);
+    last_in_[k] = iv[k];
+    changed = true;
+  }
+  for (int k = 0; k < 14; ++k) {
+    if (last_out_[k] == ov[k]) continue;
+    w.change(k == 0 ? t : te, out_[k], ov[k]);  // araddr_i is an input: it shows from t
+    last_out_[k] = ov[k];
+    changed = true;
+  }
+  if (changed) w.change(t, cycle_, cyc);
+  maybe_flush();
 }
 
 PlatformTrace::LinkVars PlatformTrace::add_link(const std::string& scope) {
@@ -99,8 +127,8 @@ PlatformTrace::LinkVars PlatformTrace::add_link(const std::string& scope) {
 }
 
 void PlatformTrace::hook_link(pcie::LinkDirection& l, const LinkVars& v) {
-  l.set_depth_observer([this, v](pcie::TlpClass c, size_t depth, uint64_t t) {
-    w_->change(t, v.q[static_cast<int>(c)], depth);
+  l.set_depth_observer([this, v](pcie::TlpClass c, int delta, uint64_t t) {
+    depth_[v.q[static_cast<int>(c)]].deltas[t] += delta;
     maybe_flush();
   });
   const bool upstream = &l == &p_.upstream;
@@ -128,11 +156,28 @@ void PlatformTrace::maybe_flush() {
   const uint64_t now = pcie::now_ps();
   if (now <= period || now - period < flushed_ + 20'000'000) return;
   flushed_ = now - period;
+  write_depths(flushed_);
   w_->flush_before(flushed_);
 }
 
+// Queue depths from their +1/-1 changes before `until` (final: a TLP is never sent with a
+// ready time in SystemC's past). Instants where the changes cancel write nothing.
+void PlatformTrace::write_depths(uint64_t until) {
+  for (auto& [var, d] : depth_) {
+    auto end = d.deltas.lower_bound(until);
+    for (auto it = d.deltas.begin(); it != end; ++it) {
+      if (it->second == 0) continue;
+      d.depth += it->second;
+      w_->change(it->first, var, static_cast<uint64_t>(d.depth));
+    }
+    d.deltas.erase(d.deltas.begin(), end);
+  }
+}
+
 void PlatformTrace::close() {
-  if (w_) w_->close();
+  if (!w_) return;
+  write_depths(UINT64_MAX);
+  w_->close();
 }
 
 PlatformTrace::~PlatformTrace() {

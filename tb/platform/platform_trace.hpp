@@ -7,6 +7,7 @@
 
 #include <systemc>
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -36,12 +37,20 @@ class PlatformTrace : public sc_core::sc_module {
     int q[3], type, addr, len;
   };
   void maybe_flush();
+  void write_depths(uint64_t until);
+  void record_cycle(uint64_t cyc, uint64_t period, const uint64_t (&iv)[14], const uint64_t (&ov)[14]);
   void hook_link(pcie::LinkDirection& l, const LinkVars& v);
   LinkVars add_link(const std::string& scope);
 
   Platform& p_;
   std::unique_ptr<waves::WaveWriter> w_;
   int cycle_ = 0, in_[14] = {}, out_[14] = {}, msi_[3] = {};
+  uint64_t last_in_[14] = {}, last_out_[14] = {};  ///< last values written
+  struct Depth {
+    int64_t depth = 0;
+    std::map<uint64_t, int64_t> deltas;  ///< time -> net change not yet written
+  };
+  std::map<int, Depth> depth_;  ///< by waveform variable
   std::vector<std::pair<int, int>> cpu_;
   uint64_t msis_ = 0;
   uint64_t flushed_ = 0;

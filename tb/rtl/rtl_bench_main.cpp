@@ -32,18 +32,29 @@ Run run(irqctrl::PortModel& dut, const std::vector<bench::ScheduledInput>& sched
 
 int main(int argc, char** argv) {
   bench::WorkloadSpec spec;
-  bool json = false;
+  bool json = false, rtl_only = false;
+  unsigned table = 64;
   CLI::App app{"Raw Verilator throughput of irq_ctrl on the benchmark workload"};
   app.add_option("--cycles", spec.cycles, "GPU cycles to simulate")->check(CLI::PositiveNumber);
   app.add_option("--interval", spec.interval, "mean cycles between interrupts")
       ->check(CLI::Range(2u, 1u << 30));
   app.add_option("--seed", spec.seed, "workload seed");
   app.add_flag("--json", json, "print one JSON object");
+  app.add_option("--table", table, "MSI-X table entries: the Verilated build to run")
+      ->check(CLI::IsMember({64u, 2048u}));
+  // For callgrind: the RTL's cost per cycle alone (valgrind --tool=callgrind, see docs/performance.md).
+  app.add_flag("--rtl-only", rtl_only, "run the Verilated model only (no reference, no comparison)");
   CLI11_PARSE(app, argc, argv);
 
-  auto rtl = irqctrl::make_rtl_model(irqctrl::RtlBuild::kDefaultFst);
+  auto rtl =
+      irqctrl::make_rtl_model(table == 2048 ? irqctrl::RtlBuild::kTable2048 : irqctrl::RtlBuild::kDefaultFst);
   const auto schedule = bench::make_schedule(spec, rtl->config());
   const Run r = run(*rtl, schedule, spec.cycles);
+  if (rtl_only) {
+    std::printf("Verilated RTL (%u entries) %8.2f M cycles/s, %llu messages\n", table, r.mcps,
+                static_cast<unsigned long long>(r.sum.count()));
+    return r.sum.count() == 0 ? 1 : 0;
+  }
   irqctrl::IrqCtrlRef ref(rtl->config());
   const Run m = run(ref, schedule, spec.cycles);
   if (json) {

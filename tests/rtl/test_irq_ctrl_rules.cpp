@@ -416,9 +416,27 @@ TYPED_TEST(IrqCtrlRules, IdleOnlyWhileNothingCanChange) {
   EXPECT_FALSE(h.out().idle) << "event in flight";
   h.tick(4);
   ASSERT_EQ(h.messages().size(), 1u);
-  EXPECT_FALSE(h.out().idle) << "moderation countdown running";
-  h.tick(50);
-  EXPECT_TRUE(h.out().idle) << "countdown expired";
+  EXPECT_TRUE(h.out().idle) << "interval running without a request: nothing changes";
+  EXPECT_EQ(h.out().wake, UINT64_MAX);
+  // A trigger inside the interval is held until the deadline, the issue cycle + 50 (the
+  // message leaves the cycle after its issue): idle, with wake_o naming the cycle a
+  // simulator must step next.
+  h.pulse_completed(0, 3);
+  h.tick(4);
+  EXPECT_TRUE(h.out().idle) << "request held by moderation";
+  EXPECT_EQ(h.out().wake, h.messages()[0].cycle - 1 + 50);
+  const uint64_t wake = h.out().wake;
+  h.tick(static_cast<unsigned>(wake - h.cycle()));
+  EXPECT_EQ(h.cycle(), wake);
+  EXPECT_EQ(h.messages().size(), 1u) << "nothing before the deadline";
+  EXPECT_LE(h.out().wake, h.cycle()) << "the deadline is reached: step now";
+  h.tick(2);
+  ASSERT_EQ(h.messages().size(), 2u);
+  EXPECT_EQ(h.messages()[1].cycle, wake + 1) << "issued in the deadline's cycle";
+  EXPECT_EQ(h.messages()[1].cycle - h.messages()[0].cycle, 50u);
+  h.tick(60);
+  EXPECT_TRUE(h.out().idle) << "interval over";
+  EXPECT_EQ(h.out().wake, UINT64_MAX);
   // A masked vector's pending bit is stable: idle. Unmasking makes a replay: not idle.
   h.write32(x::entry(0) + x::VECTOR_CTRL::kOffset, 1);
   h.pulse_completed(0, 2);
@@ -433,10 +451,10 @@ TYPED_TEST(IrqCtrlRules, IdleOnlyWhileNothingCanChange) {
   h.in().awvalid = h.in().wvalid = false;
   EXPECT_FALSE(h.out().idle);
   h.tick(3);
-  EXPECT_EQ(h.messages().size(), 1u);
+  EXPECT_EQ(h.messages().size(), 2u);
   EXPECT_FALSE(h.out().idle) << "replay in flight";
   h.tick(60);
-  EXPECT_EQ(h.messages().size(), 2u);
+  EXPECT_EQ(h.messages().size(), 3u);
   EXPECT_TRUE(h.out().idle);
 }
 
