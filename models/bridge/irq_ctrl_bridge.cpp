@@ -203,7 +203,7 @@ void IrqCtrlBridge::drive_bus() {
 }
 
 void IrqCtrlBridge::log(BridgeEvent e) {
-  events_.push_back(e);
+  if (opt_.keep_events) events_.push_back(e);
   if (event_observer_) event_observer_(e);
 }
 
@@ -260,17 +260,24 @@ void IrqCtrlBridge::observe() {
     log({BridgeEvent::kMmioWrite, cycle_, bus_op_->offset, bus_op_->wdata, out_.bresp});
     bus_op_.reset();
   }
-  if (intx_status_history_.empty() || intx_status_history_.rbegin()->second != out_.intx_status) {
-    intx_status_history_[cycle_] = out_.intx_status;
-  }
-  if (msi_pending_history_.empty() || msi_pending_history_.rbegin()->second != out_.msi_pending) {
-    msi_pending_history_[cycle_] = out_.msi_pending;
-  }
+  record_history(intx_status_history_, out_.intx_status);
+  record_history(msi_pending_history_, out_.msi_pending);
   if (out_.intx != last_intx_) {
     last_intx_ = out_.intx;
     log({BridgeEvent::kIntx, cycle_, out_.intx, 0, 0});
     if (intx_sink_) intx_sink_(cycle_ * opt_.gpu_period_ps, out_.intx);
   }
+}
+
+// A value from cycle_ on. Queries are for times up to SystemC's now, never earlier than
+// the cycle containing it (config reads happen now), so only the entry in force at now and
+// later ones are kept: the history stays a few entries long in runs of any length.
+template <typename T>
+void IrqCtrlBridge::record_history(std::map<uint64_t, T>& h, T value) {
+  if (!h.empty() && h.rbegin()->second == value) return;
+  h[cycle_] = value;
+  auto in_force = h.upper_bound(now_ps() / opt_.gpu_period_ps);
+  if (in_force != h.begin()) h.erase(h.begin(), std::prev(in_force));
 }
 
 bool IrqCtrlBridge::intx_status_at(uint64_t t_ps) const {

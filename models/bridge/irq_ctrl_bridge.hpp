@@ -40,6 +40,9 @@ struct BridgeOptions {
   /// A broken bridge for tests: skips past the end of a moderation interval (ignores wake_o),
   /// as a skipper that only looked at idle_o would; the equivalence test must catch it.
   bool broken_skip_ignores_wake = false;
+  /// Keep every port event in memory for events() (the directed system tests compare them);
+  /// off, the event observer still sees each one and nothing grows with the run.
+  bool keep_events = false;
 };
 
 enum class SourceKind { kDmaCompleted, kDmaPreempted, kDmaFaulted, kVsync, kPageFault };
@@ -100,6 +103,7 @@ class IrqCtrlBridge : public sc_core::sc_module {
   /// now: the model is either past it (history) or idle since (its state holds).
   bool intx_status_at(uint64_t t_ps) const;
   uint64_t period_ps() const { return opt_.gpu_period_ps; }
+  /// Every port event so far; empty unless BridgeOptions::keep_events.
   const std::vector<BridgeEvent>& events() const { return events_; }
   const BridgeStats& stats() const { return stats_; }
   const PortModel& model() const { return *model_; }
@@ -158,6 +162,8 @@ class IrqCtrlBridge : public sc_core::sc_module {
   void apply_pulse(const SourcePulse& p);
   void hold_source(const SourcePulse& p);
   void log(BridgeEvent e);
+  template <typename T>
+  void record_history(std::map<uint64_t, T>& h, T value);
 
   std::unique_ptr<PortModel> model_;
   BridgeOptions opt_;

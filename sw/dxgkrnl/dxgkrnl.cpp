@@ -266,9 +266,8 @@ void Dxgkrnl::notify_interrupt(const DXGKARGCB_NOTIFY_INTERRUPT_DATA& d) {
           (d.DmaPageFaulted.PageFaultFlags & DXGK_PAGE_FAULT_ENGINE_RESET_REQUIRED) != 0;
     }
   }
-  notifies_.push_back(r);
-  if (on_callback_)
-    on_callback_("notify_interrupt", static_cast<int>(r.cpu), r.t_ps, &notifies_.back(), false);
+  ++notify_count_;
+  if (on_callback_) on_callback_("notify_interrupt", static_cast<int>(r.cpu), r.t_ps, &r, false);
 }
 
 // WDDM fence semantics: a completed fence completes every earlier one of its node; a

@@ -144,7 +144,9 @@ class Dxgkrnl : public kernel::KernelObserver {
   void finish();
 
   const std::vector<Violation>& violations() const { return violations_; }
-  const std::vector<NotifyRecord>& notifies() const { return notifies_; }
+  /// DxgkCbNotifyInterrupt calls accepted so far (each is given to the callback observer;
+  /// none is kept, so nothing grows with the run).
+  uint64_t notify_count() const { return notify_count_; }
   uint64_t submitted() const { return submitted_; }
   uint64_t isr_over_25us() const { return isr_long_; }
   uint64_t dpc_over_100us() const { return dpc_long_; }
@@ -271,7 +273,7 @@ class Dxgkrnl : public kernel::KernelObserver {
   uint64_t unclaimed_during_stop_ = 0;
   bool stopping_ = false;
   std::vector<Violation> violations_;
-  std::vector<NotifyRecord> notifies_;
+  uint64_t notify_count_ = 0;
   uint64_t isr_seq_ = 0, submitted_ = 0, isr_long_ = 0, dpc_long_ = 0, dpc_runs_ = 0;
   std::function<void(unsigned, uint32_t, uint64_t)> on_submit_;
   std::function<void(const std::string&, int, uint64_t, const NotifyRecord*, bool)> on_callback_;

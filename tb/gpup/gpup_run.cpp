@@ -545,7 +545,7 @@ GpupResult run_gpup(const run::Scenario& sc, std::function<void(const run::Hang&
       r.violations.push_back(copy);
     }
     g->record.vm = g->vm;
-    g->record.notifies = g->dx.notifies().size();
+    g->record.notifies = g->dx.notify_count();
     r.guests.push_back(g->record);
   }
   // Straddling interrupts: completions before a migration's resume reported after it.

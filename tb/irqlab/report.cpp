@@ -10,8 +10,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
+#include <string_view>
 
 #include "irq_ctrl_regs.hpp"
 #include "source_info.hpp"
@@ -230,33 +232,47 @@ void add_intx_check(const RunResult& r, Report& rep) {
   rep.checks.push_back({"shared-line-nothing-lost", ok, buf});
 }
 
+// One figure per interrupt (its latency scaled by `unit`, or one stage), its statistics,
+// then the array is gone: a long run holds one array of doubles at a time, not twelve.
+json latency_stats(const Report& rep, uint64_t P, int from, int to, double unit, uint64_t censored) {
+  std::vector<double> v;
+  v.reserve(rep.latencies.size());
+  for (const auto& l : rep.latencies) v.push_back(double(l.t_ps[to] - l.t_ps[from]) / P * unit);
+  return stats(std::move(v), censored);
+}
+
+// interrupt_to_dpc_cycles by a key of each interrupt (source, vector, CPU).
+json grouped_stats(const Report& rep, uint64_t P, const std::function<std::string(const Latency&)>& key) {
+  std::map<std::string, std::vector<double>> by;
+  for (const auto& l : rep.latencies) by[key(l)].push_back(double(l.t_ps[5] - l.t_ps[0]) / P);
+  json j;
+  for (auto& [k, v] : by) j[k] = stats(std::move(v));
+  return j;
+}
+
 void summarise(const RunResult& r, Report& rep) {
   const uint64_t P = r.gpu_period_ps;
-  std::vector<double> all;
-  std::map<std::string, std::vector<double>> by_source, by_vector, by_cpu;
-  std::vector<std::vector<double>> stages(6);
-  for (const auto& l : rep.latencies) {
-    const double cyc = double(l.t_ps[5] - l.t_ps[0]) / P;
-    all.push_back(cyc);
-    by_source[l.source].push_back(cyc);
-    by_vector[std::to_string(l.vector)].push_back(cyc);
-    by_cpu[std::to_string(l.cpu)].push_back(cyc);
-    for (int i = 0; i < 6; ++i) stages[i].push_back(double(l.t_ps[i + 1] - l.t_ps[i]) / P);
-  }
   json& sum = rep.summary;
-  sum["interrupt_to_dpc_cycles"] = stats(all, rep.censored);
-  std::vector<double> all_ns, all_cpu;
-  for (double c : all) {
-    all_ns.push_back(c * P / 1000.0);
-    all_cpu.push_back(c * P * r.cpu_ghz / 1000.0);
+  sum["interrupt_to_dpc_cycles"] = latency_stats(rep, P, 0, 5, 1.0, rep.censored);
+  // The same values as the cycles, each converted as before: c * P / 1000 ns.
+  {
+    std::vector<double> ns, cpu;
+    ns.reserve(rep.latencies.size());
+    for (const auto& l : rep.latencies) ns.push_back(double(l.t_ps[5] - l.t_ps[0]) / P * P / 1000.0);
+    sum["interrupt_to_dpc_ns"] = stats(std::move(ns), rep.censored);
+    cpu.reserve(rep.latencies.size());
+    for (const auto& l : rep.latencies)
+      cpu.push_back(double(l.t_ps[5] - l.t_ps[0]) / P * P * r.cpu_ghz / 1000.0);
+    sum["interrupt_to_dpc_cpu_cycles"] = stats(std::move(cpu), rep.censored);
   }
-  sum["interrupt_to_dpc_ns"] = stats(all_ns, rep.censored);
-  sum["interrupt_to_dpc_cpu_cycles"] = stats(all_cpu, rep.censored);
   sum["excluded_near_stop"] = rep.excluded;
-  for (auto& [k, v] : by_source) sum["by_source"][k] = stats(v);
-  for (auto& [k, v] : by_vector) sum["by_vector"][k] = stats(v);
-  for (auto& [k, v] : by_cpu) sum["by_cpu"][k] = stats(v);
-  for (int i = 0; i < 6; ++i) sum["stages_cycles"][kStageNames[i]] = stats(stages[i]);
+  const json by_source = grouped_stats(rep, P, [](const Latency& l) { return std::string(l.source); });
+  if (!by_source.is_null()) sum["by_source"] = by_source;
+  const json by_vector = grouped_stats(rep, P, [](const Latency& l) { return std::to_string(l.vector); });
+  if (!by_vector.is_null()) sum["by_vector"] = by_vector;
+  const json by_cpu = grouped_stats(rep, P, [](const Latency& l) { return std::to_string(l.cpu); });
+  if (!by_cpu.is_null()) sum["by_cpu"] = by_cpu;
+  for (int i = 0; i < 6; ++i) sum["stages_cycles"][kStageNames[i]] = latency_stats(rep, P, i, i + 1, 1.0, 0);
   sum["isr_to_dpc_us"] = isr_to_dpc(r);
   for (const auto& [d, e] : r.dispatch.isr_by_driver) sum["isr_times_by_driver"][d] = exec_stats_json(e);
   for (const auto& [d, e] : r.dispatch.dpc_by_driver) sum["dpc_times_by_driver"][d] = exec_stats_json(e);
@@ -387,7 +403,7 @@ json latency_record(const RunResult& r, const Latency& l) {
   }
   return {{"irq_id", l.irq_id},
           {"source", l.source},
-          {l.source == "CRTC_VSYNC" ? "head" : "node", l.index},
+          {std::string_view(l.source) == "CRTC_VSYNC" ? "head" : "node", l.index},
           {"vector", l.vector},
           {"cpu", l.cpu},
           {"t_source_ps", l.t_ps[0]},
@@ -407,7 +423,7 @@ void write_latency_csv(const RunResult& r, const Report& rep, std::ostream& csv)
     const uint64_t total_ps = l.t_ps[5] - l.t_ps[0];
     char buf[128];
     std::snprintf(buf, sizeof buf, "%llu,%s,%u,%u,%u,%.1f,%.1f,%.3f",
-                  static_cast<unsigned long long>(l.irq_id), l.source.c_str(), l.index, l.vector, l.cpu,
+                  static_cast<unsigned long long>(l.irq_id), l.source, l.index, l.vector, l.cpu,
                   double(total_ps) / P, total_ps * r.cpu_ghz / 1000.0, total_ps / 1000.0);
     csv << buf;
     for (int i = 0; i < 6; ++i) csv << "," << double(l.t_ps[i + 1] - l.t_ps[i]) / P;
@@ -486,16 +502,46 @@ void trace_metadata(const RunResult& r, TraceStream& ev) {
   for (unsigned h = 0; h < r.scenario.head_hz.size(); ++h) thread(3, h, "head " + std::to_string(h));
 }
 
-// Per DPC run of the adapter: the irq_ids it finished (source -> report -> ISR -> DPC).
-std::vector<json> dpc_irq_ids(const RunResult& r) {
-  std::vector<json> ids(r.dpcs.size(), json::array());
-  for (const auto& s : r.sources) {
-    if (s.notify < 0) continue;
-    const uint64_t isr = r.notify_isr_index[static_cast<size_t>(s.notify)];
-    if (isr >= r.isrs.size() || r.isrs[isr].dpc < 0) continue;
-    ids[static_cast<size_t>(r.isrs[isr].dpc)].push_back(s.irq_id);
+// Lists of values per key in two flat arrays (compressed rows): 4 bytes per value, where a
+// JSON array per key cost a heap node each (the trace's peak memory in long runs).
+class Grouped {
+ public:
+  explicit Grouped(size_t keys) : start_(keys + 1, 0) {}
+  /// Two passes over the same pairs: count(k) for each, then add(k, v) for each.
+  void count(size_t k) { ++start_[k + 1]; }
+  void add(size_t k, uint64_t v) {
+    if (values_.empty()) {
+      for (size_t i = 1; i < start_.size(); ++i) start_[i] += start_[i - 1];
+      values_.resize(start_.back());
+      fill_ = std::vector<uint64_t>(start_.begin(), start_.end() - 1);
+    }
+    values_[fill_[k]++] = v;
   }
-  return ids;
+  json array(size_t k, const std::function<json(uint64_t)>& f) const {
+    json a = json::array();
+    if (values_.empty()) return a;
+    for (uint64_t i = start_[k]; i < start_[k + 1]; ++i) a.push_back(f(values_[i]));
+    return a;
+  }
+
+ private:
+  std::vector<uint64_t> start_, fill_, values_;
+};
+
+// Per DPC run of the adapter: the irq_ids it finished (source -> report -> ISR -> DPC).
+Grouped dpc_irq_ids(const RunResult& r) {
+  Grouped g(r.dpcs.size());
+  auto each = [&r](const auto& f) {
+    for (const auto& s : r.sources) {
+      if (s.notify < 0) continue;
+      const uint64_t isr = r.notify_isr_index[static_cast<size_t>(s.notify)];
+      if (isr >= r.isrs.size() || r.isrs[isr].dpc < 0) continue;
+      f(static_cast<size_t>(r.isrs[isr].dpc), s.irq_id);
+    }
+  };
+  each([&g](size_t k, uint64_t) { g.count(k); });
+  each([&g](size_t k, uint64_t v) { g.add(k, v); });
+  return g;
 }
 
 void trace_cpu_slices(const RunResult& r, TraceStream& ev) {
@@ -509,14 +555,18 @@ void trace_cpu_slices(const RunResult& r, TraceStream& ev) {
                   {"dur", us(b - a)},
                   {"args", std::move(args)}});
   };
-  std::vector<json> reported(r.isrs.size(), json::array());
+  Grouped reported(r.isrs.size());  // per ISR: the notifies it made
   for (size_t n = 0; n < r.notifies.size(); ++n) {
-    const uint64_t i = r.notify_isr_index[n];
-    if (i < r.isrs.size())
-      reported[i].push_back({{"type", interrupt_type_name(r.notifies[n].type)},
-                             {"index", r.notifies[n].index},
-                             {"fence", r.notifies[n].fence}});
+    if (r.notify_isr_index[n] < r.isrs.size()) reported.count(r.notify_isr_index[n]);
   }
+  for (size_t n = 0; n < r.notifies.size(); ++n) {
+    if (r.notify_isr_index[n] < r.isrs.size()) reported.add(r.notify_isr_index[n], n);
+  }
+  auto notify_json = [&r](uint64_t n) {
+    return json{{"type", interrupt_type_name(r.notifies[n].type)},
+                {"index", r.notifies[n].index},
+                {"fence", r.notifies[n].fence}};
+  };
   for (size_t k = 0; k < r.isrs.size(); ++k) {
     const auto& i = r.isrs[k];
     if (i.exit_ps == 0) continue;
@@ -527,12 +577,14 @@ void trace_cpu_slices(const RunResult& r, TraceStream& ev) {
            {"claimed", i.claimed},
            {"pending", i.pending},
            {"queued_dpc", i.queued_dpc},
-           {"reported", reported[k]}});
+           {"reported", reported.array(k, notify_json)}});
   }
-  const std::vector<json> ids = dpc_irq_ids(r);
+  const Grouped ids = dpc_irq_ids(r);
+  auto id_json = [](uint64_t id) { return json(id); };
   for (size_t k = 0; k < r.dpcs.size(); ++k) {
     const auto& d = r.dpcs[k];
-    if (d.exit_ps) slice(d.cpu, "DPC gpu", d.enter_ps, d.exit_ps, {{"dpc", k + 1}, {"irq_ids", ids[k]}});
+    if (d.exit_ps)
+      slice(d.cpu, "DPC gpu", d.enter_ps, d.exit_ps, {{"dpc", k + 1}, {"irq_ids", ids.array(k, id_json)}});
   }
   for (const auto& o : r.routines) {
     const bool isr = o.kind == RoutineRecord::kIsr;
@@ -569,7 +621,7 @@ void write_trace(const RunResult& r, const Report& rep, std::ostream& f) {
                   {"args", args}});
   }
   for (const auto& l : rep.latencies) {
-    const bool head = l.source == "CRTC_VSYNC";
+    const bool head = std::string_view(l.source) == "CRTC_VSYNC";
     const json common{{"id", l.irq_id}, {"name", "interrupt"}, {"cat", "stages"}};
     json start = common, step = common, finish = common;
     start.update({{"ph", "s"}, {"pid", head ? 3 : 2}, {"tid", l.index}, {"ts", us(l.t_ps[0])}});

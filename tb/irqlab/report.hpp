@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,7 @@ namespace irqlab::run {
 
 struct Latency {
   uint64_t irq_id;
-  std::string source;  ///< DMA_COMPLETED, CRTC_VSYNC, ...
+  const char* source;  ///< DMA_COMPLETED, CRTC_VSYNC, ... (static: describe_source's names)
   unsigned index;      ///< node or head
   unsigned vector, cpu;
   uint64_t t_ps[7];  ///< source, MSI issued, delivered, ISR enter, ISR exit, DPC start, DPC end
@@ -28,7 +29,7 @@ struct Check {
 };
 
 struct Report {
-  std::vector<Latency> latencies;
+  std::deque<Latency> latencies;  ///< no doubling slack in long runs
   std::vector<Check> checks;
   bool passed = true;
   uint64_t counted = 0;    ///< source interrupts the latency figures are about

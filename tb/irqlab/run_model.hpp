@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -115,6 +116,11 @@ struct FaultEffects {
   uint64_t stuck_isrs = 0;  ///< adapter ISRs entered after the source stuck
 };
 
+/// Per-event records of a run: a deque grows in fixed blocks, so a long run holds no
+/// doubling slack and never copies what it already recorded.
+template <typename T>
+using Records = std::deque<T>;
+
 struct RunResult {
   Scenario scenario;
   uint64_t gpu_period_ps = 0;
@@ -123,15 +129,15 @@ struct RunResult {
   std::vector<Event> events;  ///< empty when streamed to events_file
   std::string events_file;    ///< where the run streamed events.jsonl ("": not streamed)
   bool events_write_failed = false;
-  std::vector<SourceRecord> sources;
-  std::vector<IsrRecord> isrs;
-  std::vector<DpcRecord> dpcs;
-  std::vector<RoutineRecord> routines;  ///< every other device's ISRs and DPCs
-  std::vector<IrqlChange> irql;
-  std::vector<dxgkrnl::NotifyRecord> notifies;
-  std::vector<uint64_t> notify_isr_index;                 ///< per notify: index into isrs
-  std::vector<std::pair<uint64_t, unsigned>> msis;        ///< issue cycle, vector
-  std::vector<std::pair<uint64_t, unsigned>> deliveries;  ///< delivered ps, cpu (adapter vector only)
+  Records<SourceRecord> sources;
+  Records<IsrRecord> isrs;
+  Records<DpcRecord> dpcs;
+  Records<RoutineRecord> routines;  ///< every other device's ISRs and DPCs
+  Records<IrqlChange> irql;
+  Records<dxgkrnl::NotifyRecord> notifies;
+  Records<uint64_t> notify_isr_index;                 ///< per notify: index into isrs
+  Records<std::pair<uint64_t, unsigned>> msis;        ///< issue cycle, vector
+  Records<std::pair<uint64_t, unsigned>> deliveries;  ///< delivered ps, cpu (adapter vector only)
   std::vector<dxgkrnl::Violation> violations;
   uint64_t submitted = 0, isr_over_25us = 0, dpc_over_100us = 0, bg_interrupts = 0;
   uint64_t cycles_stepped = 0, cycles_skipped = 0;

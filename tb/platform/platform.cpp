@@ -29,6 +29,7 @@ bridge::BridgeOptions bridge_options(const PlatformOptions& opt, uint64_t lookah
   b.quantum_cycles = opt.quantum_cycles;
   b.idle_skip = opt.idle_skip;
   b.broken_skip_ignores_wake = opt.broken_skip_ignores_wake;
+  b.keep_events = opt.keep_bridge_events;
   return b;
 }
 }  // namespace

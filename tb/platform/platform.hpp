@@ -27,6 +27,7 @@ struct PlatformOptions {
   uint64_t quantum_cycles = 256;
   bool idle_skip = true;
   bool broken_skip_ignores_wake = false;  ///< (tests) see BridgeOptions
+  bool keep_bridge_events = false;        ///< (directed tests) see BridgeOptions::keep_events
   bool msi_bypass = false;
   unsigned msix_vectors = 64;  ///< MSI-X table entries: 64 or 2048 (the two Verilated builds)  ///< debug
                                ///< knob: MSIs skip the posted queue (breaks ordering)

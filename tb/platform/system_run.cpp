@@ -61,6 +61,7 @@ SystemRunResult run_system(const SystemRunOptions& opt) {
   po.profile = r.profile;
   po.quantum_cycles = opt.quantum_cycles;
   po.idle_skip = opt.idle_skip;
+  po.keep_bridge_events = true;  // the directed tests compare the port events
   po.reference_model = opt.reference_model;
   po.msi_bypass = opt.msi_bypass;
   po.num_cpus = opt.num_cpus;

@@ -90,7 +90,7 @@ TEST(Dxgkrnl, SynchronizeExecutionRunsAtTheMessagesDirql) {
   EXPECT_EQ(seen.irql_inside_message1, 9) << "and at message 1's (vector 0x98) for message 1";
   EXPECT_TRUE(seen.lock_held_inside) << "under the interrupt spin lock";
   for (const auto& v : dx.violations()) ADD_FAILURE() << v.rule << ": " << v.detail;
-  EXPECT_EQ(dx.notifies().size(), 1u) << "NotifyInterrupt from the routine is accepted";
+  EXPECT_EQ(dx.notify_count(), 1u) << "NotifyInterrupt from the routine is accepted";
 }
 
 }  // namespace
