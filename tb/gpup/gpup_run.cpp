@@ -92,6 +92,7 @@ struct GpuInstance {
     bridge::BridgeOptions bo;
     bo.gpu_period_ps = prof.gpu_period_ps;
     bo.lookahead_ps = timing.min_hop_ps();
+    bo.keep_events = true;  // the exactly-once checks read each VF's port log after the run
     for (unsigned v = 0; v < vfs; ++v) {
       const std::string n = "gpu" + std::to_string(g) + "_vf" + std::to_string(v);
       VfSlot s;
