@@ -91,7 +91,7 @@ json run_case(const std::string& exe, const Case& c, const std::string& out) {
 
 }  // namespace
 
-json system_bench(const std::string& exe, bool quick) {
+json system_bench(const std::string& exe, bool quick, const std::string& baseline) {
   char tmpl[] = "/tmp/irqlab-bench-XXXXXX";
   if (!mkdtemp(tmpl)) throw std::runtime_error("cannot create a temporary directory");
   const std::string dir = tmpl;
@@ -99,7 +99,12 @@ json system_bench(const std::string& exe, bool quick) {
   const bool tty = isatty(STDERR_FILENO) == 1;
   for (const Case& c : cases(dir, quick)) {
     if (tty) std::fprintf(stderr, "irqlab bench: %s...\n", c.label.c_str());
-    out.push_back(run_case(exe, c, dir + "/run" + std::to_string(out.size())));
+    const std::string run_dir = dir + "/run" + std::to_string(out.size());
+    json before;
+    if (!baseline.empty()) before = run_case(baseline, c, run_dir + "_baseline");
+    json now = run_case(exe, c, run_dir);
+    if (!baseline.empty()) now["baseline"] = before;
+    out.push_back(now);
   }
   std::error_code ec;
   fs::remove_all(dir, ec);
@@ -112,12 +117,16 @@ std::string system_bench_table(const json& cases) {
   std::snprintf(b, sizeof b, "  %-28s %9s %11s %8s %14s %9s\n", "case", "sim ms", "interrupts", "CPU s",
                 "irq per CPU-s", "RSS MB");
   s += b;
-  for (const auto& c : cases) {
-    std::snprintf(b, sizeof b, "  %-28s %9.1f %11llu %8.2f %14.0f %9.1f\n",
-                  c["case"].get<std::string>().c_str(), c["simulated_ms"].get<double>(),
+  auto row = [&b, &s](const std::string& label, const json& c) {
+    std::snprintf(b, sizeof b, "  %-28s %9.1f %11llu %8.2f %14.0f %9.1f\n", label.c_str(),
+                  c["simulated_ms"].get<double>(),
                   static_cast<unsigned long long>(c["interrupts"].get<uint64_t>()), c["cpu_s"].get<double>(),
                   c["interrupts_per_cpu_s"].get<double>(), c["peak_rss_mb"].get<double>());
     s += b;
+  };
+  for (const auto& c : cases) {
+    if (c.contains("baseline")) row("  (baseline build)", c["baseline"]);
+    row(c["case"].get<std::string>(), c);
   }
   return s;
 }

@@ -10,8 +10,10 @@
 namespace irqlab::run {
 
 /// Runs the cases (`quick`: a tenth of the simulated time, for tests); one JSON object
-/// per case. Throws std::runtime_error when a run cannot be started or fails.
-nlohmann::json system_bench(const std::string& irqlab_exe, bool quick);
+/// per case. With `baseline_exe` (another irqlab build) each case also runs with it, right
+/// before, and its figures go under "baseline": a before/after measured side by side.
+/// Throws std::runtime_error when a run cannot be started or fails.
+nlohmann::json system_bench(const std::string& irqlab_exe, bool quick, const std::string& baseline_exe = "");
 /// The table a person reads.
 std::string system_bench_table(const nlohmann::json& cases);
 

@@ -121,7 +121,7 @@ int dispatch(int argc, char** argv);
 
 // The cycle benches (raw Verilator, naive sc_clock, the platform) and, with --system,
 // whole runs; --json: one document holding both.
-int bench_command(uint64_t cycles, bool json, bool system, bool quick) {
+int bench_command(uint64_t cycles, bool json, bool system, bool quick, const std::string& baseline) {
   // Installed: libexec/irqlab/irq_bench beside bin/; in the build tree, the built one.
   std::string exe = IRQLAB_BENCH_EXE;
   std::error_code ec;
@@ -137,7 +137,7 @@ int bench_command(uint64_t cycles, bool json, bool system, bool quick) {
   const int rc = run::wait_process(run::spawn_process(argv, o));
   if (rc != 0 || !system) return rc < 0 ? 2 : rc;
   try {
-    const nlohmann::json runs = run::system_bench(self.string(), quick);
+    const nlohmann::json runs = run::system_bench(self.string(), quick, baseline);
     if (!json) {
       std::cout << "\n" << run::system_bench_table(runs);
       return 0;
@@ -210,6 +210,12 @@ int dispatch(int argc, char** argv) {
       "--system", bench_system,
       "also whole runs: default, moderated, 1 s, GPU-P 64 VFs (interrupts per CPU-second, peak RSS)");
   bench->add_flag("--quick", bench_quick, "with --system: a tenth of the simulated time (tests)");
+  std::string bench_baseline;
+  bench
+      ->add_option(
+          "--baseline", bench_baseline,
+          "with --system: another irqlab build to run each case with too, side by side (before/after)")
+      ->check(CLI::ExistingFile);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -243,7 +249,7 @@ int dispatch(int argc, char** argv) {
     return 0;
   }
   if (*cal) return platform::run_calibrate(cal_args);
-  return bench_command(cycles, bench_json, bench_system, bench_quick);
+  return bench_command(cycles, bench_json, bench_system, bench_quick, bench_baseline);
 }
 
 }  // namespace
