@@ -49,8 +49,13 @@ std::vector<Case> cases(const std::string& dir, bool quick) {
 // events of a GPU-P run (guests.csv).
 uint64_t interrupts(const std::string& out, bool gpup) {
   if (!gpup) {
+    // The summary only: the per-interrupt records are skipped while parsing (a 1 s run's
+    // would take this process, and so every run it spawns after, to hundreds of MB).
     std::ifstream f(out + "/latency.json");
-    const json j = json::parse(f, nullptr, false);
+    const json::parser_callback_t summary_only = [](int depth, json::parse_event_t e, json& parsed) {
+      return !(depth == 1 && e == json::parse_event_t::key && parsed != "summary");
+    };
+    const json j = json::parse(f, summary_only, false);
     if (j.is_discarded()) throw std::runtime_error(out + "/latency.json: not readable");
     return j["summary"]["interrupt_to_dpc_cycles"].value("count", uint64_t{0});
   }
@@ -81,12 +86,18 @@ json run_case(const std::string& exe, const Case& c, const std::string& out) {
   const double cpu =
       ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
   const uint64_t n = interrupts(out, c.gpup);
+  // The run's own VmHWM when it wrote one (builds before issue 17 did not): wait4's
+  // ru_maxrss includes this process's pages, inherited at posix_spawn.
+  std::ifstream rf(out + "/run.json");
+  const json rj = json::parse(rf, nullptr, false);
+  const double rss = !rj.is_discarded() && rj.contains("peak_rss_mb") ? rj["peak_rss_mb"].get<double>()
+                                                                      : ru.ru_maxrss / 1024.0;
   return {{"case", c.label},
           {"simulated_ms", c.sim_ms},
           {"interrupts", n},
           {"cpu_s", cpu},
           {"interrupts_per_cpu_s", cpu > 0 ? n / cpu : 0.0},
-          {"peak_rss_mb", ru.ru_maxrss / 1024.0}};
+          {"peak_rss_mb", rss}};
 }
 
 }  // namespace

@@ -132,8 +132,20 @@ int RunCli::claim_out() const {
 
 namespace {
 
-// What produced the outputs beside it, and the scenario with every default filled in (the one output that
-// differs between two runs of one scenario: the wall time).
+// This process's peak resident set (VmHWM) in MB: that of its own address space only.
+// (getrusage's ru_maxrss also counts the parent's pages when spawned with vfork/posix_spawn,
+// so a benchmark reading it from wait4 would see its own size in every run.)
+double peak_rss_mb() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  }
+  return 0;
+}
+
+// What produced the outputs beside it, and the scenario with every default filled in (the
+// outputs that differ between two runs of one scenario: the wall time and peak RSS).
 void write_run_json(const std::string& out, const std::vector<std::string>& argv, const std::string& origin,
                     const Scenario& sc, double wall_s) {
   OutputFiles files(out);
@@ -144,7 +156,8 @@ void write_run_json(const std::string& out, const std::vector<std::string>& argv
                                  {"scenario", origin},
                                  {"scenario_name", sc.name},
                                  {"seed", sc.seed},
-                                 {"wall_s", wall_s}}
+                                 {"wall_s", wall_s},
+                                 {"peak_rss_mb", peak_rss_mb()}}
                                 .dump(1)
                          << "\n";
   files.commit();
@@ -205,8 +218,9 @@ int RunCli::execute(const std::vector<std::string>& argv) {
     }
     const RunResult r = run_scenario(opt);
     const Report rep = analyse(r);
-    write_run_json(out, argv, origin, opt.scenario, wall());
-    std::cout << write_outputs(r, rep, out);
+    const std::string written = write_outputs(r, rep, out);
+    write_run_json(out, argv, origin, opt.scenario, wall());  // after the reports: their peak RSS counts
+    std::cout << written;
     if (opt.waves.format != waves::Format::kNone) std::cout << "waveform: " << opt.waves.path << "\n";
     if (r.hang) {
       // The hung processes are stopped mid-call on their own stacks and can never be
