@@ -9,11 +9,12 @@ namespace irqlab::run {
 
 namespace fs = std::filesystem;
 
-OutputFiles::OutputFiles(std::string dir) : dir_(std::move(dir)) {
+OutputFiles::OutputFiles(std::string dir, bool keep_verdict) : dir_(std::move(dir)) {
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec || !fs::is_directory(dir_))
     throw OutputError(dir_ + ": cannot create the output directory: " + ec.message());
+  if (keep_verdict) return;
   fs::remove(dir_ + "/verdict.json", ec);
   if (ec) throw OutputError(dir_ + "/verdict.json: cannot remove the earlier run's verdict: " + ec.message());
 }

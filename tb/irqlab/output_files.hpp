@@ -20,8 +20,9 @@ class OutputError : public std::runtime_error {
 
 class OutputFiles {
  public:
-  /// Creates `dir` if needed and removes its verdict.json. Throws OutputError.
-  explicit OutputFiles(std::string dir);
+  /// Creates `dir` if needed and removes its verdict.json (unless `keep_verdict`: files
+  /// written after the verdict, such as run.json). Throws OutputError.
+  explicit OutputFiles(std::string dir, bool keep_verdict = false);
   ~OutputFiles();  ///< without commit(): the temporaries are removed
   OutputFiles(const OutputFiles&) = delete;
   OutputFiles& operator=(const OutputFiles&) = delete;

@@ -148,7 +148,7 @@ double peak_rss_mb() {
 // outputs that differ between two runs of one scenario: the wall time and peak RSS).
 void write_run_json(const std::string& out, const std::vector<std::string>& argv, const std::string& origin,
                     const Scenario& sc, double wall_s) {
-  OutputFiles files(out);
+  OutputFiles files(out, true);  // written after the reports: the verdict stays
   files.open("scenario.effective.yaml") << effective_yaml(sc);
   files.open("run.json") << json{{"irqlab_version", IRQLAB_VERSION},
                                  {"git_revision", IRQLAB_GIT_REVISION},
