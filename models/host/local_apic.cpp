@@ -2,9 +2,12 @@
 
 namespace irqlab::host {
 
+// A 64-bit word at a time (a bit at a time was 8% of a run: every acknowledge asks).
 int LocalApic::highest(const std::bitset<256>& b) {
-  for (int v = 255; v >= 0; --v) {
-    if (b[static_cast<size_t>(v)]) return v;
+  static const std::bitset<256> kWord(~0ull);
+  for (int w = 3; w >= 0; --w) {
+    const unsigned long long x = ((b >> (64 * w)) & kWord).to_ullong();
+    if (x) return 64 * w + 63 - __builtin_clzll(x);
   }
   return -1;
 }

@@ -502,7 +502,16 @@ class JsonText {
   JsonText& num(int v) { return raw(std::to_string(v)); }
   JsonText& real(double v) { return raw(json(v).dump()); }
   JsonText& boolean(bool v) { return raw(v ? "true" : "false"); }
-  JsonText& str(const std::string& v) { return raw(json(v).dump()); }
+  JsonText& str(const std::string& v) {  // nlohmann escapes only '"', '\\' and controls
+    const bool plain = std::all_of(v.begin(), v.end(), [](char c) {
+      return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
+    });
+    if (!plain) return raw(json(v).dump());
+    s_ += '"';
+    s_ += v;
+    s_ += '"';
+    return *this;
+  }
   JsonText& raw(const std::string& text) {
     s_ += text;
     return *this;
