@@ -45,37 +45,7 @@ PlatformTrace::PlatformTrace(sc_core::sc_module_name name, Platform& p, const Tr
     cpu_.emplace_back(w.add_var(s, n + "_irq_pending", 1), w.add_var(s, n + "_apic_vector", 8));
   }
 
-  // Every variable reads 0 from time 0; the outputs' reset values are written there, so
-  // later cycles write only changes whichever cycle is stepped first.
-  const irqctrl::Outputs r = p.controller.model().outputs();
-  const uint64_t reset_out[] = {0,          r.awready,    r.wready, r.bvalid,    r.bresp,
-                                r.arready,  r.rvalid,     r.rdata,  r.msg_valid, r.msg_addr,
-                                r.msg_data, r.msg_vector, r.intx,   r.idle};
-  for (int k = 0; k < 14; ++k) {
-    last_out_[k] = reset_out[k];
-    if (reset_out[k]) w.change(0, out_[k], reset_out[k]);
-  }
-  const uint64_t period = p.controller.period_ps();
-  p.controller.set_cycle_observer([this, period](uint64_t cyc, const irqctrl::Inputs& i,
-                                                 const irqctrl::Outputs& o) {
-    const uint64_t iv[] = {i.dma_completed,
-                           i.dma_preempted,
-                           i.dma_faulted,
-                           i.vsync,
-                           i.pf,
-                           i.cfg_msix_enable,
-                           i.cfg_msix_func_mask,
-                           i.cfg_intx_disable,
-                           i.awvalid,
-                           i.awaddr,
-                           i.wvalid,
-                           i.wdata,
-                           i.wstrb,
-                           i.arvalid};
-    const uint64_t ov[] = {i.araddr, o.awready,   o.wready,   o.bvalid,   o.bresp,      o.arready, o.rvalid,
-                           o.rdata,  o.msg_valid, o.msg_addr, o.msg_data, o.msg_vector, o.intx,    o.idle};
-    record_cycle(cyc, period, iv, ov);
-  });
+  hook_controller(p.controller);
   hook_link(p.downstream, down);
   hook_link(p.upstream, up);
   for (const auto& cpu : p.cpus) {
@@ -110,6 +80,40 @@ void PlatformTrace::record_cycle(uint64_t cyc, uint64_t period, const uint64_t (
   }
   if (changed) w.change(t, cycle_, cyc);
   maybe_flush();
+}
+
+// The controller's ports, every stepped cycle (record_cycle writes only what changed).
+void PlatformTrace::hook_controller(bridge::IrqCtrlBridge& c) {
+  // Every variable reads 0 from time 0; the outputs' reset values are written there, so
+  // later cycles write only changes whichever cycle is stepped first.
+  const irqctrl::Outputs r = c.model().outputs();
+  const uint64_t reset_out[] = {0,          r.awready,    r.wready, r.bvalid,    r.bresp,
+                                r.arready,  r.rvalid,     r.rdata,  r.msg_valid, r.msg_addr,
+                                r.msg_data, r.msg_vector, r.intx,   r.idle};
+  for (int k = 0; k < 14; ++k) {
+    last_out_[k] = reset_out[k];
+    if (reset_out[k]) w_->change(0, out_[k], reset_out[k]);
+  }
+  const uint64_t period = c.period_ps();
+  c.set_cycle_observer([this, period](uint64_t cyc, const irqctrl::Inputs& i, const irqctrl::Outputs& o) {
+    const uint64_t iv[] = {i.dma_completed,
+                           i.dma_preempted,
+                           i.dma_faulted,
+                           i.vsync,
+                           i.pf,
+                           i.cfg_msix_enable,
+                           i.cfg_msix_func_mask,
+                           i.cfg_intx_disable,
+                           i.awvalid,
+                           i.awaddr,
+                           i.wvalid,
+                           i.wdata,
+                           i.wstrb,
+                           i.arvalid};
+    const uint64_t ov[] = {i.araddr, o.awready,   o.wready,   o.bvalid,   o.bresp,      o.arready, o.rvalid,
+                           o.rdata,  o.msg_valid, o.msg_addr, o.msg_data, o.msg_vector, o.intx,    o.idle};
+    record_cycle(cyc, period, iv, ov);
+  });
 }
 
 PlatformTrace::LinkVars PlatformTrace::add_link(const std::string& scope) {

@@ -37,6 +37,7 @@ class PlatformTrace : public sc_core::sc_module {
     int q[3], type, addr, len;
   };
   void maybe_flush();
+  void hook_controller(bridge::IrqCtrlBridge& c);
   void write_depths(uint64_t until);
   void record_cycle(uint64_t cyc, uint64_t period, const uint64_t (&iv)[14], const uint64_t (&ov)[14]);
   void hook_link(pcie::LinkDirection& l, const LinkVars& v);
