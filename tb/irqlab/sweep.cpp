@@ -188,13 +188,25 @@ int run_point_dirs(const std::vector<std::string>& dirs, unsigned jobs, const st
   return worst;
 }
 
+namespace {
+bool has_results(const fs::path& d);
+}  // namespace
+
 int run_sweep(const SweepOptions& opt) {
   const size_t total = grid(opt.params).size();
   const auto dirs = materialize_points(opt, false);
-  const int worst = run_point_dirs(dirs, opt.jobs, opt.irqlab_exe);
+  int worst = run_point_dirs(dirs, opt.jobs, opt.irqlab_exe);
   const size_t n = merge_sweeps({opt.out}, opt.out);
   std::cout << "sweep: ran " << dirs.size() << " of " << total << " points (shard " << opt.shard << "/"
             << opt.shards << "); " << n << " points in " << opt.out << "/sweep.csv, sweep.md, sweep.svg\n";
+  // A point that ran but left no results is not a passing point: it is missing from the table.
+  const auto missing =
+      std::count_if(dirs.begin(), dirs.end(), [](const std::string& d) { return !has_results(d); });
+  if (missing > 0) {
+    std::cerr << "irqlab sweep: " << missing << " point(s) left no results (params.json, verdict.json and "
+              << "latency.json or migration.json); they are not in the table\n";
+    worst = std::max(worst, 1);
+  }
   return worst;
 }
 
@@ -223,6 +235,9 @@ double number_or(const json& j, const char* key, double fallback) {
   const json v = member(j, key);
   return v.is_number() ? v.get<double>() : fallback;
 }
+
+// migration.json's stages, in the order a migration goes through them.
+constexpr const char* kStageKeys[] = {"drain_and_quiesce", "save", "restore", "resume"};
 
 json read_json(const fs::path& p) {
   std::ifstream f(p);
@@ -255,6 +270,53 @@ json point_row(const fs::path& d) {
               {"passed", member(verdict, "passed").is_boolean() && member(verdict, "passed").get<bool>()}};
 }
 
+// A GPU-P point (issue 12 point): its guests' completions (guests.csv) and its migrations'
+// pause time and stages (migration.json); no host-side latency percentiles exist for it.
+json gpup_point_row(const fs::path& d) {
+  const json params = read_json(d / "params.json"), mig = read_json(d / "migration.json");
+  const json verdict = read_json(d / "verdict.json");
+  uint64_t completions = 0;
+  double guest_p99_max = 0;
+  std::ifstream g(d / "guests.csv");
+  std::string line;
+  std::getline(g, line);  // vm,submitted,completion_events,notifies,p50_us,p99_us,max_us
+  while (std::getline(g, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
+    if (f.size() < 7) continue;
+    completions += std::strtoull(f[2].c_str(), nullptr, 10);
+    guest_p99_max = std::max(guest_p99_max, std::strtod(f[5].c_str(), nullptr));
+  }
+  json row{{"params", member(params, "params").is_object() ? member(params, "params") : json::object()},
+           {"index", static_cast<size_t>(number_or(params, "index", 0))},
+           {"interrupts", completions},
+           {"passed", member(verdict, "passed").is_boolean() && member(verdict, "passed").get<bool>()},
+           {"guest_p99_max_us", guest_p99_max}};
+  double pause_max = 0, pause_sum = 0;
+  std::map<std::string, double> stage_max;
+  const size_t n = mig.is_array() ? mig.size() : 0;
+  for (size_t i = 0; i < n; ++i) {
+    pause_max = std::max(pause_max, number_or(mig[i], "pause_time_us", 0));
+    pause_sum += number_or(mig[i], "pause_time_us", 0);
+    const json stages = member(mig[i], "stages_us");  // held: items() refers to it
+    for (const auto& [k, v] : stages.items())
+      stage_max[k] = std::max(stage_max[k], v.is_number() ? v.get<double>() : 0.0);
+  }
+  row["migrations"] = n;
+  row["pause_max_us"] = n ? json(pause_max) : json(nullptr);
+  row["pause_mean_us"] = n ? json(pause_sum / n) : json(nullptr);
+  for (const char* k : kStageKeys) row[std::string(k) + "_max_us"] = n ? json(stage_max[k]) : json(nullptr);
+  return row;
+}
+
+// A finished point: its parameters, its verdict and its results (latency.json, or a GPU-P
+// run's migration.json).
+bool has_results(const fs::path& d) {
+  return fs::exists(d / "params.json") && fs::exists(d / "verdict.json") &&
+         (fs::exists(d / "latency.json") || fs::exists(d / "migration.json"));
+}
+
 Rows collect_rows(const std::vector<std::string>& inputs) {
   Rows r;
   std::set<std::string> identities;
@@ -267,10 +329,8 @@ Rows collect_rows(const std::vector<std::string>& inputs) {
     const std::string id = sweep_identity(in);
     for (const auto& e : fs::directory_iterator(in + "/points")) {
       const fs::path d = e.path();
-      if (!fs::exists(d / "params.json") || !fs::exists(d / "latency.json") ||
-          !fs::exists(d / "verdict.json"))
-        continue;
-      json row = point_row(d);
+      if (!has_results(d)) continue;
+      json row = fs::exists(d / "latency.json") ? point_row(d) : gpup_point_row(d);
       // Rows of different sweeps are told apart by the directory they came from.
       if (identities.size() > 1) row["params"]["sweep"] = fs::path(in).lexically_normal().filename().string();
       r.rows[{id, row["index"].get<size_t>()}] = row;
@@ -286,6 +346,17 @@ constexpr const char* kCols[] = {
     "interrupts", "msis",   "isrs",   "dpcs",  "interrupt_rate_per_s", "isr_rate_per_s", "p50_cycles",
     "p99_cycles", "p50_ns", "p99_ns", "passed"};
 
+// The table's columns: kCols, then the migration figures when a row has them (GPU-P).
+std::vector<std::string> columns(const Rows& r) {
+  std::vector<std::string> cols(std::begin(kCols), std::end(kCols));
+  const bool gpup = std::any_of(r.rows.begin(), r.rows.end(),
+                                [](const auto& e) { return e.second.contains("migrations"); });
+  if (!gpup) return cols;
+  for (const char* c : {"guest_p99_max_us", "migrations", "pause_max_us", "pause_mean_us"}) cols.push_back(c);
+  for (const char* k : kStageKeys) cols.push_back(std::string(k) + "_max_us");
+  return cols;
+}
+
 std::string param_text(const json& v) {
   return v.is_string() ? v.get<std::string>() : v.is_null() ? std::string() : v.dump();
 }
@@ -293,15 +364,16 @@ std::string param_text(const json& v) {
 // sweep.csv, sweep.md and the plot data.
 void write_tables(const Rows& r, const std::string& out) {
   std::ofstream csv(out + "/sweep.csv"), md(out + "/sweep.md"), dat(out + "/sweep.dat");
+  const std::vector<std::string> cols = columns(r);
   std::string header;
   for (const auto& k : r.keys) header += k + ",";
-  for (const char* c : kCols) header += std::string(c) + (c == kCols[10] ? "" : ",");
+  for (size_t i = 0; i < cols.size(); ++i) header += cols[i] + (i + 1 == cols.size() ? "" : ",");
   csv << header << "\n";
   md << "|";
   for (const auto& k : r.keys) md << " " << k << " |";
-  for (const char* c : kCols) md << " " << c << " |";
+  for (const auto& c : cols) md << " " << c << " |";
   md << "\n|";
-  for (size_t i = 0; i < r.keys.size() + std::size(kCols); ++i) md << "---|";
+  for (size_t i = 0; i < r.keys.size() + cols.size(); ++i) md << "---|";
   md << "\n";
   for (const auto& [id, row] : r.rows) {
     std::ostringstream line, mdl;
@@ -310,14 +382,15 @@ void write_tables(const Rows& r, const std::string& out) {
       line << v << ",";
       mdl << "| " << v << " ";
     }
-    for (const char* c : kCols) {
-      std::string v = row[c].dump();
-      if (row[c].is_number_float()) {
+    for (size_t i = 0; i < cols.size(); ++i) {
+      const json cell = row.value(cols[i], json());  // GPU-P rows have no host-side latency
+      std::string v = cell.dump();
+      if (cell.is_number_float()) {
         char b[32];
-        std::snprintf(b, sizeof b, "%.1f", row[c].get<double>());
+        std::snprintf(b, sizeof b, "%.1f", cell.get<double>());
         v = b;
       }
-      line << v << (c == kCols[10] ? "" : ",");
+      line << v << (i + 1 == cols.size() ? "" : ",");
       mdl << "| " << v << " ";
     }
     csv << line.str() << "\n";
@@ -329,14 +402,22 @@ void write_tables(const Rows& r, const std::string& out) {
     auto plotted = [](const json& v) {
       return v.is_number() ? std::to_string(v.get<double>()) : std::string("NaN");
     };
-    dat << series << "\t" << x << " " << plotted(row["p50_ns"]) << " " << plotted(row["p99_ns"]) << " "
-        << row["isr_rate_per_s"].get<double>() << "\n";
+    // GPU-P points plot their guests' worst p99 and the longest pause against the migrations.
+    const bool g = row.contains("migrations");
+    dat << series << "\t" << x << " " << plotted(row.value(g ? "guest_p99_max_us" : "p50_ns", json())) << " "
+        << plotted(row.value(g ? "pause_max_us" : "p99_ns", json())) << " "
+        << plotted(row.value(g ? "migrations" : "isr_rate_per_s", json())) << "\n";
   }
 }
 
 // One plot: p50 and p99 latency (left) and ISR rate (right) against the first parameter,
 // one data file per series (no shell filters: values reach gnuplot only as data).
-void write_plot(const std::vector<std::string>& keys, const std::string& out) {
+void write_plot(const std::vector<std::string>& keys, const std::string& out, bool gpup) {
+  // Host runs: latency percentiles and the ISR rate. GPU-P runs: guest p99 and pause time.
+  const char* y = gpup ? "microseconds" : "interrupt-to-DPC latency (ns)";
+  const char* y2 = gpup ? "migrations" : "ISRs per second";
+  const std::string t[3] = {gpup ? "guest p99 (worst VM)" : "p50", gpup ? "longest pause" : "p99",
+                            gpup ? "migrations" : "ISR rate"};
   std::map<std::string, std::vector<std::string>> series;
   {
     std::ifstream in(out + "/sweep.dat");
@@ -346,7 +427,8 @@ void write_plot(const std::vector<std::string>& keys, const std::string& out) {
   g << "set terminal svg size 900,600 dynamic font 'sans,11'\nset termoption noenhanced\n"
     << "set output " << gnuplot_string(out + "/sweep.svg") << "\n"
     << "set title 'irqlab sweep'\nset xlabel " << gnuplot_string(keys.empty() ? "point" : keys[0]) << "\n"
-    << "set ylabel 'interrupt-to-DPC latency (ns)'\nset y2label 'ISRs per second'\nset y2tics\nset ytics "
+    << "set ylabel " << gnuplot_string(y) << "\nset y2label " << gnuplot_string(y2)
+    << "\nset y2tics\nset ytics "
        "nomirror\n"
     << "set key below\nset xtics rotate by -30\nset logscale y\nplot ";
   unsigned n = 0;
@@ -360,9 +442,9 @@ void write_plot(const std::vector<std::string>& keys, const std::string& out) {
     for (const auto& l : sorted) d << l << "\n";
     const std::string tag = keys.size() > 1 ? " (" + keys[1] + "=" + s + ")" : "";
     const std::string sel = gnuplot_string(file);
-    g << (n ? ", " : "") << sel << " using 1:2 with linespoints title " << gnuplot_string("p50" + tag) << ", "
-      << sel << " using 1:3 with linespoints title " << gnuplot_string("p99" + tag) << ", " << sel
-      << " using 1:4 axes x1y2 with linespoints dashtype 2 title " << gnuplot_string("ISR rate" + tag);
+    g << (n ? ", " : "") << sel << " using 1:2 with linespoints title " << gnuplot_string(t[0] + tag) << ", "
+      << sel << " using 1:3 with linespoints title " << gnuplot_string(t[1] + tag) << ", " << sel
+      << " using 1:4 axes x1y2 with linespoints dashtype 2 title " << gnuplot_string(t[2] + tag);
     ++n;
   }
   g << "\n";
@@ -379,7 +461,9 @@ size_t merge_sweeps(const std::vector<std::string>& inputs, const std::string& o
   const Rows r = collect_rows(inputs);
   fs::create_directories(out);
   write_tables(r, out);
-  if (!r.rows.empty()) write_plot(r.keys, out);
+  const bool gpup = std::any_of(r.rows.begin(), r.rows.end(),
+                                [](const auto& e) { return e.second.contains("migrations"); });
+  if (!r.rows.empty()) write_plot(r.keys, out, gpup);
   return r.rows.size();
 }
 
