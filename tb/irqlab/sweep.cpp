@@ -346,11 +346,15 @@ constexpr const char* kCols[] = {
     "interrupts", "msis",   "isrs",   "dpcs",  "interrupt_rate_per_s", "isr_rate_per_s", "p50_cycles",
     "p99_cycles", "p50_ns", "p99_ns", "passed"};
 
+bool has_gpup_rows(const Rows& r) {
+  return std::any_of(r.rows.begin(), r.rows.end(),
+                     [](const auto& e) { return e.second.contains("migrations"); });
+}
+
 // The table's columns: kCols, then the migration figures when a row has them (GPU-P).
 std::vector<std::string> columns(const Rows& r) {
   std::vector<std::string> cols(std::begin(kCols), std::end(kCols));
-  const bool gpup = std::any_of(r.rows.begin(), r.rows.end(),
-                                [](const auto& e) { return e.second.contains("migrations"); });
+  const bool gpup = has_gpup_rows(r);
   if (!gpup) return cols;
   for (const char* c : {"guest_p99_max_us", "migrations", "pause_max_us", "pause_mean_us"}) cols.push_back(c);
   for (const char* k : kStageKeys) cols.push_back(std::string(k) + "_max_us");
@@ -461,9 +465,7 @@ size_t merge_sweeps(const std::vector<std::string>& inputs, const std::string& o
   const Rows r = collect_rows(inputs);
   fs::create_directories(out);
   write_tables(r, out);
-  const bool gpup = std::any_of(r.rows.begin(), r.rows.end(),
-                                [](const auto& e) { return e.second.contains("migrations"); });
-  if (!r.rows.empty()) write_plot(r.keys, out, gpup);
+  if (!r.rows.empty()) write_plot(r.keys, out, has_gpup_rows(r));
   return r.rows.size();
 }
 
