@@ -480,9 +480,6 @@ void write_latency(const RunResult& r, const Report& rep, OutputFiles& files) {
 
 // Chrome trace-event format (opens in Perfetto): ISR and DPC spans on one track per CPU,
 // source pulses on per-engine and per-head tracks, and a flow from each pulse to its DPC.
-// Chrome/Perfetto trace-event metadata: process and thread names for every track used.
-// trace.json is written one event at a time (nothing proportional to the run is built
-// first); the bytes are those of the whole document dumped at once.
 // One compact JSON object as text, as json::dump() would write it: callers give the keys
 // in sorted order (nlohmann's objects are std::maps) and scalars are formatted by nlohmann.
 // The trace's per-event objects are built this way: as json trees they cost a quarter of
@@ -523,6 +520,8 @@ class JsonText {
   bool first_ = true;
 };
 
+// trace.json is written one event at a time (nothing proportional to the run is built
+// first); the bytes are those of the whole document dumped at once.
 class TraceStream {
  public:
   explicit TraceStream(std::ostream& f) : f_(f) { f_ << "{\"displayTimeUnit\":\"ns\",\"traceEvents\":["; }
@@ -545,6 +544,7 @@ class TraceStream {
   bool first_ = true;
 };
 
+// Chrome/Perfetto trace-event metadata: process and thread names for every track used.
 void trace_metadata(const RunResult& r, TraceStream& ev) {
   auto process = [&ev](int pid, const char* name) {
     ev.push_back({{"ph", "M"}, {"pid", pid}, {"name", "process_name"}, {"args", {{"name", name}}}});
@@ -561,7 +561,7 @@ void trace_metadata(const RunResult& r, TraceStream& ev) {
   for (unsigned h = 0; h < r.scenario.head_hz.size(); ++h) thread(3, h, "head " + std::to_string(h));
 }
 
-// Lists of values per key in two flat arrays (compressed rows): 4 bytes per value, where a
+// Lists of values per key in two flat arrays (compressed rows): 8 bytes per value, where a
 // JSON array per key cost a heap node each (the trace's peak memory in long runs).
 class Grouped {
  public:

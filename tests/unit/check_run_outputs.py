@@ -29,6 +29,20 @@ def fail(msg):
     sys.exit(1)
 
 
+def keys_sorted(o, where):
+    """Every object's keys in sorted order: what nlohmann's std::map-backed objects write.
+    trace.json and latency.json's records are written as text; this keeps them byte-equal
+    to what dumping the JSON would give."""
+    if isinstance(o, dict):
+        if list(o) != sorted(o):
+            fail(f"{where}: keys not in sorted order: {list(o)}")
+        for k, v in o.items():
+            keys_sorted(v, where)
+    elif isinstance(o, list):
+        for v in o:
+            keys_sorted(v, where)
+
+
 def main():
     d = sys.argv[1]
     seen, last = set(), -1
@@ -69,6 +83,8 @@ def main():
             fail(f"irq {rec['irq_id']}: stages do not add up to the total")
     if len(lat["interrupts"]) != s["count"]:
         fail("latency.json count differs from its records")
+    keys_sorted(lat, "latency.json")
+    keys_sorted(json.load(open(f"{d}/trace.json")), "trace.json")
 
     rows = list(csv.DictReader(open(f"{d}/latency.csv")))
     if len(rows) != s["count"]:
