@@ -231,6 +231,51 @@ uint32_t IrqCtrlRef::read_dword(uint32_t a) const {
 // AXI4-Lite front end. AW and W are held independently; a write executes when both
 // are held and no response is outstanding. Only an aligned dword or the whole qword
 // may be written, and a write any lane of which is refused changes nothing.
+// One accepted dword of a write: the register it decoded to takes the value.
+void IrqCtrlRef::commit_dword(const Access& acc, uint32_t addr, uint32_t d, State& next, uint32_t& w1c,
+                              uint32_t& set) {
+  const unsigned viw_mask = (1u << index_bits(cfg_.num_vectors)) - 1;
+  const unsigned i = acc.index;
+  switch (acc.kind) {
+    case Access::kStatus: w1c |= d; break;
+    case Access::kEnable: next.enable = d & implemented_sources(); break;
+    case Access::kMaster: next.master = regs::INTR_MASTER::ENABLE.get(d) != 0; break;
+    case Access::kRoute: next.route[i] = regs::ROUTE::VECTOR.get(d) & viw_mask; break;
+    case Access::kModeration: next.interval[i] = regs::VEC_MOD::INTERVAL.get(d); break;
+    case Access::kMigCtrl: next.paused = regs::MIG_CTRL::PAUSE.get(d) != 0; break;
+    case Access::kStatusSet:
+      set |= d & implemented_sources();
+      ++cov_.restores;
+      break;
+    case Access::kPbaSet:
+      for (unsigned b = 0; b < 32; ++b) {
+        if ((d >> b & 1) && 32 * i + b < cfg_.num_vectors) pba_set_[32 * i + b] = true;
+      }
+      ++cov_.restores;
+      break;
+    case Access::kCompletedFence: next.completed_fence[i] = d, ++cov_.restores; break;
+    case Access::kPreemptedFence: next.preempted_fence[i] = d, ++cov_.restores; break;
+    case Access::kFaultedFence: next.faulted_fence[i] = d, ++cov_.restores; break;
+    case Access::kVsyncCount: next.vsync_count[i] = d, ++cov_.restores; break;
+    case Access::kPfFence: next.pf_fence = d, ++cov_.restores; break;
+    case Access::kPfNode: next.pf_node = static_cast<uint8_t>(regs::PF_NODE::NODE.get(d)); break;
+    case Access::kPfVaLo: next.pf_va = (next.pf_va & ~uint64_t{0xFFFFFFFF}) | d; break;
+    case Access::kPfVaHi: next.pf_va = (next.pf_va & 0xFFFFFFFFu) | (uint64_t{d} << 32); break;
+    case Access::kTable:
+      ++cov_.table_writes;
+      switch ((addr - regs::msix::kTableOffset) % regs::msix::kEntryBytes) {
+        case regs::msix::MSG_ADDR_LO::kOffset:
+          next.addr_lo[i] = d & regs::msix::MSG_ADDR_LO::ADDR.mask();
+          break;
+        case regs::msix::MSG_ADDR_HI::kOffset: next.addr_hi[i] = d; break;
+        case regs::msix::MSG_DATA::kOffset: next.data[i] = d; break;
+        default: next.mask[i] = regs::msix::VECTOR_CTRL::MASK.get(d) != 0; break;
+      }
+      break;
+    default: break;
+  }
+}
+
 void IrqCtrlRef::bus_and_registers(const Inputs& in, State& next, uint32_t& w1c, uint32_t& set) {
   w1c = 0;
   set = 0;
@@ -268,49 +313,9 @@ void IrqCtrlRef::bus_and_registers(const Inputs& in, State& next, uint32_t& w1c,
   }
 
   if (do_write && !refused) {
-    const unsigned viw_mask = (1u << index_bits(cfg_.num_vectors)) - 1;
     for (int l = 0; l < 2; ++l) {
-      if (!lane_on[l]) continue;
-      const uint32_t d = static_cast<uint32_t>(s_.wdata >> (32 * l));
-      const unsigned i = acc[l].index;
-      switch (acc[l].kind) {
-        case Access::kStatus: w1c |= d; break;
-        case Access::kEnable: next.enable = d & implemented_sources(); break;
-        case Access::kMaster: next.master = regs::INTR_MASTER::ENABLE.get(d) != 0; break;
-        case Access::kRoute: next.route[i] = regs::ROUTE::VECTOR.get(d) & viw_mask; break;
-        case Access::kModeration: next.interval[i] = regs::VEC_MOD::INTERVAL.get(d); break;
-        case Access::kMigCtrl: next.paused = regs::MIG_CTRL::PAUSE.get(d) != 0; break;
-        case Access::kStatusSet:
-          set |= d & implemented_sources();
-          ++cov_.restores;
-          break;
-        case Access::kPbaSet:
-          for (unsigned b = 0; b < 32; ++b) {
-            if ((d >> b & 1) && 32 * i + b < cfg_.num_vectors) pba_set_[32 * i + b] = true;
-          }
-          ++cov_.restores;
-          break;
-        case Access::kCompletedFence: next.completed_fence[i] = d, ++cov_.restores; break;
-        case Access::kPreemptedFence: next.preempted_fence[i] = d, ++cov_.restores; break;
-        case Access::kFaultedFence: next.faulted_fence[i] = d, ++cov_.restores; break;
-        case Access::kVsyncCount: next.vsync_count[i] = d, ++cov_.restores; break;
-        case Access::kPfFence: next.pf_fence = d, ++cov_.restores; break;
-        case Access::kPfNode: next.pf_node = static_cast<uint8_t>(regs::PF_NODE::NODE.get(d)); break;
-        case Access::kPfVaLo: next.pf_va = (next.pf_va & ~uint64_t{0xFFFFFFFF}) | d; break;
-        case Access::kPfVaHi: next.pf_va = (next.pf_va & 0xFFFFFFFFu) | (uint64_t{d} << 32); break;
-        case Access::kTable:
-          ++cov_.table_writes;
-          switch ((qword + 4 * l - regs::msix::kTableOffset) % regs::msix::kEntryBytes) {
-            case regs::msix::MSG_ADDR_LO::kOffset:
-              next.addr_lo[i] = d & regs::msix::MSG_ADDR_LO::ADDR.mask();
-              break;
-            case regs::msix::MSG_ADDR_HI::kOffset: next.addr_hi[i] = d; break;
-            case regs::msix::MSG_DATA::kOffset: next.data[i] = d; break;
-            default: next.mask[i] = regs::msix::VECTOR_CTRL::MASK.get(d) != 0; break;
-          }
-          break;
-        default: break;
-      }
+      if (lane_on[l])
+        commit_dword(acc[l], qword + 4 * l, static_cast<uint32_t>(s_.wdata >> (32 * l)), next, w1c, set);
     }
   }
 

@@ -127,6 +127,7 @@ class IrqCtrlRef final : public PortModel {
   Access decode_write(uint32_t addr, uint32_t value) const;
   uint32_t read_dword(uint32_t addr) const;
   void bus_and_registers(const Inputs& in, State& next, uint32_t& w1c, uint32_t& set);
+  void commit_dword(const Access& acc, uint32_t addr, uint32_t d, State& next, uint32_t& w1c, uint32_t& set);
   void sources(const Inputs& in, uint32_t w1c, uint32_t set, State& next, std::vector<bool>& trig);
   /// Vectors with an enabled, set status bit routed to them in state s.
   void live_vectors(const State& s, std::vector<bool>& live) const;

@@ -32,10 +32,49 @@ std::vector<uint64_t> latencies(const GuestRecord& g) {
 
 }  // namespace
 
-std::string write_gpup_outputs(const GpupResult& r, const std::string& dir) {
-  run::OutputFiles files(dir);
+namespace {
+
+// The migration lines of summary.txt and their migration.json record.
+nlohmann::json describe_migration(const MigrationRecord& m, std::ostringstream& s) {
+  char b[256];
+  std::snprintf(b, sizeof b,
+                "  migration vm %u: GPU %u VF %u -> GPU %u VF %u at %.3f ms: pause time %.2f us "
+                "(drain+quiesce %.2f, save %.2f, restore %.2f, resume %.2f)\n",
+                m.vm, m.from_gpu, m.from_vf, m.to_gpu, m.to_vf, us(m.pause_ps) / 1000,
+                us(m.resumed_ps - m.pause_ps), us(m.quiesced_ps - m.pause_ps), us(m.saved_ps - m.quiesced_ps),
+                us(m.restored_ps - m.saved_ps), us(m.resumed_ps - m.restored_ps));
+  s << b;
+  std::snprintf(
+      b, sizeof b,
+      "    pending at pause %u, delivered after resume %u; status bits carried 0x%x; %u doorbells held; "
+      "%zu straddling interrupts, latency max %.2f us\n",
+      m.pending_at_pause, m.replayed_after_resume, m.status_at_pause, m.held_submissions,
+      m.straddling_latency_ps.size(), us(percentile(m.straddling_latency_ps, 1.0)));
+  s << b;
+  nlohmann::json lat = nlohmann::json::array();
+  for (uint64_t l : m.straddling_latency_ps) lat.push_back(us(l));
+  return {{"vm", m.vm},
+          {"from", {{"gpu", m.from_gpu}, {"vf", m.from_vf}}},
+          {"to", {{"gpu", m.to_gpu}, {"vf", m.to_vf}}},
+          {"pause_at_us", us(m.pause_ps)},
+          {"pause_time_us", us(m.resumed_ps - m.pause_ps)},
+          {"stages_us",
+           {{"drain_and_quiesce", us(m.quiesced_ps - m.pause_ps)},
+            {"save", us(m.saved_ps - m.quiesced_ps)},
+            {"restore", us(m.restored_ps - m.saved_ps)},
+            {"resume", us(m.resumed_ps - m.restored_ps)}}},
+          {"status_at_pause", m.status_at_pause},
+          {"pending_at_pause", m.pending_at_pause},
+          {"delivered_after_resume", m.replayed_after_resume},
+          {"source_messages_after_quiesce", m.source_msis_after_quiesce},
+          {"held_doorbells", m.held_submissions},
+          {"ddi_table_writes", m.ddi_writes},
+          {"straddling_latency_us", lat}};
+}
+
+// summary.txt's first lines: the system, the VF messages and the guests' latency.
+void describe_run(const GpupResult& r, std::ostringstream& s) {
   const auto& gp = r.scenario.gpup;
-  std::ostringstream s;
   char b[256];
   s << "irqlab GPU-P run: " << r.scenario.name << " (seed " << r.scenario.seed << ", profile "
     << r.scenario.profile << ")\n";
@@ -60,45 +99,10 @@ std::string write_gpup_outputs(const GpupResult& r, const std::string& dir) {
       "  completion -> DxgkCbNotifyInterrupt in the guest: n=%zu p50 %.2f us p99 %.2f us max %.2f us\n",
       all.size(), us(percentile(all, 0.5)), us(percentile(all, 0.99)), us(percentile(all, 1.0)));
   s << b;
-  nlohmann::json mj = nlohmann::json::array();
-  for (const auto& m : r.migrations) {
-    std::snprintf(b, sizeof b,
-                  "  migration vm %u: GPU %u VF %u -> GPU %u VF %u at %.3f ms: pause time %.2f us "
-                  "(drain+quiesce %.2f, save %.2f, restore %.2f, resume %.2f)\n",
-                  m.vm, m.from_gpu, m.from_vf, m.to_gpu, m.to_vf, us(m.pause_ps) / 1000,
-                  us(m.resumed_ps - m.pause_ps), us(m.quiesced_ps - m.pause_ps),
-                  us(m.saved_ps - m.quiesced_ps), us(m.restored_ps - m.saved_ps),
-                  us(m.resumed_ps - m.restored_ps));
-    s << b;
-    std::snprintf(
-        b, sizeof b,
-        "    pending at pause %u, delivered after resume %u; status bits carried 0x%x; %u doorbells held; "
-        "%zu straddling interrupts, latency max %.2f us\n",
-        m.pending_at_pause, m.replayed_after_resume, m.status_at_pause, m.held_submissions,
-        m.straddling_latency_ps.size(), us(percentile(m.straddling_latency_ps, 1.0)));
-    s << b;
-    nlohmann::json lat = nlohmann::json::array();
-    for (uint64_t l : m.straddling_latency_ps) lat.push_back(us(l));
-    mj.push_back({{"vm", m.vm},
-                  {"from", {{"gpu", m.from_gpu}, {"vf", m.from_vf}}},
-                  {"to", {{"gpu", m.to_gpu}, {"vf", m.to_vf}}},
-                  {"pause_at_us", us(m.pause_ps)},
-                  {"pause_time_us", us(m.resumed_ps - m.pause_ps)},
-                  {"stages_us",
-                   {{"drain_and_quiesce", us(m.quiesced_ps - m.pause_ps)},
-                    {"save", us(m.saved_ps - m.quiesced_ps)},
-                    {"restore", us(m.restored_ps - m.saved_ps)},
-                    {"resume", us(m.resumed_ps - m.restored_ps)}}},
-                  {"status_at_pause", m.status_at_pause},
-                  {"pending_at_pause", m.pending_at_pause},
-                  {"delivered_after_resume", m.replayed_after_resume},
-                  {"source_messages_after_quiesce", m.source_msis_after_quiesce},
-                  {"held_doorbells", m.held_submissions},
-                  {"ddi_table_writes", m.ddi_writes},
-                  {"straddling_latency_us", lat}});
-  }
-  files.open("migration.json") << mj.dump(2) << "\n";
-  std::ostream& csv = files.open("guests.csv");
+}
+
+void write_guests_csv(const GpupResult& r, std::ostream& csv) {
+  char b[256];
   csv << "vm,submitted,completion_events,notifies,p50_us,p99_us,max_us\n";
   for (const auto& g : r.guests) {
     const auto l = latencies(g);
@@ -108,6 +112,9 @@ std::string write_gpup_outputs(const GpupResult& r, const std::string& dir) {
                   us(percentile(l, 0.99)), us(percentile(l, 1.0)));
     csv << b;
   }
+}
+
+nlohmann::json verdict_json(const GpupResult& r) {
   nlohmann::json v;
   v["passed"] = r.passed();
   v["violations"] = nlohmann::json::array();
@@ -115,7 +122,20 @@ std::string write_gpup_outputs(const GpupResult& r, const std::string& dir) {
     v["violations"].push_back({{"t_us", us(x.t_ps)}, {"rule", x.rule}, {"detail", x.detail}});
   v["migration_failures"] = r.failures;
   v["ddi_failures"] = r.ddi_failures;
-  files.open("verdict.json") << v.dump(2) << "\n";
+  return v;
+}
+
+}  // namespace
+
+std::string write_gpup_outputs(const GpupResult& r, const std::string& dir) {
+  run::OutputFiles files(dir);
+  std::ostringstream s;
+  describe_run(r, s);
+  nlohmann::json mj = nlohmann::json::array();
+  for (const auto& m : r.migrations) mj.push_back(describe_migration(m, s));
+  files.open("migration.json") << mj.dump(2) << "\n";
+  write_guests_csv(r, files.open("guests.csv"));
+  files.open("verdict.json") << verdict_json(r).dump(2) << "\n";
   s << "  verdict: " << (r.passed() ? "PASS" : "FAIL") << " (" << r.violations.size()
     << " verifier violations, " << r.failures.size() << " migration check failures)\n";
   for (const auto& x : r.violations) s << "    " << x.rule << ": " << x.detail << "\n";
