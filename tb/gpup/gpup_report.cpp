@@ -127,6 +127,23 @@ nlohmann::json verdict_json(const GpupResult& r) {
 
 }  // namespace
 
+// The columns write_guests_csv writes: vm,submitted,completion_events,notifies,p50_us,p99_us,max_us.
+GuestsTotals read_guests_csv(const std::string& path) {
+  GuestsTotals t;
+  std::ifstream g(path);
+  std::string line;
+  std::getline(g, line);  // the header
+  while (std::getline(g, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
+    if (f.size() < 7) continue;
+    t.completions += std::strtoull(f[2].c_str(), nullptr, 10);
+    t.p99_max_us = std::max(t.p99_max_us, std::strtod(f[5].c_str(), nullptr));
+  }
+  return t;
+}
+
 std::string write_gpup_outputs(const GpupResult& r, const std::string& dir) {
   run::OutputFiles files(dir);
   std::ostringstream s;

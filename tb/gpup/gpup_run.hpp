@@ -55,4 +55,12 @@ GpupResult run_gpup(const run::Scenario& s, std::function<void(const run::Hang&)
 /// summary.txt, migration.json, guests.csv and verdict.json in `dir`; returns the summary.
 std::string write_gpup_outputs(const GpupResult& r, const std::string& dir);
 
+/// What a sweep or a benchmark needs of a run's guests.csv: the guests' completions and the
+/// worst guest's p99 (zeros when the file is missing).
+struct GuestsTotals {
+  uint64_t completions = 0;
+  double p99_max_us = 0;
+};
+GuestsTotals read_guests_csv(const std::string& path);
+
 }  // namespace irqlab::gpup

@@ -10,7 +10,9 @@
 #include <stdexcept>
 #include <vector>
 
+#include "gpup_run.hpp"
 #include "process.hpp"
+#include "report.hpp"
 
 namespace irqlab::run {
 
@@ -48,26 +50,10 @@ std::vector<Case> cases(const std::string& dir, bool quick) {
 // Interrupts the run counted: source interrupts (latency.json), or the guests' completion
 // events of a GPU-P run (guests.csv).
 uint64_t interrupts(const std::string& out, bool gpup) {
-  if (!gpup) {
-    // The summary only: the per-interrupt records are skipped while parsing (a 1 s run's
-    // would take this process, and so every run it spawns after, to hundreds of MB).
-    std::ifstream f(out + "/latency.json");
-    const json::parser_callback_t summary_only = [](int depth, json::parse_event_t e, json& parsed) {
-      return !(depth == 1 && e == json::parse_event_t::key && parsed != "summary");
-    };
-    const json j = json::parse(f, summary_only, false);
-    if (j.is_discarded()) throw std::runtime_error(out + "/latency.json: not readable");
-    return j["summary"]["interrupt_to_dpc_cycles"].value("count", uint64_t{0});
-  }
-  std::ifstream f(out + "/guests.csv");
-  std::string line;
-  std::getline(f, line);  // header
-  uint64_t n = 0;
-  while (std::getline(f, line)) {
-    const auto a = line.find(','), b = line.find(',', a + 1), c = line.find(',', b + 1);
-    if (c != std::string::npos) n += std::stoull(line.substr(b + 1, c - b - 1));
-  }
-  return n;
+  if (gpup) return gpup::read_guests_csv(out + "/guests.csv").completions;
+  const json j = read_latency_without_records(out + "/latency.json");
+  if (j.is_discarded()) throw std::runtime_error(out + "/latency.json: not readable");
+  return j["summary"]["interrupt_to_dpc_cycles"].value("count", uint64_t{0});
 }
 
 json run_case(const std::string& exe, const Case& c, const std::string& out) {

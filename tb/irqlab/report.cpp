@@ -14,6 +14,7 @@
 #include <map>
 #include <sstream>
 #include <string_view>
+#include <type_traits>
 
 #include "irq_ctrl_regs.hpp"
 #include "source_info.hpp"
@@ -232,12 +233,16 @@ void add_intx_check(const RunResult& r, Report& rep) {
   rep.checks.push_back({"shared-line-nothing-lost", ok, buf});
 }
 
-// One figure per interrupt (its latency scaled by `unit`, or one stage), its statistics,
-// then the array is gone: a long run holds one array of doubles at a time, not twelve.
-json latency_stats(const Report& rep, uint64_t P, int from, int to, double unit, uint64_t censored) {
+// One figure per interrupt (GPU cycles from stamp `from` to `to`, converted by `in` when
+// given), its statistics, then the array is gone: a long run holds one array at a time.
+json latency_stats(const Report& rep, uint64_t P, int from, int to, uint64_t censored,
+                   const std::function<double(double)>& in = nullptr) {
   std::vector<double> v;
   v.reserve(rep.latencies.size());
-  for (const auto& l : rep.latencies) v.push_back(double(l.t_ps[to] - l.t_ps[from]) / P * unit);
+  for (const auto& l : rep.latencies) {
+    const double cycles = double(l.t_ps[to] - l.t_ps[from]) / P;
+    v.push_back(in ? in(cycles) : cycles);
+  }
   return stats(std::move(v), censored);
 }
 
@@ -253,18 +258,11 @@ json grouped_stats(const Report& rep, uint64_t P, const std::function<std::strin
 void summarise(const RunResult& r, Report& rep) {
   const uint64_t P = r.gpu_period_ps;
   json& sum = rep.summary;
-  sum["interrupt_to_dpc_cycles"] = latency_stats(rep, P, 0, 5, 1.0, rep.censored);
-  // The same values as the cycles, each converted as before: c * P / 1000 ns.
-  {
-    std::vector<double> ns, cpu;
-    ns.reserve(rep.latencies.size());
-    for (const auto& l : rep.latencies) ns.push_back(double(l.t_ps[5] - l.t_ps[0]) / P * P / 1000.0);
-    sum["interrupt_to_dpc_ns"] = stats(std::move(ns), rep.censored);
-    cpu.reserve(rep.latencies.size());
-    for (const auto& l : rep.latencies)
-      cpu.push_back(double(l.t_ps[5] - l.t_ps[0]) / P * P * r.cpu_ghz / 1000.0);
-    sum["interrupt_to_dpc_cpu_cycles"] = stats(std::move(cpu), rep.censored);
-  }
+  sum["interrupt_to_dpc_cycles"] = latency_stats(rep, P, 0, 5, rep.censored);
+  sum["interrupt_to_dpc_ns"] =
+      latency_stats(rep, P, 0, 5, rep.censored, [P](double c) { return c * P / 1000.0; });
+  sum["interrupt_to_dpc_cpu_cycles"] =
+      latency_stats(rep, P, 0, 5, rep.censored, [P, &r](double c) { return c * P * r.cpu_ghz / 1000.0; });
   sum["excluded_near_stop"] = rep.excluded;
   const json by_source = grouped_stats(rep, P, [](const Latency& l) { return std::string(l.source); });
   if (!by_source.is_null()) sum["by_source"] = by_source;
@@ -272,7 +270,7 @@ void summarise(const RunResult& r, Report& rep) {
   if (!by_vector.is_null()) sum["by_vector"] = by_vector;
   const json by_cpu = grouped_stats(rep, P, [](const Latency& l) { return std::to_string(l.cpu); });
   if (!by_cpu.is_null()) sum["by_cpu"] = by_cpu;
-  for (int i = 0; i < 6; ++i) sum["stages_cycles"][kStageNames[i]] = latency_stats(rep, P, i, i + 1, 1.0, 0);
+  for (int i = 0; i < 6; ++i) sum["stages_cycles"][kStageNames[i]] = latency_stats(rep, P, i, i + 1, 0);
   sum["isr_to_dpc_us"] = isr_to_dpc(r);
   for (const auto& [d, e] : r.dispatch.isr_by_driver) sum["isr_times_by_driver"][d] = exec_stats_json(e);
   for (const auto& [d, e] : r.dispatch.dpc_by_driver) sum["dpc_times_by_driver"][d] = exec_stats_json(e);
@@ -493,10 +491,11 @@ class JsonText {
     s_ += "\":";
     return *this;
   }
-  JsonText& num(uint64_t v) { return raw(std::to_string(v)); }
-  JsonText& num(int64_t v) { return raw(std::to_string(v)); }
-  JsonText& num(unsigned v) { return raw(std::to_string(v)); }
-  JsonText& num(int v) { return raw(std::to_string(v)); }
+  template <typename Integer>
+  JsonText& num(Integer v) {
+    static_assert(std::is_integral_v<Integer>, "doubles go through real()");
+    return raw(std::to_string(v));
+  }
   JsonText& real(double v) { return raw(json(v).dump()); }
   JsonText& boolean(bool v) { return raw(v ? "true" : "false"); }
   JsonText& str(const std::string& v) {  // nlohmann escapes only '"', '\\' and controls
@@ -838,6 +837,14 @@ void write_dispatch_text(const RunResult& r, const Report& rep, std::ostringstre
 }
 
 }  // namespace
+
+json read_latency_without_records(const std::string& path) {
+  std::ifstream f(path);
+  const json::parser_callback_t skip_records = [](int depth, json::parse_event_t e, json& parsed) {
+    return !(depth == 1 && e == json::parse_event_t::key && parsed == "interrupts");
+  };
+  return json::parse(f, skip_records, false);
+}
 
 std::string write_outputs(const RunResult& r, const Report& rep, const std::string& dir) {
   OutputFiles files(dir);

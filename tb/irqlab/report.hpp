@@ -46,6 +46,10 @@ Report analyse(const RunResult& r);
 /// Writes every output file into `dir`; returns the text of summary.txt.
 std::string write_outputs(const RunResult& r, const Report& rep, const std::string& dir);
 
+/// A latency.json without its per-interrupt records ("interrupts" skipped while parsing, so
+/// a long run's file does not grow the reader); discarded when unreadable.
+nlohmann::json read_latency_without_records(const std::string& path);
+
 inline constexpr const char* kStageNames[] = {"source_to_msi", "msi_to_lapic",    "lapic_to_isr",
                                               "isr_body",      "isr_exit_to_dpc", "dpc_body"};
 

@@ -21,6 +21,8 @@
 #include <set>
 #include <sstream>
 
+#include "gpup_run.hpp"
+#include "report.hpp"
 #include "scenario.hpp"
 
 namespace irqlab::run {
@@ -245,7 +247,8 @@ json read_json(const fs::path& p) {
 }
 
 json point_row(const fs::path& d) {
-  const json params = read_json(d / "params.json"), lat = read_json(d / "latency.json");
+  const json params = read_json(d / "params.json");
+  const json lat = read_latency_without_records((d / "latency.json").string());
   const json verdict = read_json(d / "verdict.json");
   const double P = number_or(lat, "gpu_clock_period_ps", 1.0);
   const json s = member(member(lat, "summary"), "interrupt_to_dpc_cycles");
@@ -275,24 +278,12 @@ json point_row(const fs::path& d) {
 json gpup_point_row(const fs::path& d) {
   const json params = read_json(d / "params.json"), mig = read_json(d / "migration.json");
   const json verdict = read_json(d / "verdict.json");
-  uint64_t completions = 0;
-  double guest_p99_max = 0;
-  std::ifstream g(d / "guests.csv");
-  std::string line;
-  std::getline(g, line);  // vm,submitted,completion_events,notifies,p50_us,p99_us,max_us
-  while (std::getline(g, line)) {
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
-    if (f.size() < 7) continue;
-    completions += std::strtoull(f[2].c_str(), nullptr, 10);
-    guest_p99_max = std::max(guest_p99_max, std::strtod(f[5].c_str(), nullptr));
-  }
+  const gpup::GuestsTotals guests = gpup::read_guests_csv((d / "guests.csv").string());
   json row{{"params", member(params, "params").is_object() ? member(params, "params") : json::object()},
            {"index", static_cast<size_t>(number_or(params, "index", 0))},
-           {"interrupts", completions},
+           {"interrupts", guests.completions},
            {"passed", member(verdict, "passed").is_boolean() && member(verdict, "passed").get<bool>()},
-           {"guest_p99_max_us", guest_p99_max}};
+           {"guest_p99_max_us", guests.p99_max_us}};
   double pause_max = 0, pause_sum = 0;
   std::map<std::string, double> stage_max;
   const size_t n = mig.is_array() ? mig.size() : 0;
