@@ -27,25 +27,16 @@ using ull = unsigned long long;
 // return FALSE as quickly as possible" when its device did not interrupt; our messages
 // are the adapter's own, so the WDDM miniport claims them, but acts on nothing.
 void spurious_check(const RunResult& r, Report& rep) {
-  uint64_t empty = 0, acted = 0;
-  std::vector<bool> notified(r.isrs.size(), false);
-  for (const uint64_t i : r.notify_isr_index) {
-    if (i < notified.size()) notified[i] = true;
-  }
-  int64_t first = -1;
-  for (size_t i = 0; i < r.isrs.size(); ++i) {
-    if (r.isrs[i].pending != 0) continue;
-    ++empty;
-    if ((r.isrs[i].dismissed || notified[i]) && acted++ == 0) first = static_cast<int64_t>(i);
-  }
+  const EmptyIsrs& e = r.faults.empty_isrs;
+  const uint64_t empty = e.found_nothing, acted = e.acted;
   const uint64_t n = r.faults.spurious_injected;
   std::string d =
       fmt("%llu spurious MSIs injected; %llu adapter ISRs found nothing pending; %llu of them dismissed "
           "or reported something",
           ull(n), ull(empty), ull(acted));
-  if (first >= 0)
-    d += fmt(" (first: ISR %llu on CPU %u at %.3f us wrote 0x%08x to INTR_STATUS)", ull(r.isrs[first].seq),
-             r.isrs[first].cpu, r.isrs[first].enter_ps / 1e6, r.isrs[first].dismissed);
+  if (acted)
+    d += fmt(" (first: ISR %llu on CPU %u at %.3f us wrote 0x%08x to INTR_STATUS)", ull(e.first_seq),
+             e.first_cpu, e.first_enter_ps / 1e6, e.first_dismissed);
   if (n > 0 && empty == 0) d += "; none reached an ISR with nothing pending: the fault was not exercised";
   rep.checks.push_back({"fault-spurious-msi", acted == 0 && (n == 0 || empty > 0), d});
 }
@@ -57,8 +48,7 @@ void spurious_check(const RunResult& r, Report& rep) {
 void stuck_check(const RunResult& r, Report& rep) {
   const auto& s = r.scenario;
   const auto from = static_cast<uint64_t>(s.stuck_at_ms * 1e9);
-  uint64_t msis = 0;
-  for (const auto& m : r.msis) msis += m.first * r.gpu_period_ps >= from;
+  const uint64_t msis = r.faults.msis_since_stuck;
   const double span_ms = r.end_ps > from ? (r.end_ps - from) / 1e9 : 0;
   const double rate = span_ms > 0 ? msis / span_ms : 0;
   const SourceInfo info = describe_source(static_cast<unsigned>(s.stuck_source_bit));
@@ -84,12 +74,11 @@ void dropped_msi_check(const RunResult& r, Report& rep) {
   const auto bound = static_cast<uint64_t>(r.scenario.dpc_bound_ms * 1e9);
   std::string ids, lost;
   uint64_t missed = 0;
-  for (const uint64_t i : f.pending_at_drop) {
-    const SourceRecord& s = r.sources[i];
+  for (const PendingSource& s : f.pending_at_drop) {
     const uint64_t raised = s.cycle * r.gpu_period_ps;
     ids += (ids.empty() ? "" : ",") + std::to_string(s.irq_id);
-    const bool reported = s.notify >= 0;
-    const uint64_t after = reported ? r.notifies[static_cast<size_t>(s.notify)].t_ps - raised : 0;
+    const bool reported = s.reported_ps != 0;
+    const uint64_t after = reported ? s.reported_ps - raised : 0;
     if ((!reported || after > bound) && missed++ == 0) {
       lost = fmt("; irq_id %llu (%s, raised at %.3f us) ", ull(s.irq_id), describe_source(s.bit).name,
                  raised / 1e6) +

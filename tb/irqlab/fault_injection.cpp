@@ -15,14 +15,8 @@ uint64_t now_ps() {
 }  // namespace
 
 FaultInjection::FaultInjection(sc_core::sc_module_name name, const Scenario& sc, platform::Platform& p,
-                               RunResult& r, std::function<std::vector<uint64_t>()> pending_sources,
-                               std::function<int64_t(unsigned)> current_isr)
-    : sc_core::sc_module(name),
-      sc_(sc),
-      p_(p),
-      r_(r),
-      pending_sources_(std::move(pending_sources)),
-      current_isr_(std::move(current_isr)) {
+                               RunResult& r, InterruptTracker& tracker)
+    : sc_core::sc_module(name), sc_(sc), p_(p), r_(r), tracker_(tracker) {
   if (sc.completion_timeout_us > 0)
     p.rc.set_completion_timeout(static_cast<uint64_t>(sc.completion_timeout_us * 1e6));
   if (sc.drop_msi) p.rc.drop_msi(sc.drop_msi);
@@ -74,7 +68,8 @@ void FaultInjection::message_emitted(uint64_t addr, uint32_t data) {
 void FaultInjection::message_arrived(uint64_t addr, uint32_t data, bool dropped) {
   if (dropped) {
     r_.faults.msi_dropped_ps = now_ps();
-    r_.faults.pending_at_drop = pending_sources_();
+    r_.faults.pending_at_drop = tracker_.pending_sources(now_ps());
+    if (data == msi_data_) tracker_.msi_lost();  // message 0's
   }
   if (!in_flight_.empty() && in_flight_.front() == std::make_pair(addr, data)) {
     in_flight_.pop_front();
@@ -88,16 +83,14 @@ void FaultInjection::message_arrived(uint64_t addr, uint32_t data, bool dropped)
 }
 
 void FaultInjection::access(unsigned cpu, bool write, uint64_t offset, uint32_t value) {
-  const int64_t i = current_isr_(cpu);
+  IsrMarks* i = tracker_.current_isr(cpu);
   if (write && offset == regs::INTR_STATUS::kOffset) {
     if (has_reserved_source_bits(value)) {
       if (r_.faults.w1c_reserved++ == 0) r_.faults.first_w1c_reserved_ps = now_ps();
     }
-    if (i >= 0) r_.isrs[static_cast<size_t>(i)].dismissed |= value;
+    if (i) i->dismissed |= value;
   }
-  if (!write && offset == regs::INTR_PENDING::kOffset && i >= 0 &&
-      r_.isrs[static_cast<size_t>(i)].pending < 0)
-    r_.isrs[static_cast<size_t>(i)].pending = value;
+  if (!write && offset == regs::INTR_PENDING::kOffset && i && i->pending < 0) i->pending = value;
 }
 
 void FaultInjection::collect() {
@@ -109,10 +102,6 @@ void FaultInjection::collect() {
   f.messages_held = b.messages_held;
   f.message_hold_cycles = b.message_hold_cycles;
   f.messages_lost_in_bridge = b.messages_dropped;
-  if (sc_.stuck_source_bit >= 0) {
-    const uint64_t from = static_cast<uint64_t>(sc_.stuck_at_ms * 1e9);
-    for (const auto& isr : r_.isrs) f.stuck_isrs += isr.enter_ps >= from;
-  }
 }
 
 }  // namespace irqlab::run

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "interrupt_tracker.hpp"
 #include "platform.hpp"
 #include "run_model.hpp"
 #include "scenario.hpp"
@@ -21,11 +22,10 @@ namespace irqlab::run {
 class FaultInjection : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(FaultInjection);
-  /// `pending_sources`: indices (into RunResult::sources) of interrupts raised and not yet
-  /// reported; `current_isr`: the adapter ISR running on a CPU (index into isrs, or -1).
+  /// `tracker`: the interrupts in flight (what a lost MSI was carrying, the ISR running on a
+  /// CPU); it is told of a dropped MSI so that later deliveries pair with their own MSIs.
   FaultInjection(sc_core::sc_module_name name, const Scenario& sc, platform::Platform& p, RunResult& r,
-                 std::function<std::vector<uint64_t>()> pending_sources,
-                 std::function<int64_t(unsigned)> current_isr);
+                 InterruptTracker& tracker);
 
   /// The adapter is started: spurious MSIs may go out, with the message the OS assigned.
   void adapter_started(uint64_t msi_address, uint32_t msi_data);
@@ -44,8 +44,7 @@ class FaultInjection : public sc_core::sc_module {
   const Scenario& sc_;
   platform::Platform& p_;
   RunResult& r_;
-  std::function<std::vector<uint64_t>()> pending_sources_;
-  std::function<int64_t(unsigned)> current_isr_;
+  InterruptTracker& tracker_;
   bool tracking_ = false;  ///< message order and loss are followed (drop_msi, message_slots)
   bool started_ = false;
   uint64_t msi_address_ = 0;

@@ -54,43 +54,6 @@ double num(const json& j, const char* k) {
   return j.contains(k) && j[k].is_number() ? j[k].get<double>() : 0.0;
 }
 
-// One source interrupt's way, from its pulse to the DPC its ISR queued; false when it
-// never got there (censored).
-bool trace_source(const RunResult& r, const SourceRecord& s, const std::vector<uint64_t>& msi0,
-                  const std::map<uint64_t, size_t>& delivery_index, Latency& l) {
-  const uint64_t P = r.gpu_period_ps;
-  if (s.notify < 0) return false;
-  const uint64_t isr_i = r.notify_isr_index[static_cast<size_t>(s.notify)];
-  if (isr_i >= r.isrs.size()) return false;
-  const IsrRecord& isr = r.isrs[isr_i];
-  if (isr.dpc < 0 || r.dpcs[static_cast<size_t>(isr.dpc)].exit_ps == 0) return false;
-  const DpcRecord& dpc = r.dpcs[static_cast<size_t>(isr.dpc)];
-  const SourceInfo info = describe_source(s.bit);
-  l.irq_id = s.irq_id;
-  l.source = info.name;
-  l.index = info.index;
-  l.vector = isr.message;
-  l.cpu = isr.cpu;
-  uint64_t t[7];
-  t[0] = s.cycle * P;
-  if (r.intx_mode) {
-    // INTx: the stage ends at the controller's INTx assert edge the delivery came from.
-    const auto a = std::upper_bound(r.intx_asserts.begin(), r.intx_asserts.end(), isr.delivered_ps / P);
-    t[1] = a == r.intx_asserts.begin() ? t[0] : *std::prev(a) * P;
-  } else {
-    const auto d = delivery_index.find(isr.delivered_ps);
-    t[1] = d != delivery_index.end() && d->second < msi0.size() ? msi0[d->second] * P : t[0];
-  }
-  t[2] = isr.delivered_ps;
-  t[3] = isr.enter_ps;
-  t[4] = isr.exit_ps;
-  t[5] = dpc.enter_ps;
-  t[6] = dpc.exit_ps;
-  for (int i = 1; i < 7; ++i) t[i] = std::max(t[i], t[i - 1]);  // an event can join a later stage
-  std::copy(t, t + 7, l.t_ps);
-  return true;
-}
-
 json exec_stats_json(const ExecStats& e) {
   json j{{"count", e.count}};
   if (!e.count) return j;
@@ -108,15 +71,9 @@ json exec_stats_json(const ExecStats& e) {
 // LatencyMon's interrupt-to-DPC measure: an ISR's entry to the start of the DPC it queued.
 json isr_to_dpc(const RunResult& r) {
   std::vector<double> us;
-  uint64_t censored = 0;
-  for (const auto& i : r.isrs) {
-    if (!i.queued_dpc) continue;
-    if (i.dpc < 0)
-      ++censored;
-    else
-      us.push_back((r.dpcs[static_cast<size_t>(i.dpc)].enter_ps - i.enter_ps) / 1e6);
-  }
-  return stats(us, censored);
+  us.reserve(r.isr_to_dpc_us.size());
+  r.isr_to_dpc_us.for_each([&us](double v) { us.push_back(v); });
+  return stats(std::move(us), r.isr_to_dpc_censored);
 }
 
 void add_rule_checks(const RunResult& r, Report& rep) {
@@ -150,31 +107,44 @@ void add_rule_checks(const RunResult& r, Report& rep) {
   }
 }
 
+// The counted interrupts that reached their DPC late or never, and the first of them.
+struct Lateness {
+  uint64_t late = 0, never = 0;
+  uint64_t first_irq = UINT64_MAX, first_ps = 0;
+  const char* first_source = "";
+  bool first_never = false;
+  void note(uint64_t irq_id, uint64_t raised_ps, const char* source, bool never_reached) {
+    (never_reached ? never : late) += 1;
+    if (irq_id > first_irq) return;
+    first_irq = irq_id;
+    first_ps = raised_ps;
+    first_source = source;
+    first_never = never_reached;
+  }
+};
+
 // Every counted source interrupt must reach a DPC within the bound; the first one that
 // did not (late, or never) is named.
-void add_reach_checks(const RunResult& r, Report& rep, const std::vector<const SourceRecord*>& late,
-                      uint64_t late_count, uint64_t never_count) {
+void add_reach_checks(const RunResult& r, Report& rep, const Lateness& k) {
   const double bound_us = r.scenario.dpc_bound_ms * 1e3;
   std::string detail;
-  if (!late.empty()) {
-    const SourceRecord& s = *late.front();
+  if (k.late + k.never > 0) {
     char b[240];
     std::snprintf(b, sizeof b, "first: irq_id %llu (%s, raised at %.3f us) %s; ",
-                  static_cast<unsigned long long>(s.irq_id), describe_source(s.bit).name,
-                  s.cycle * r.gpu_period_ps / 1e6,
-                  late.size() > 1 || never_count == 0 ? "reached its DPC late" : "never reached a DPC");
+                  static_cast<unsigned long long>(k.first_irq), k.first_source, k.first_ps / 1e6,
+                  k.first_never ? "never reached a DPC" : "reached its DPC late");
     detail = b;
   }
   char b[200];
   std::snprintf(b, sizeof b, "%llu of %llu interrupts over %.0f us, %llu never reached a DPC",
-                static_cast<unsigned long long>(late_count), static_cast<unsigned long long>(rep.counted),
-                bound_us, static_cast<unsigned long long>(never_count));
-  rep.checks.push_back({"interrupt-reaches-dpc", late_count == 0 && never_count == 0, detail + b});
-  const double covered = rep.counted ? double(rep.counted - rep.censored) / rep.counted : 1.0;
+                static_cast<unsigned long long>(k.late), static_cast<unsigned long long>(rep.counted),
+                bound_us, static_cast<unsigned long long>(k.never));
+  rep.checks.push_back({"interrupt-reaches-dpc", k.late == 0 && k.never == 0, detail + b});
+  const double covered = rep.counted ? double(rep.traced()) / rep.counted : 1.0;
   std::snprintf(b, sizeof b,
                 "%llu of %llu source interrupts traced to a DPC (%.2f%%; at least 99%% required)",
-                static_cast<unsigned long long>(rep.counted - rep.censored),
-                static_cast<unsigned long long>(rep.counted), covered * 100);
+                static_cast<unsigned long long>(rep.traced()), static_cast<unsigned long long>(rep.counted),
+                covered * 100);
   // No source pulse at all (vsyncs are pulses too) passes only when nothing was submitted
   // that could raise one: a run shorter than the first buffer and the first vsync.
   const bool nothing_due = rep.counted == 0 && r.submitted == 0;
@@ -183,18 +153,17 @@ void add_reach_checks(const RunResult& r, Report& rep, const std::vector<const S
   rep.checks.push_back({"latency-coverage", (covered >= 0.99 && rep.counted > 0) || nothing_due, b});
 }
 
-void add_end_checks(const RunResult& r, Report& rep) {
+// `finished_vsyncs`: vsyncs raised by `deadline` that reached their DPC.
+void add_end_checks(const RunResult& r, Report& rep, uint64_t deadline, uint64_t finished_vsyncs) {
   const uint64_t P = r.gpu_period_ps;
   // Every vsync before the drain ends must have been reported (merged reports count).
   // (Vsyncs in the last half drain before StopDevice may still be in flight; after it the
   // adapter is masked by design.)
-  uint64_t vsync_missing = 0, vsync_total = 0, first_missing = 0;
-  const uint64_t stop = r.stopped_ps ? r.stopped_ps : r.end_ps;
-  const uint64_t deadline = stop - static_cast<uint64_t>(r.scenario.drain_ms * 1e9 / 2);
-  for (const auto& s : r.sources) {
-    if (!describe_source(s.bit).head || s.cycle * P > deadline) continue;
+  uint64_t vsync_missing = 0, vsync_total = finished_vsyncs, first_missing = 0;
+  for (const auto& u : r.unfinished) {
+    if (!describe_source(u.bit).head || u.cycle * P > deadline) continue;
     ++vsync_total;
-    if (s.notify < 0 && vsync_missing++ == 0) first_missing = s.irq_id;
+    if (!u.reported && vsync_missing++ == 0) first_missing = u.irq_id;
   }
   rep.checks.push_back({"vsync-never-reported", vsync_missing == 0,
                         vsync_missing ? std::to_string(vsync_missing) + " of " + std::to_string(vsync_total) +
@@ -203,8 +172,7 @@ void add_end_checks(const RunResult& r, Report& rep) {
                                       : std::to_string(vsync_total) + " vsyncs reported"});
   // After StopDevice (mask, disable, drain) the adapter must not interrupt again: no MSI
   // sent and no ISR of the adapter run.
-  uint64_t late_msis = 0;
-  for (const auto& [cycle, vector] : r.msis) late_msis += r.stopped_ps && cycle * P > r.stopped_ps;
+  const uint64_t late_msis = r.msis_after_stop;
   rep.checks.push_back(
       {"no-spurious-interrupts", r.spurious_interrupts == 0,
        std::to_string(r.spurious_interrupts) +
@@ -233,23 +201,34 @@ void add_intx_check(const RunResult& r, Report& rep) {
   rep.checks.push_back({"shared-line-nothing-lost", ok, buf});
 }
 
-// One figure per interrupt (GPU cycles from stamp `from` to `to`, converted by `in` when
-// given), its statistics, then the array is gone: a long run holds one array at a time.
-json latency_stats(const Report& rep, uint64_t P, int from, int to, uint64_t censored,
+// One figure per counted interrupt (GPU cycles from stamp `from` to `to`, converted by `in`
+// when given), read from the run's spool, its statistics, then the array is gone: a long
+// run holds one array of doubles at a time.
+json latency_stats(const RunResult& r, const Report& rep, int from, int to, uint64_t censored,
                    const std::function<double(double)>& in = nullptr) {
+  const uint64_t P = r.gpu_period_ps;
   std::vector<double> v;
-  v.reserve(rep.latencies.size());
-  for (const auto& l : rep.latencies) {
+  v.reserve(rep.traced());
+  r.latencies.for_each([&](const Latency& l) {
+    if (!rep.counts(l)) return;
     const double cycles = double(l.t_ps[to] - l.t_ps[from]) / P;
     v.push_back(in ? in(cycles) : cycles);
-  }
+  });
   return stats(std::move(v), censored);
 }
 
 // interrupt_to_dpc_cycles by a key of each interrupt (source, vector, CPU).
-json grouped_stats(const Report& rep, uint64_t P, const std::function<std::string(const Latency&)>& key) {
+json grouped_stats(const RunResult& r, const Report& rep,
+                   const std::function<std::string(const Latency&)>& key) {
   std::map<std::string, std::vector<double>> by;
-  for (const auto& l : rep.latencies) by[key(l)].push_back(double(l.t_ps[5] - l.t_ps[0]) / P);
+  std::map<std::string, size_t> sizes;  // exact sizes first: no growth slack on long runs
+  r.latencies.for_each([&](const Latency& l) {
+    if (rep.counts(l)) ++sizes[key(l)];
+  });
+  for (const auto& [k, n] : sizes) by[k].reserve(n);
+  r.latencies.for_each([&](const Latency& l) {
+    if (rep.counts(l)) by[key(l)].push_back(double(l.t_ps[5] - l.t_ps[0]) / r.gpu_period_ps);
+  });
   json j;
   for (auto& [k, v] : by) j[k] = stats(std::move(v));
   return j;
@@ -258,19 +237,19 @@ json grouped_stats(const Report& rep, uint64_t P, const std::function<std::strin
 void summarise(const RunResult& r, Report& rep) {
   const uint64_t P = r.gpu_period_ps;
   json& sum = rep.summary;
-  sum["interrupt_to_dpc_cycles"] = latency_stats(rep, P, 0, 5, rep.censored);
+  sum["interrupt_to_dpc_cycles"] = latency_stats(r, rep, 0, 5, rep.censored);
   sum["interrupt_to_dpc_ns"] =
-      latency_stats(rep, P, 0, 5, rep.censored, [P](double c) { return c * P / 1000.0; });
+      latency_stats(r, rep, 0, 5, rep.censored, [P](double c) { return c * P / 1000.0; });
   sum["interrupt_to_dpc_cpu_cycles"] =
-      latency_stats(rep, P, 0, 5, rep.censored, [P, &r](double c) { return c * P * r.cpu_ghz / 1000.0; });
+      latency_stats(r, rep, 0, 5, rep.censored, [P, &r](double c) { return c * P * r.cpu_ghz / 1000.0; });
   sum["excluded_near_stop"] = rep.excluded;
-  const json by_source = grouped_stats(rep, P, [](const Latency& l) { return std::string(l.source); });
+  const json by_source = grouped_stats(r, rep, [](const Latency& l) { return std::string(l.source); });
   if (!by_source.is_null()) sum["by_source"] = by_source;
-  const json by_vector = grouped_stats(rep, P, [](const Latency& l) { return std::to_string(l.vector); });
+  const json by_vector = grouped_stats(r, rep, [](const Latency& l) { return std::to_string(l.vector); });
   if (!by_vector.is_null()) sum["by_vector"] = by_vector;
-  const json by_cpu = grouped_stats(rep, P, [](const Latency& l) { return std::to_string(l.cpu); });
+  const json by_cpu = grouped_stats(r, rep, [](const Latency& l) { return std::to_string(l.cpu); });
   if (!by_cpu.is_null()) sum["by_cpu"] = by_cpu;
-  for (int i = 0; i < 6; ++i) sum["stages_cycles"][kStageNames[i]] = latency_stats(rep, P, i, i + 1, 0);
+  for (int i = 0; i < 6; ++i) sum["stages_cycles"][kStageNames[i]] = latency_stats(r, rep, i, i + 1, 0);
   sum["isr_to_dpc_us"] = isr_to_dpc(r);
   for (const auto& [d, e] : r.dispatch.isr_by_driver) sum["isr_times_by_driver"][d] = exec_stats_json(e);
   for (const auto& [d, e] : r.dispatch.dpc_by_driver) sum["dpc_times_by_driver"][d] = exec_stats_json(e);
@@ -313,35 +292,31 @@ void summarise(const RunResult& r, Report& rep) {
 Report analyse(const RunResult& r) {
   Report rep;
   const uint64_t P = r.gpu_period_ps;
-  // MSIs of the adapter's message 0, in issue order, pair with its deliveries in order.
-  std::vector<uint64_t> msi0;
-  for (const auto& [cycle, vector] : r.msis) {
-    if (vector == 0) msi0.push_back(cycle);
-  }
-  std::map<uint64_t, size_t> delivery_index;  // delivered_ps -> k
-  for (size_t k = 0; k < r.deliveries.size(); ++k) delivery_index.emplace(r.deliveries[k].first, k);
-
   // Sources raised within half a drain of StopDevice may legitimately still be in flight.
   const uint64_t stop = r.stopped_ps ? r.stopped_ps : r.end_ps;
-  const uint64_t due = stop - std::min(stop, static_cast<uint64_t>(r.scenario.drain_ms * 1e9 / 2));
+  const uint64_t half_drain_before_stop =
+      stop - std::min(stop, static_cast<uint64_t>(r.scenario.drain_ms * 1e9 / 2));
+  rep.due_ps = r.hang ? UINT64_MAX : half_drain_before_stop;
   const uint64_t bound = static_cast<uint64_t>(r.scenario.dpc_bound_ms * 1e9);
-  std::vector<const SourceRecord*> late;
-  uint64_t late_count = 0, never = 0;
-  for (const auto& s : r.sources) {
-    if (!r.hang && s.cycle * P > due) {
+  Lateness k;
+  uint64_t finished_vsyncs = 0;
+  r.latencies.for_each([&](const Latency& l) {
+    finished_vsyncs += std::string_view(l.source) == "CRTC_VSYNC" && l.t_ps[0] <= half_drain_before_stop;
+    if (!rep.counts(l)) {
+      ++rep.excluded;
+      return;
+    }
+    ++rep.counted;
+    if (l.t_ps[5] - l.t_ps[0] > bound) k.note(l.irq_id, l.t_ps[0], l.source, false);
+  });
+  for (const auto& u : r.unfinished) {  // censored: counted, never finished
+    if (u.cycle * P > rep.due_ps) {
       ++rep.excluded;
       continue;
     }
     ++rep.counted;
-    Latency l{};
-    if (!trace_source(r, s, msi0, delivery_index, l)) {
-      ++rep.censored;
-      ++never;
-      if (late.empty()) late.push_back(&s);
-      continue;
-    }
-    rep.latencies.push_back(l);
-    if (l.t_ps[5] - l.t_ps[0] > bound && late_count++ == 0 && late.empty()) late.push_back(&s);
+    ++rep.censored;
+    k.note(u.irq_id, u.cycle * P, describe_source(u.bit).name, true);
   }
   summarise(r, rep);
 
@@ -358,9 +333,9 @@ Report analyse(const RunResult& r) {
   }
   rep.checks.push_back({"no-hang", true, "no CPU stuck, every request completed, time advanced"});
   add_rule_checks(r, rep);
-  add_end_checks(r, rep);
+  add_end_checks(r, rep, half_drain_before_stop, finished_vsyncs);
   if (r.intx_mode) add_intx_check(r, rep);
-  add_reach_checks(r, rep, late, late_count, never);
+  add_reach_checks(r, rep, k);
   add_fault_checks(r, rep);
   for (const auto& c : rep.checks) rep.passed &= c.passed;
   return rep;
@@ -431,7 +406,8 @@ void write_latency_csv(const RunResult& r, const Report& rep, std::ostream& csv)
          "dpc_ns";
   for (const char* s : kStageNames) csv << "," << s << "_cycles";
   csv << "\n";
-  for (const auto& l : rep.latencies) {
+  r.latencies.for_each([&](const Latency& l) {
+    if (!rep.counts(l)) return;
     const uint64_t total_ps = l.t_ps[5] - l.t_ps[0];
     char buf[128];
     std::snprintf(buf, sizeof buf, "%llu,%s,%u,%u,%u,%.1f,%.1f,%.3f",
@@ -440,7 +416,7 @@ void write_latency_csv(const RunResult& r, const Report& rep, std::ostream& csv)
     csv << buf;
     for (int i = 0; i < 6; ++i) csv << "," << double(l.t_ps[i + 1] - l.t_ps[i]) / P;
     csv << "\n";
-  }
+  });
 }
 
 // latency.json is written record by record (no tree of every interrupt is built); the
@@ -448,29 +424,27 @@ void write_latency_csv(const RunResult& r, const Report& rep, std::ostream& csv)
 void write_latency(const RunResult& r, const Report& rep, OutputFiles& files) {
   write_latency_csv(r, rep, files.open("latency.csv"));
   const json counts{{"submissions", r.submitted},
-                    {"sources", r.sources.size()},
+                    {"sources", r.sources_raised},
                     {"counted", rep.counted},
                     {"censored", rep.censored},
                     {"excluded_near_stop", rep.excluded},
-                    {"msis", r.msis.size()},
-                    {"isrs", r.isrs.size()},
-                    {"dpcs", r.dpcs.size()},
+                    {"msis", r.msi_count},
+                    {"isrs", r.isr_count},
+                    {"dpcs", r.dpc_count},
                     {"sim_ps", r.end_ps}};
   std::ostream& f = files.open("latency.json");
   f << "{\n \"counts\": ";
   dump_at(f, counts, 1);
   f << ",\n \"cpu_ghz\": " << json(r.cpu_ghz).dump() << ",\n \"gpu_clock_period_ps\": " << r.gpu_period_ps
     << ",\n \"interrupts\": ";
-  if (rep.latencies.empty()) {
-    f << "[]";
-  } else {
-    f << "[";
-    for (size_t i = 0; i < rep.latencies.size(); ++i) {
-      f << (i ? ",\n  " : "\n  ");
-      write_latency_record(f, r, rep.latencies[i]);
-    }
-    f << "\n ]";
-  }
+  bool first = true;  // in the order their DPCs ended
+  r.latencies.for_each([&](const Latency& l) {
+    if (!rep.counts(l)) return;
+    f << (first ? "[\n  " : ",\n  ");
+    first = false;
+    write_latency_record(f, r, l);
+  });
+  f << (first ? "[]" : "\n ]");
   f << ",\n \"summary\": ";
   dump_at(f, rep.summary, 1);
   f << "\n}\n";
@@ -478,47 +452,6 @@ void write_latency(const RunResult& r, const Report& rep, OutputFiles& files) {
 
 // Chrome trace-event format (opens in Perfetto): ISR and DPC spans on one track per CPU,
 // source pulses on per-engine and per-head tracks, and a flow from each pulse to its DPC.
-// One compact JSON object as text, as json::dump() would write it: callers give the keys
-// in sorted order (nlohmann's objects are std::maps) and scalars are formatted by nlohmann.
-// The trace's per-event objects are built this way: as json trees they cost a quarter of
-// the run (a std::map node per key, then serialising it).
-class JsonText {
- public:
-  JsonText& key(const char* k) {
-    s_ += first_ ? "{\"" : ",\"";
-    first_ = false;
-    s_ += k;
-    s_ += "\":";
-    return *this;
-  }
-  template <typename Integer>
-  JsonText& num(Integer v) {
-    static_assert(std::is_integral_v<Integer>, "doubles go through real()");
-    return raw(std::to_string(v));
-  }
-  JsonText& real(double v) { return raw(json(v).dump()); }
-  JsonText& boolean(bool v) { return raw(v ? "true" : "false"); }
-  JsonText& str(const std::string& v) {  // nlohmann escapes only '"', '\\' and controls
-    const bool plain = std::all_of(v.begin(), v.end(), [](char c) {
-      return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
-    });
-    if (!plain) return raw(json(v).dump());
-    s_ += '"';
-    s_ += v;
-    s_ += '"';
-    return *this;
-  }
-  JsonText& raw(const std::string& text) {
-    s_ += text;
-    return *this;
-  }
-  std::string done() { return first_ ? "{}" : s_ + "}"; }
-
- private:
-  std::string s_;
-  bool first_ = true;
-};
-
 // trace.json is written one event at a time (nothing proportional to the run is built
 // first); the bytes are those of the whole document dumped at once.
 class TraceStream {
@@ -531,11 +464,6 @@ class TraceStream {
     if (!first_) f_ << ',';
     first_ = false;
     f_ << e.dump();
-  }
-  void push_text(const std::string& e) {
-    if (!first_) f_ << ',';
-    first_ = false;
-    f_ << e;
   }
 
  private:
@@ -560,143 +488,30 @@ void trace_metadata(const RunResult& r, TraceStream& ev) {
   for (unsigned h = 0; h < r.scenario.head_hz.size(); ++h) thread(3, h, "head " + std::to_string(h));
 }
 
-// Lists of values per key in two flat arrays (compressed rows): 8 bytes per value, where a
-// JSON array per key cost a heap node each (the trace's peak memory in long runs).
-class Grouped {
- public:
-  explicit Grouped(size_t keys) : start_(keys + 1, 0) {}
-  /// Two passes over the same pairs: count(k) for each, then add(k, v) for each.
-  void count(size_t k) { ++start_[k + 1]; }
-  void add(size_t k, uint64_t v) {
-    if (values_.empty()) {
-      for (size_t i = 1; i < start_.size(); ++i) start_[i] += start_[i - 1];
-      values_.resize(start_.back());
-      fill_ = std::vector<uint64_t>(start_.begin(), start_.end() - 1);
-    }
-    values_[fill_[k]++] = v;
-  }
-  json array(size_t k, const std::function<json(uint64_t)>& f) const {
-    json a = json::array();
-    if (values_.empty()) return a;
-    for (uint64_t i = start_[k]; i < start_[k + 1]; ++i) a.push_back(f(values_[i]));
-    return a;
-  }
-
- private:
-  std::vector<uint64_t> start_, fill_, values_;
-};
-
-// Per DPC run of the adapter: the irq_ids it finished (source -> report -> ISR -> DPC).
-Grouped dpc_irq_ids(const RunResult& r) {
-  Grouped g(r.dpcs.size());
-  auto each = [&r](const auto& f) {
-    for (const auto& s : r.sources) {
-      if (s.notify < 0) continue;
-      const uint64_t isr = r.notify_isr_index[static_cast<size_t>(s.notify)];
-      if (isr >= r.isrs.size() || r.isrs[isr].dpc < 0) continue;
-      f(static_cast<size_t>(r.isrs[isr].dpc), s.irq_id);
-    }
-  };
-  each([&g](size_t k, uint64_t) { g.count(k); });
-  each([&g](size_t k, uint64_t v) { g.add(k, v); });
-  return g;
-}
-
-void trace_cpu_slices(const RunResult& r, TraceStream& ev) {
-  auto us = [](uint64_t ps) { return ps / 1e6; };
-  auto slice = [&](unsigned cpu, const std::string& name, uint64_t a, uint64_t b, const std::string& args) {
-    JsonText t;
-    t.key("args").raw(args).key("dur").real(us(b - a)).key("name").str(name).key("ph").str("X");
-    ev.push_text(t.key("pid").num(1).key("tid").num(cpu).key("ts").real(us(a)).done());
-  };
-  Grouped reported(r.isrs.size());  // per ISR: the notifies it made
-  for (size_t n = 0; n < r.notifies.size(); ++n) {
-    if (r.notify_isr_index[n] < r.isrs.size()) reported.count(r.notify_isr_index[n]);
-  }
-  for (size_t n = 0; n < r.notifies.size(); ++n) {
-    if (r.notify_isr_index[n] < r.isrs.size()) reported.add(r.notify_isr_index[n], n);
-  }
-  auto notify_json = [&r](uint64_t n) {
-    return json{{"type", interrupt_type_name(r.notifies[n].type)},
-                {"index", r.notifies[n].index},
-                {"fence", r.notifies[n].fence}};
-  };
-  for (size_t k = 0; k < r.isrs.size(); ++k) {
-    const auto& i = r.isrs[k];
-    if (i.exit_ps == 0) continue;
-    JsonText a;
-    a.key("claimed").boolean(i.claimed).key("isr").num(i.seq).key("message").num(i.message);
-    a.key("pending").num(int64_t{i.pending}).key("queued_dpc").boolean(i.queued_dpc);
-    a.key("reported").raw(reported.array(k, notify_json).dump()).key("vector").num(unsigned{i.vector});
-    slice(i.cpu, "ISR gpu", i.enter_ps, i.exit_ps, a.done());
-  }
-  const Grouped ids = dpc_irq_ids(r);
-  auto id_json = [](uint64_t id) { return json(id); };
-  for (size_t k = 0; k < r.dpcs.size(); ++k) {
-    const auto& d = r.dpcs[k];
-    if (!d.exit_ps) continue;
-    JsonText a;
-    a.key("dpc").num(uint64_t{k + 1}).key("irq_ids").raw(ids.array(k, id_json).dump());
-    slice(d.cpu, "DPC gpu", d.enter_ps, d.exit_ps, a.done());
-  }
-  for (const auto& o : r.routines) {
-    const bool isr = o.kind == RoutineRecord::kIsr;
-    JsonText a;
-    if (isr) a.key("claimed").boolean(o.claimed).key("device").str(o.owner).key("vector").num(o.vector);
-    if (!isr) a.key("dpc").str(o.owner);
-    slice(o.cpu, (isr ? "ISR " : "DPC ") + o.owner, o.enter_ps, o.exit_ps, a.done());
-  }
-  for (const auto& c : r.irql) {
-    JsonText t;
-    t.key("args").raw("{\"IRQL\":" + std::to_string(unsigned{c.irql}) + "}");
-    t.key("name").str("IRQL CPU " + std::to_string(c.cpu)).key("ph").str("C").key("pid").num(1);
-    ev.push_text(t.key("ts").real(us(c.t_ps)).done());
-  }
-}
-
-void write_trace(const RunResult& r, const Report& rep, std::ostream& f) {
+// The metadata, then the events the run made (trace_events.hpp) in the time order they
+// became known: each slice when it ended, each flow when its DPC ended.
+void write_trace(const RunResult& r, std::ostream& f) {
   TraceStream ev(f);
-  auto us = [](uint64_t ps) { return ps / 1e6; };
-  trace_metadata(r, ev);
-  trace_cpu_slices(r, ev);
-  // Sources are 1 ns slices so that flows can bind to them; each interrupt's flow steps
-  // from its pulse to the ISR that reported it and ends at the DPC.
-  for (const auto& s : r.sources) {
-    const SourceInfo info = describe_source(s.bit);
-    JsonText a;
-    if (!info.head) a.key("fence").num(s.fence);
-    if (info.head) a.key("head").num(info.index);
-    a.key("irq_id").num(s.irq_id);
-    if (!info.head) a.key("node").num(info.index);
-    JsonText t;
-    t.key("args").raw(a.done()).key("dur").real(0.001).key("name").str(info.name).key("ph").str("X");
-    t.key("pid").num(info.head ? 3 : 2).key("tid").num(info.index);
-    ev.push_text(t.key("ts").real(us(s.cycle * r.gpu_period_ps)).done());
-  }
-  // Flow events, keys sorted: bp, cat, id, name, ph, pid, tid, ts.
-  auto flow = [&ev, &us](const Latency& l, const char* ph, int pid, unsigned tid, uint64_t ps) {
-    JsonText t;
-    if (ph[0] == 'f') t.key("bp").str("e");
-    t.key("cat").str("stages").key("id").num(l.irq_id).key("name").str("interrupt").key("ph").str(ph);
-    ev.push_text(t.key("pid").num(pid).key("tid").num(tid).key("ts").real(us(ps)).done());
-  };
-  for (const auto& l : rep.latencies) {
-    const bool head = std::string_view(l.source) == "CRTC_VSYNC";
-    flow(l, "s", head ? 3 : 2, l.index, l.t_ps[0]);
-    flow(l, "t", 1, l.cpu, l.t_ps[3]);
-    flow(l, "f", 1, l.cpu, l.t_ps[5]);
-  }
+  trace_metadata(r, ev);  // never empty: the run's events follow with a comma each
+  r.trace_events.copy_to(f);
 }
 
 // Histogram and stage breakdown, drawn by gnuplot into latency.svg (renamed into place
 // with the other outputs). The data and the script stay beside it: `gnuplot latency.gp`
 // in the directory redraws it. Returns why it was not drawn, or "" when it was.
 std::string write_plot(const RunResult& r, const Report& rep, OutputFiles& files) {
-  if (rep.latencies.empty()) return "no interrupt reached its DPC, nothing to plot";
+  constexpr double kBinUs = 0.25;
+  if (rep.traced() == 0) return "no interrupt reached its DPC, nothing to plot";
   const std::string& dir = files.dir();
   {
     std::ofstream d(dir + "/latency_hist.dat"), s(dir + "/latency_stages.dat");
-    for (const auto& l : rep.latencies) d << (l.t_ps[5] - l.t_ps[0]) / 1e6 << "\n";
+    // Binned here, not by gnuplot: gnuplot holds every point it reads, so a long run's
+    // plot would cost memory in proportion to its interrupts.
+    std::map<int64_t, uint64_t> bins;  // 0.25 us bins of the interrupt-to-DPC latency
+    r.latencies.for_each([&](const Latency& l) {
+      if (rep.counts(l)) ++bins[static_cast<int64_t>(std::floor((l.t_ps[5] - l.t_ps[0]) / 1e6 / kBinUs))];
+    });
+    for (const auto& [b, n] : bins) d << b * kBinUs << " " << n << "\n";
     for (int i = 0; i < 5; ++i) {
       s << kStageNames[i] << " "
         << num(rep.summary["stages_cycles"][kStageNames[i]], "mean") * r.gpu_period_ps / 1e6 << "\n";
@@ -714,9 +529,8 @@ std::string write_plot(const RunResult& r, const Report& rep, OutputFiles& files
     << gnuplot_string("irqlab: interrupt-to-DPC latency (" + r.scenario.name + ")") << "\n"
     << "set title 'histogram'\nset xlabel 'source pulse to DPC start (us)'\nset ylabel 'interrupts'\n"
     << "set logscale y\nset yrange [0.8:*]\n"
-    << "binwidth = 0.25\nbin(x) = binwidth * floor(x / binwidth)\nset boxwidth binwidth\nset style fill "
-       "solid 0.6\n"
-    << "plot 'latency_hist.dat' using (bin($1)):(1.0) smooth freq with boxes notitle\n"
+    << "set boxwidth " << kBinUs << "\nset style fill solid 0.6\n"
+    << "plot 'latency_hist.dat' using ($1 + " << kBinUs / 2 << "):2 with boxes notitle\n"
     << "unset logscale y\nset yrange [0:*]\n"
     << "set title 'mean time per stage'\nset xlabel ''\nset ylabel 'us'\nset style data histograms\n"
     << "set xtics rotate by -30\nset boxwidth 0.7\n"
@@ -855,7 +669,7 @@ std::string write_outputs(const RunResult& r, const Report& rep, const std::stri
       throw OutputError(r.events_file + ": events.jsonl write failed (disk full or unwritable)");
   }
   write_latency(r, rep, files);
-  write_trace(r, rep, files.open("trace.json"));
+  write_trace(r, files.open("trace.json"));
   const std::string not_plotted = write_plot(r, rep, files);
 
   json checks = json::array();
@@ -889,9 +703,11 @@ std::string write_outputs(const RunResult& r, const Report& rep, const std::stri
   os << buf;
   std::snprintf(
       buf, sizeof buf,
-      "submissions %llu, source interrupts %zu, MSIs %zu, ISRs %zu, DPCs %zu, background interrupts %llu\n",
-      static_cast<unsigned long long>(r.submitted), r.sources.size(), r.msis.size(), r.isrs.size(),
-      r.dpcs.size(), static_cast<unsigned long long>(r.bg_interrupts));
+      "submissions %llu, source interrupts %llu, MSIs %llu, ISRs %llu, DPCs %llu, background interrupts "
+      "%llu\n",
+      static_cast<unsigned long long>(r.submitted), static_cast<unsigned long long>(r.sources_raised),
+      static_cast<unsigned long long>(r.msi_count), static_cast<unsigned long long>(r.isr_count),
+      static_cast<unsigned long long>(r.dpc_count), static_cast<unsigned long long>(r.bg_interrupts));
   os << buf;
   write_latency_text(r, rep, os);
   write_dispatch_text(r, rep, os);

@@ -5,21 +5,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include <deque>
 #include <string>
 #include <vector>
 
 #include "run_model.hpp"
 
 namespace irqlab::run {
-
-struct Latency {
-  uint64_t irq_id;
-  const char* source;  ///< DMA_COMPLETED, CRTC_VSYNC, ... (static: describe_source's names)
-  unsigned index;      ///< node or head
-  unsigned vector, cpu;
-  uint64_t t_ps[7];  ///< source, MSI issued, delivered, ISR enter, ISR exit, DPC start, DPC end
-};
 
 struct Check {
   std::string name;
@@ -29,13 +20,17 @@ struct Check {
 };
 
 struct Report {
-  std::deque<Latency> latencies;  ///< no doubling slack in long runs
   std::vector<Check> checks;
   bool passed = true;
   uint64_t counted = 0;    ///< source interrupts the latency figures are about
   uint64_t censored = 0;   ///< of those, never reached a DPC by the end of the run
   uint64_t excluded = 0;   ///< raised too close to StopDevice to be due (not counted)
   nlohmann::json summary;  ///< summary.interrupt_to_dpc_cycles and the breakdowns
+  /// Interrupts raised after this are excluded (too close to StopDevice); UINT64_MAX: none.
+  uint64_t due_ps = UINT64_MAX;
+  /// Source interrupts traced to a DPC (RunResult::latencies holds them and the excluded).
+  uint64_t traced() const { return counted - censored; }
+  bool counts(const Latency& l) const { return l.t_ps[0] <= due_ps; }
 };
 
 /// Nearest-rank statistics of `v` plus `censored` values that never ended (they rank above

@@ -50,6 +50,8 @@ void RunCli::add(CLI::App& app) {
       ->group("");
   cmd->add_flag("--no-idle-skip", no_idle_skip, "(tests) step every GPU cycle, idle or not")->group("");
   cmd->add_flag("--broken-skip-ignores-wake", broken_skip, "(tests) a broken skipper")->group("");
+  cmd->add_flag("--broken-hold-trace", broken_hold_trace, "(tests) trace events also held in memory")
+      ->group("");
   cmd->add_option("--waves", waves, "waveform: fst, vcd or none")
       ->check(CLI::IsMember({"fst", "vcd", "none"}));
   cmd->add_option("--irq-impl", impl, "the controller: Verilated RTL or the C++ reference model")
@@ -197,7 +199,9 @@ int RunCli::execute(const std::vector<std::string>& argv) {
   opt.reference_model = impl == "ref";
   opt.idle_skip = !no_idle_skip;
   opt.broken_skip_ignores_wake = broken_skip;
+  opt.broken_hold_trace = broken_hold_trace;
   if (!events_in_memory) opt.events_path = OutputFiles::temp_path_in(out, "events.jsonl");
+  opt.spool_dir = out;  // per-interrupt records on the output's disk until the reports
   opt.waves.format = waves::parse_format(waves);
   if (opt.waves.format != waves::Format::kNone) {
     opt.waves.path = out + "/waves." + waves;

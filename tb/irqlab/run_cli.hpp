@@ -23,10 +23,11 @@ struct RunCli {
   std::string seed_text;
   std::vector<std::string> sets;
   bool force = false;
-  bool sweep_point = false;       ///< the sweep prepared the directory (scenario.yaml, params.json, run.log)
-  bool events_in_memory = false;  ///< (tests) keep events in memory instead of streaming them
-  bool no_idle_skip = false;      ///< (tests) step every GPU cycle: skipping must change nothing
-  bool broken_skip = false;       ///< (tests) skip past moderation deadlines: must be caught
+  bool sweep_point = false;        ///< the sweep prepared the directory (scenario.yaml, params.json, run.log)
+  bool events_in_memory = false;   ///< (tests) keep events in memory instead of streaming them
+  bool no_idle_skip = false;       ///< (tests) step every GPU cycle: skipping must change nothing
+  bool broken_skip = false;        ///< (tests) skip past moderation deadlines: must be caught
+  bool broken_hold_trace = false;  ///< (tests) memory growing per event: must be caught
   CLI::Option* seed_opt = nullptr;
 
   void add(CLI::App& app);

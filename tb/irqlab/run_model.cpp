@@ -1,8 +1,11 @@
 #include "run_model.hpp"
 
 #include "fault_injection.hpp"
+#include "interrupt_tracker.hpp"
 #include "kernel_trace.hpp"
 #include "progress.hpp"
+#include "time_ordered_lines.hpp"
+#include "trace_events.hpp"
 
 #include "poisson_gap.hpp"
 
@@ -114,15 +117,18 @@ double sample_us(const Distribution& d, std::mt19937_64& rng) {
   return d.a;
 }
 
-/// Records kernel activity: the adapter's ISRs and DPCs as events and records for the
-/// latency report, every driver's ISR and DPC times, and which DPC run each ISR led to.
+/// Records kernel activity: events for events.jsonl, every driver's ISR and DPC times,
+/// the IRQL and other devices' routines for the trace; the adapter's ISRs and DPCs go to
+/// the interrupt tracker, which attributes them.
 class Recorder : public kernel::KernelObserver {
  public:
-  Recorder(RunResult& r, const std::set<const kernel::InterruptObject*>& adapter)
-      : r_(r), adapter_(adapter) {}
+  using TraceOut = InterruptTracker::TraceOut;
+  Recorder(RunResult& r, const std::set<const kernel::InterruptObject*>& adapter, InterruptTracker& tracker,
+           TraceOut trace)
+      : r_(r), adapter_(adapter), tracker_(tracker), trace_(std::move(trace)) {}
   void event(uint64_t t, const std::string& json) {
     if (out_)
-      pending_.emplace(std::make_pair(t, seq_++), json);
+      lines_.add(t, json);
     else
       r_.events.push_back({t, seq_++, json});
     if (tick_) tick_();
@@ -136,19 +142,11 @@ class Recorder : public kernel::KernelObserver {
     if (!*out_) r_.events_write_failed = true;
   }
   bool streaming() const { return out_ != nullptr; }
-  /// Writes every event before `t_ps` in (time, recording) order. Nothing earlier than
-  /// SystemC time minus a GPU cycle is recorded any more (the controller runs ahead of
-  /// time, never behind it), so the caller passes a time safely before now.
+  /// Writes every event before `t_ps` in (time, recording) order (see TimeOrderedLines).
   void flush_before(uint64_t t_ps) {
     if (!out_) return;
-    auto end = pending_.lower_bound({t_ps, 0});
-    for (auto it = pending_.begin(); it != end; ++it) {
-      const uint64_t t = it->first.first;
-      if (t < flushed_) r_.events_write_failed = true;  // would break time order: never expected
-      *out_ << "{\"t_ps\":" << t << ",\"gpu_cycle\":" << t / r_.gpu_period_ps << "," << it->second << "}\n";
-    }
-    pending_.erase(pending_.begin(), end);
-    flushed_ = std::max(flushed_, t_ps);
+    lines_.flush_before(t_ps);
+    if (lines_.out_of_order()) r_.events_write_failed = true;
   }
   void close_stream() {
     if (!out_) return;
@@ -166,27 +164,25 @@ class Recorder : public kernel::KernelObserver {
       return;
     }
     if (r_.stopped_ps) ++r_.dispatch.isrs_after_stop;
-    stack_[cpu].push_back(r_.isrs.size());
-    r_.isrs.push_back({r_.isrs.size() + 1, cpu, io.vector, io.message_number, delivered, now_ps()});
+    tracker_.isr_enter(cpu, io.vector, io.message_number, delivered, now_ps());
     event(now_ps(), "\"ev\":\"isr_enter\",\"cpu\":" + std::to_string(cpu) +
                         ",\"message\":" + std::to_string(io.message_number));
   }
   void isr_exit(unsigned cpu, const kernel::InterruptObject& io, bool claimed) override {
     r_.dispatch.isr_by_driver[io.owner].add(now_ps() - all_[cpu].back());
     lower(cpu);
+    const uint64_t start = all_[cpu].back();
+    all_[cpu].pop_back();
     if (!adapter_.count(&io)) {
-      r_.routines.push_back(
-          {cpu, RoutineRecord::kIsr, io.owner, io.vector, all_[cpu].back(), now_ps(), claimed});
-      all_[cpu].pop_back();
+      trace_routine(cpu, "ISR " + io.owner, start,
+                           "{\"claimed\":" + std::string(claimed ? "true" : "false") +
+                               ",\"device\":" + nlohmann::json(io.owner).dump() +
+                               ",\"vector\":" + std::to_string(io.vector) + "}");
       event(now_ps(), "\"ev\":\"device_isr_exit\",\"cpu\":" + std::to_string(cpu) + ",\"device\":\"" +
                           io.owner + "\",\"claimed\":" + (claimed ? "true" : "false"));
       return;
     }
-    all_[cpu].pop_back();
-    IsrRecord& rec = r_.isrs[stack_[cpu].back()];
-    stack_[cpu].pop_back();
-    rec.exit_ps = now_ps();
-    rec.claimed = claimed;
+    tracker_.isr_exit(cpu, claimed, now_ps());
     event(now_ps(), "\"ev\":\"isr_exit\",\"cpu\":" + std::to_string(cpu) + ",\"message\":" +
                         std::to_string(io.message_number) + ",\"claimed\":" + (claimed ? "true" : "false"));
   }
@@ -197,10 +193,7 @@ class Recorder : public kernel::KernelObserver {
   // The ISR running on `cpu` asked for this DPC: it is resolved by the object's next run.
   void dpc_queued(unsigned cpu, const kernel::Kdpc& d, bool queued) override {
     if (queued) ++queueings_[&d];
-    const int64_t i = current_isr(cpu);
-    if (d.name != kAdapterDpc || i < 0) return;
-    r_.isrs[static_cast<size_t>(i)].queued_dpc = true;
-    waiting_[&d].push_back(static_cast<size_t>(i));
+    if (d.name == kAdapterDpc) tracker_.dpc_queued(cpu, &d);
   }
   void dpc_enter(unsigned cpu, const kernel::Kdpc& d) override {
     dpc_start_[cpu].push_back(now_ps());
@@ -221,63 +214,58 @@ class Recorder : public kernel::KernelObserver {
             "\"ev\":\"device_dpc_enter\",\"cpu\":" + std::to_string(cpu) + ",\"dpc\":\"" + d.name + "\"");
       return;
     }
-    for (size_t i : waiting_[&d]) r_.isrs[i].dpc = static_cast<int64_t>(r_.dpcs.size());
-    waiting_[&d].clear();
-    adapter_dpc_[cpu].push_back(r_.dpcs.size());
-    r_.dpcs.push_back({cpu, now_ps()});
+    tracker_.dpc_enter(cpu, &d, now_ps());
     event(now_ps(), "\"ev\":\"dpc_enter\",\"cpu\":" + std::to_string(cpu));
   }
   void dpc_exit(unsigned cpu, const kernel::Kdpc& d) override {
     r_.dispatch.dpc_by_driver[d.name].add(now_ps() - dpc_start_[cpu].back());
     lower(cpu);
+    const uint64_t start = dpc_start_[cpu].back();
+    dpc_start_[cpu].pop_back();
     if (d.name != kAdapterDpc) {
-      r_.routines.push_back({cpu, RoutineRecord::kDpc, d.name, 0, dpc_start_[cpu].back(), now_ps(), true});
-      dpc_start_[cpu].pop_back();
+      trace_routine(cpu, "DPC " + d.name, start, "{\"dpc\":" + nlohmann::json(d.name).dump() + "}");
       event(now_ps(),
             "\"ev\":\"device_dpc_exit\",\"cpu\":" + std::to_string(cpu) + ",\"dpc\":\"" + d.name + "\"");
       return;
     }
-    dpc_start_[cpu].pop_back();
     // DPCs of the adapter's objects may run on several CPUs at once: each exit ends its own.
-    r_.dpcs[adapter_dpc_[cpu].back()].exit_ps = now_ps();
-    adapter_dpc_[cpu].pop_back();
+    tracker_.dpc_exit(cpu, now_ps());
     event(now_ps(), "\"ev\":\"dpc_exit\",\"cpu\":" + std::to_string(cpu));
   }
   /// DPC runs without an outstanding queueing.
   const std::vector<dxgkrnl::Violation>& violations() const { return dpc_violations_; }
-  /// The innermost adapter ISR on `cpu` (index into isrs), or -1.
-  int64_t current_isr(unsigned cpu) const {
-    auto it = stack_.find(cpu);
-    return it == stack_.end() || it->second.empty() ? -1 : static_cast<int64_t>(it->second.back());
-  }
 
  private:
   RunResult& r_;
   const std::set<const kernel::InterruptObject*>& adapter_;
-  std::map<unsigned, std::vector<size_t>> stack_;  ///< adapter ISRs per CPU
+  InterruptTracker& tracker_;
+  TraceOut trace_;
   std::map<unsigned, std::vector<uint64_t>> all_;  ///< every ISR's start per CPU
   std::map<unsigned, std::vector<uint64_t>> dpc_start_;
-  std::map<unsigned, std::vector<size_t>> adapter_dpc_;  ///< running adapter DPCs per CPU (index into dpcs)
-  std::map<unsigned, std::vector<uint8_t>> irql_;        ///< per CPU: IRQLs raised by running routines
+  std::map<unsigned, std::vector<uint8_t>> irql_;  ///< per CPU: IRQLs raised by running routines
   static constexpr uint8_t kDispatchLevel = 2;
+  // Another device's ISR or DPC, ending now, on its CPU's track.
+  void trace_routine(unsigned cpu, const std::string& name, uint64_t start, const std::string& args) {
+    trace_(now_ps(), trace_events::slice(cpu, name, start, now_ps(), args));
+  }
   // The CPU's IRQL follows its routines: DIRQL in an ISR, DISPATCH_LEVEL in a DPC,
   // PASSIVE_LEVEL otherwise (spin-lock raises are not shown).
   void raise(unsigned cpu, uint8_t irql) {
     irql_[cpu].push_back(irql);
-    r_.irql.push_back({now_ps(), cpu, irql});
+    trace_(now_ps(), trace_events::irql(cpu, irql, now_ps()));
   }
   void lower(unsigned cpu) {
     irql_[cpu].pop_back();
-    r_.irql.push_back({now_ps(), cpu, irql_[cpu].empty() ? uint8_t{0} : irql_[cpu].back()});
+    trace_(now_ps(), trace_events::irql(cpu, irql_[cpu].empty() ? uint8_t{0} : irql_[cpu].back(), now_ps()));
   }
-  std::map<const kernel::Kdpc*, std::vector<size_t>> waiting_;  ///< ISRs waiting for the DPC's next run
-  std::map<const kernel::Kdpc*, uint64_t> queueings_;           ///< successful insertions not yet run
+  std::map<const kernel::Kdpc*, uint64_t> queueings_;  ///< successful insertions not yet run
   std::vector<dxgkrnl::Violation> dpc_violations_;
   uint64_t seq_ = 0;
   std::unique_ptr<std::ofstream> out_;
   std::function<void()> tick_;
-  std::map<std::pair<uint64_t, uint64_t>, std::string> pending_;  ///< (time, seq) -> fields
-  uint64_t flushed_ = 0;
+  TimeOrderedLines lines_{[this](uint64_t t, const std::string& fields) {
+    *out_ << "{\"t_ps\":" << t << ",\"gpu_cycle\":" << t / r_.gpu_period_ps << "," << fields << "}\n";
+  }};
 };
 
 /// PnP manager: start the adapter, then stop it when asked (after the drain).
@@ -367,11 +355,11 @@ class RunAssembly {
   void observe_host();
   void observe_dxgkrnl();
   void attribute(const dxgkrnl::NotifyRecord& n, int cpu, uint64_t t);
+  void open_spools(const std::string& dir);
   void start_adapter();
   void stop_adapter();
   void start_intx_peer();
   void inject_faults();
-  std::vector<uint64_t> pending_sources() const;
   void on_event();
   uint64_t last_flush_ = 0;
   bool advance(uint64_t ps);
@@ -388,6 +376,9 @@ class RunAssembly {
   KernelEnvironment env_;
   kmd::DisplayMiniport kmd_;
   std::set<const kernel::InterruptObject*> adapter_ios_;
+  std::vector<std::string> held_trace_;  ///< only with broken_hold_trace
+  TimeOrderedLines trace_lines_;         ///< trace.json's events, put in time order
+  InterruptTracker tracker_;
   Recorder rec_;
   platform::PlatformTrace trace_;
   Watchdog watchdog_;
@@ -399,7 +390,6 @@ class RunAssembly {
   Progress progress_{"irqlab run"};
   std::unique_ptr<KernelTrace> kernel_trace_;
   std::vector<std::unique_ptr<gpu::DisplayHead>> heads_;
-  std::map<unsigned, std::deque<size_t>> unreported_;  ///< per INTR_STATUS bit: sources not yet reported
   uint64_t next_irq_ = 0;
 };
 
@@ -431,7 +421,14 @@ RunAssembly::RunAssembly(const RunOptions& opt, RunResult& r)
       dx_(k_, submission_, opt.scenario.nodes, opt.scenario.first_fence),
       env_(k_),
       kmd_(env_, driver_costs(opt.scenario), parse_fault(opt.scenario.driver_fault)),
-      rec_(r, adapter_ios_),
+      trace_lines_([&r, this, hold = opt.broken_hold_trace](uint64_t, const std::string& e) {
+        r.trace_events.append("," + e);
+        if (hold) held_trace_.push_back(e);
+      }),
+      tracker_(r, opt.scenario, p_.controller.period_ps(),
+               [this](uint64_t t, std::string e) { trace_lines_.add(t, std::move(e)); }),
+      rec_(r, adapter_ios_, tracker_,
+           [this](uint64_t t, std::string e) { trace_lines_.add(t, std::move(e)); }),
       trace_("trace", p_, opt.waves),
       watchdog_("watchdog", watchdog_limits(opt.scenario), opt.on_stall),
       peer_rng_(opt.scenario.seed * 31 + 7) {
@@ -440,6 +437,7 @@ RunAssembly::RunAssembly(const RunOptions& opt, RunResult& r)
   r_.adapter_vector = kAdapterVector;
   r_.gpu_period_ps = p_.controller.period_ps();
   r_.intx_mode = sc_.intx_mode;
+  open_spools(opt.spool_dir);
   dx_.set_costs(dxgkrnl_costs(sc_));
   k_.add_observer(&rec_);
   if (trace_.writer()) {  // the software's signals beside the hardware's
@@ -461,9 +459,7 @@ RunAssembly::RunAssembly(const RunOptions& opt, RunResult& r)
         std::make_unique<BackgroundDevice>(k_, sc_.background[i], sc_, i, r_.bg_interrupts));
   start_intx_peer();
   inject_faults();
-  faults_ = std::make_unique<FaultInjection>(
-      "faults", sc_, p_, r_, [this] { return pending_sources(); },
-      [this](unsigned cpu) { return rec_.current_isr(cpu); });
+  faults_ = std::make_unique<FaultInjection>("faults", sc_, p_, r_, tracker_);
   env_.set_access_observer(
       [this](unsigned cpu, bool write, uint64_t off, uint32_t v) { faults_->access(cpu, write, off, v); });
   if (!opt.events_path.empty()) rec_.stream_to(opt.events_path);
@@ -482,8 +478,7 @@ void RunAssembly::observe_controller() {
   p_.controller.set_event_observer([this, period](const bridge::BridgeEvent& e) {
     if (e.kind == bridge::BridgeEvent::kPulse) {
       const unsigned bit = static_cast<unsigned>(e.a);
-      unreported_[bit].push_back(r_.sources.size());
-      r_.sources.push_back({next_irq_, e.cycle, bit, static_cast<uint32_t>(e.b)});
+      tracker_.source(next_irq_, e.cycle, bit, static_cast<uint32_t>(e.b));
       const SourceInfo info = describe_source(bit);
       rec_.event(e.cycle * period, "\"ev\":\"source\",\"irq_id\":" + std::to_string(next_irq_) +
                                        ",\"source\":\"" + info.name + "\",\"" +
@@ -491,13 +486,13 @@ void RunAssembly::observe_controller() {
                                        ",\"fence\":" + std::to_string(e.b));
       ++next_irq_;
     } else if (e.kind == bridge::BridgeEvent::kIntx) {
-      if (e.a) r_.intx_asserts.push_back(e.cycle);
+      if (e.a) tracker_.intx_assert(e.cycle);
       rec_.event(e.cycle * period, std::string("\"ev\":\"intx\",\"level\":") + (e.a ? "1" : "0"));
     } else if (e.kind == bridge::BridgeEvent::kMmioWrite) {
       if (e.a == regs::INTR_STATUS::kOffset && (e.b & 0xFFFFFFFFu) != 0)
         dx_.dismiss_applied(e.cycle * period);
     } else if (e.kind == bridge::BridgeEvent::kMsi) {
-      r_.msis.emplace_back(e.cycle, static_cast<unsigned>(e.a));
+      tracker_.msi(e.cycle, static_cast<unsigned>(e.a));
       faults_->message_emitted(e.b, e.c);
       std::ostringstream os;
       os << "\"ev\":\"msi\",\"vector\":" << e.a << ",\"addr\":" << e.b << ",\"data\":" << e.c;
@@ -519,53 +514,29 @@ void RunAssembly::observe_host() {
     const unsigned idx = c->index();
     c->add_interrupt_listener([this, idx](const host::HostCpu::Delivery& d) {
       if (d.vector != kAdapterVector && d.vector != kMessage1Vector) return;
-      if (d.vector == kAdapterVector) r_.deliveries.emplace_back(d.delivered_ps, idx);
+      if (d.vector == kAdapterVector) tracker_.delivery(d.delivered_ps);
       rec_.event(d.delivered_ps, "\"ev\":\"msi_delivered\",\"cpu\":" + std::to_string(idx) + ",\"vector\":" +
                                      std::to_string(d.vector) + (d.merged ? ",\"merged\":true" : ""));
     });
   }
 }
 
-// Each notification gets the irq_ids it reports: DMA types every unreported pulse of its
-// source with a fence up to the reported one (modulo 2^32); vsync every unreported pulse
-// of its head. Sources of one bit are reported in order, so a queue per bit makes this
-// O(1) per source.
+// Each notification names the irq_ids it reports (InterruptTracker::notify).
 void RunAssembly::attribute(const dxgkrnl::NotifyRecord& n, int cpu, uint64_t t) {
-  namespace s = regs::sources;
-  unsigned bit = s::PAGE_FAULT.lsb;
-  switch (n.type) {
-    case wddm::DXGK_INTERRUPT_DMA_COMPLETED: bit = s::DMA_COMPLETED.lsb + n.index; break;
-    case wddm::DXGK_INTERRUPT_DMA_PREEMPTED: bit = s::DMA_PREEMPTED.lsb + n.index; break;
-    case wddm::DXGK_INTERRUPT_DMA_FAULTED: bit = s::DMA_FAULTED.lsb + n.index; break;
-    case wddm::DXGK_INTERRUPT_CRTC_VSYNC: bit = s::CRTC_VSYNC.lsb + n.index; break;
-    case wddm::DXGK_INTERRUPT_DMA_PAGE_FAULTED: {
-      // From a node's DMA_FAULTED bit (an engine's fault) or from the PAGE_FAULT source.
-      const auto& q = unreported_[s::DMA_FAULTED.lsb + n.index];
-      if (!q.empty() && !dxgkrnl::fence_after(r_.sources[q.front()].fence, n.fence))
-        bit = s::DMA_FAULTED.lsb + n.index;
-      break;
-    }
-    default: break;
-  }
-  const bool fenced = n.type != wddm::DXGK_INTERRUPT_CRTC_VSYNC;
   std::string ids;
-  const int64_t ni = static_cast<int64_t>(r_.notifies.size());
-  auto& q = unreported_[bit];
-  while (!q.empty()) {
-    SourceRecord& src = r_.sources[q.front()];
-    if (src.cycle * r_.gpu_period_ps > t) break;
-    if (fenced && dxgkrnl::fence_after(src.fence, n.fence)) break;
-    src.notify = ni;
-    ids += (ids.empty() ? "" : ",") + std::to_string(src.irq_id);
-    q.pop_front();
-  }
-  r_.notifies.push_back(n);
-  r_.notify_isr_index.push_back(static_cast<uint64_t>(rec_.current_isr(static_cast<unsigned>(cpu))));
+  for (const uint64_t id : tracker_.notify(n, cpu, t)) ids += (ids.empty() ? "" : ",") + std::to_string(id);
   const bool head = n.type == wddm::DXGK_INTERRUPT_CRTC_VSYNC;
   rec_.event(t, "\"ev\":\"notify_interrupt\",\"cpu\":" + std::to_string(cpu) + ",\"type\":\"" +
                     interrupt_type_name(n.type) + "\",\"" + (head ? "head" : "node") +
                     "\":" + std::to_string(n.index) + ",\"fence\":" + std::to_string(n.fence) +
                     ",\"irq_ids\":[" + ids + "]");
+}
+
+// The run's per-interrupt records and trace events go to files (nothing per event is held).
+void RunAssembly::open_spools(const std::string& dir) {
+  r_.latencies.open(dir);
+  r_.isr_to_dpc_us.open(dir);
+  r_.trace_events.open(dir);
 }
 
 void RunAssembly::observe_dxgkrnl() {
@@ -674,6 +645,7 @@ void RunAssembly::stop_adapter() {
   dx_.stop_begins();
   kmd_.DxgkDdiStopDevice();
   r_.stopped_ps = now_ps();
+  tracker_.stopped(now_ps());
   rec_.event(now_ps(), "\"ev\":\"stop_device\"");
 }
 
@@ -683,27 +655,16 @@ void RunAssembly::stop_adapter() {
 void RunAssembly::on_event() {
   const uint64_t now = now_ps();
   const uint64_t margin = 2 * (p_.lookahead_ps() + r_.gpu_period_ps);
-  if (rec_.streaming() && now > margin + last_flush_ + 20'000'000) {
+  if (now > margin + last_flush_ + 20'000'000) {
     last_flush_ = now - margin;
     rec_.flush_before(last_flush_);
+    trace_lines_.flush_before(last_flush_);
   }
   if (progress_.enabled()) {
     char b[96];
     std::snprintf(b, sizeof b, "simulated %.1f of %.1f ms", now / 1e9, sc_.duration_ms);
     progress_.update(b);
   }
-}
-
-// Interrupts raised by now and not yet reported (the ones a lost MSI was carrying).
-std::vector<uint64_t> RunAssembly::pending_sources() const {
-  std::vector<uint64_t> v;
-  for (const auto& [bit, q] : unreported_) {
-    for (const size_t i : q) {
-      if (r_.sources[i].cycle * r_.gpu_period_ps <= now_ps()) v.push_back(i);
-    }
-  }
-  std::sort(v.begin(), v.end());
-  return v;
 }
 
 // One stretch of simulated time; false once the watchdog has stopped the run.
@@ -744,6 +705,8 @@ void RunAssembly::run() {
 void RunAssembly::collect() {
   progress_.done();
   rec_.close_stream();
+  trace_lines_.flush_before(UINT64_MAX);
+  tracker_.finish();
   r_.end_ps = now_ps();
   r_.hang = watchdog_.hang();
   trace_.close();
@@ -761,7 +724,6 @@ void RunAssembly::collect() {
     r_.peer_merged = peer_->merged();
     r_.peer_max_wait_ps = peer_->max_wait_ps();
   }
-  for (const auto& i : r_.isrs) r_.isrs_declined += i.message == 0 && !i.claimed;
   r_.spurious_interrupts = dx_.spurious_interrupts();
   r_.dispatch.ipis = k_.ipis();
   r_.engine_wait = dx_.engine_wait_for_dpc();

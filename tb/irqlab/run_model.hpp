@@ -15,6 +15,7 @@
 #include "platform_trace.hpp"
 #include "root_complex.hpp"
 #include "scenario.hpp"
+#include "spool.hpp"
 #include "watchdog.hpp"
 
 namespace irqlab::run {
@@ -24,10 +25,14 @@ struct RunOptions {
   bool reference_model = false;
   bool idle_skip = true;                  ///< off only to prove that skipping changes nothing
   bool broken_skip_ignores_wake = false;  ///< (tests) a skipper the equivalence test must catch
+  bool broken_hold_trace = false;  ///< (tests) trace events kept in memory too: the memory test must catch it
   platform::TraceRequest waves;
   /// Where events.jsonl is written while the run goes ("": kept in memory and written with
   /// the reports). Streamed, nothing per event stays in memory.
   std::string events_path;
+  /// Where the run keeps its per-interrupt records until the reports ("": the system's
+  /// temporary directory). Unlinked files: nothing stays behind.
+  std::string spool_dir;
   /// Called (from the watchdog's thread) when the simulation stalls, before exit 1.
   std::function<void(const Hang&)> on_stall;
 };
@@ -48,47 +53,44 @@ struct Event {
   std::string json;  ///< the fields after t_ps and gpu_cycle
 };
 
-struct IsrRecord {
-  uint64_t seq;
-  unsigned cpu;
-  uint8_t vector;
-  uint32_t message;
-  uint64_t delivered_ps, enter_ps, exit_ps = 0;
-  bool claimed = false;
-  bool queued_dpc = false;  ///< called DxgkCbQueueDpc (whether or not it was already queued)
-  int64_t dpc = -1;         ///< index into dpcs: the run of the DPC it queued (-1: none started)
-  int64_t pending = -1;     ///< INTR_PENDING as the ISR first read it (-1: not read)
-  uint32_t dismissed = 0;   ///< bits it wrote to INTR_STATUS (W1C)
-};
-
-struct DpcRecord {
-  unsigned cpu;
-  uint64_t enter_ps, exit_ps = 0;
-};
-
-/// An ISR or DPC of another device (background load, the shared-line peer).
-struct RoutineRecord {
-  unsigned cpu;
-  enum Kind { kIsr, kDpc } kind;
-  std::string owner;  ///< the driver (ISR) or the DPC's name
-  unsigned vector;    ///< ISRs: the x86 vector
-  uint64_t enter_ps, exit_ps;
-  bool claimed;
-};
-
-/// A CPU's IRQL from `t_ps` on (it follows the routines running on it).
-struct IrqlChange {
-  uint64_t t_ps;
-  unsigned cpu;
-  uint8_t irql;
-};
-
-struct SourceRecord {
+/// One source interrupt's way from its pulse to the end of the DPC its report led to:
+/// latency.json's record, written when that DPC has run (never held for the whole run).
+struct Latency {
   uint64_t irq_id;
-  uint64_t cycle;
-  unsigned bit;  ///< INTR_STATUS bit
-  uint32_t fence;
-  int64_t notify = -1;  ///< index into notifies once reported
+  const char* source;  ///< DMA_COMPLETED, CRTC_VSYNC, ... (static: describe_source's names)
+  unsigned index;      ///< node or head
+  unsigned vector, cpu;
+  unsigned dpc_cpu;  ///< where the DPC ran (a DPC can run on another CPU than its ISR)
+  uint64_t t_ps[7];  ///< source, MSI issued, delivered, ISR enter, ISR exit, DPC start, DPC end
+};
+
+/// A source interrupt that had not reached the end of a DPC when the run ended.
+struct UnfinishedSource {
+  uint64_t irq_id, cycle;
+  unsigned bit;   ///< INTR_STATUS bit
+  bool reported;  ///< a NotifyInterrupt reported it (its ISR queued no DPC, or that DPC never ended)
+};
+
+/// A source interrupt raised and not yet reported, as a fault check names it.
+struct PendingSource {
+  uint64_t irq_id, cycle;
+  unsigned bit;
+  uint64_t reported_ps = 0;  ///< when a NotifyInterrupt reported it later (0: never)
+};
+
+/// What the fault injection records of the adapter ISR running on a CPU.
+struct IsrMarks {
+  int64_t pending = -1;    ///< INTR_PENDING as the ISR first read it (-1: not read)
+  uint32_t dismissed = 0;  ///< bits it wrote to INTR_STATUS (W1C)
+};
+
+/// Adapter ISRs that found nothing pending (the fault-spurious-msi check).
+struct EmptyIsrs {
+  uint64_t found_nothing = 0;
+  uint64_t acted = 0;  ///< of those, dismissed or reported something
+  uint64_t first_seq = 0, first_enter_ps = 0;
+  unsigned first_cpu = 0;
+  uint32_t first_dismissed = 0;
 };
 
 /// What the kernel's DPC and interrupt machinery did over the run.
@@ -104,8 +106,8 @@ struct FaultEffects {
   uint64_t spurious_injected = 0;  ///< spurious MSIs queued on the link
   /// drop_msi: when the MSI was discarded (0: not yet) and the interrupts pending then.
   uint64_t msi_dropped_ps = 0;
-  std::vector<uint64_t> pending_at_drop;  ///< indices into RunResult::sources
-  pcie::LinkStats upstream, downstream;   ///< corruption and replay counts
+  std::vector<PendingSource> pending_at_drop;
+  pcie::LinkStats upstream, downstream;  ///< corruption and replay counts
   std::vector<pcie::TimedOutRequest> timeouts;
   uint64_t w1c_reserved = 0;  ///< W1Cs of INTR_STATUS with bits no source has (all-ones data)
   uint64_t first_w1c_reserved_ps = 0;
@@ -113,13 +115,10 @@ struct FaultEffects {
   uint64_t messages_arrived = 0;  ///< at the root complex (dropped by drop_msi included)
   uint64_t message_order_breaks = 0, first_order_break = 0;
   uint64_t messages_held = 0, message_hold_cycles = 0, messages_lost_in_bridge = 0;
-  uint64_t stuck_isrs = 0;  ///< adapter ISRs entered after the source stuck
+  uint64_t stuck_isrs = 0;        ///< adapter ISRs entered after the source stuck
+  uint64_t msis_since_stuck = 0;  ///< MSIs issued after the source stuck
+  EmptyIsrs empty_isrs;
 };
-
-/// Per-event records of a run: a deque grows in fixed blocks, so a long run holds no
-/// doubling slack and never copies what it already recorded.
-template <typename T>
-using Records = std::deque<T>;
 
 struct RunResult {
   Scenario scenario;
@@ -129,22 +128,21 @@ struct RunResult {
   std::vector<Event> events;  ///< empty when streamed to events_file
   std::string events_file;    ///< where the run streamed events.jsonl ("": not streamed)
   bool events_write_failed = false;
-  Records<SourceRecord> sources;
-  Records<IsrRecord> isrs;
-  Records<DpcRecord> dpcs;
-  Records<RoutineRecord> routines;  ///< every other device's ISRs and DPCs
-  Records<IrqlChange> irql;
-  Records<dxgkrnl::NotifyRecord> notifies;
-  Records<uint64_t> notify_isr_index;                 ///< per notify: index into isrs
-  Records<std::pair<uint64_t, unsigned>> msis;        ///< issue cycle, vector
-  Records<std::pair<uint64_t, unsigned>> deliveries;  ///< delivered ps, cpu (adapter vector only)
+  // Per-interrupt records go to files as the run goes; only interrupts in flight are held.
+  Spool<Latency> latencies;                  ///< every source that reached the end of a DPC, in DPC order
+  Spool<double> isr_to_dpc_us;               ///< per ISR that queued the DPC: its entry to the DPC's start
+  uint64_t isr_to_dpc_censored = 0;          ///< ISRs that queued the DPC, which never started
+  std::vector<UnfinishedSource> unfinished;  ///< in flight when the run ended
+  TextSpool trace_events;                    ///< trace.json's events, each preceded by a comma
+  uint64_t sources_raised = 0, msi_count = 0, isr_count = 0, dpc_count = 0;  ///< the adapter's
+  uint64_t msis_after_stop = 0;  ///< MSIs issued after DxgkDdiStopDevice returned
+  uint64_t declined_max_ps = 0;  ///< the longest adapter ISR that returned FALSE
   std::vector<dxgkrnl::Violation> violations;
   uint64_t submitted = 0, isr_over_25us = 0, dpc_over_100us = 0, bg_interrupts = 0;
   uint64_t cycles_stepped = 0, cycles_skipped = 0;
   uint8_t adapter_vector = 0;
   uint64_t stopped_ps = 0;  ///< when DxgkDdiStopDevice returned (0: never)
   bool intx_mode = false;
-  std::vector<uint64_t> intx_asserts;           ///< GPU cycles where the controller's INTx rose
   uint64_t peer_raised = 0, peer_serviced = 0;  ///< the device sharing the INTx line
   uint64_t peer_merged = 0, peer_max_wait_ps = 0;
   uint64_t isrs_declined = 0;        ///< our ISR returned FALSE (not ours)
