@@ -18,6 +18,7 @@
 
 #include "irq_ctrl_regs.hpp"
 #include "source_info.hpp"
+#include "xpdm_stack.hpp"
 
 namespace irqlab::run {
 
@@ -77,24 +78,28 @@ json isr_to_dpc(const RunResult& r) {
 }
 
 void add_rule_checks(const RunResult& r, Report& rep) {
-  static const char* kRules[] = {"isr-forbidden-callback",
-                                 "notify-outside-isr",
-                                 "notify-wrong-message",
-                                 "notify-reentrant",
-                                 "crtc-before-dma",
-                                 "notify-without-queue-dpc",
-                                 "dpc-missing-notify-dpc",
-                                 "notify-dpc-outside-dpc",
-                                 "isr-true-without-dismiss",
-                                 "fence-never-submitted",
-                                 "fence-twice-or-out-of-order",
-                                 "fence-never-reported",
-                                 "dma-faulted-reserved",
-                                 "engine-reset-failed",
-                                 "preemption-unrequested",
-                                 "preempted-never-resubmitted",
-                                 "dpc-once-per-queueing"};
-  for (const char* rule : kRules) {
+  static const char* kWddmRules[] = {"isr-forbidden-callback",
+                                     "notify-outside-isr",
+                                     "notify-wrong-message",
+                                     "notify-reentrant",
+                                     "crtc-before-dma",
+                                     "notify-without-queue-dpc",
+                                     "dpc-missing-notify-dpc",
+                                     "notify-dpc-outside-dpc",
+                                     "isr-true-without-dismiss",
+                                     "fence-never-submitted",
+                                     "fence-twice-or-out-of-order",
+                                     "fence-never-reported",
+                                     "dma-faulted-reserved",
+                                     "engine-reset-failed",
+                                     "preemption-unrequested",
+                                     "preempted-never-resubmitted",
+                                     "dpc-once-per-queueing"};
+  const bool xpdm = r.scenario.driver_model == "xpdm";
+  const std::vector<const char*> rules =
+      xpdm ? std::vector<const char*>(std::begin(kXpdmRules), std::end(kXpdmRules))
+           : std::vector<const char*>(std::begin(kWddmRules), std::end(kWddmRules));
+  for (const char* rule : rules) {
     std::vector<const dxgkrnl::Violation*> v;
     for (const auto& x : r.violations) {
       if (x.rule == rule) v.push_back(&x);
@@ -322,10 +327,15 @@ Report analyse(const RunResult& r) {
 
   if (r.hang) {
     // A hung run is judged by the hang alone: what it left undone is not the driver's fault.
-    rep.checks.push_back({"no-hang", false, r.hang.kind + ": " + r.hang.detail});
+    // A bugcheck (an XPDM ISR's forbidden call) stops the system like a hang stops the run.
+    const bool bugcheck = r.hang.kind == "bugcheck";
+    rep.checks.push_back({bugcheck ? "no-bugcheck" : "no-hang", false,
+                          bugcheck ? r.hang.detail : r.hang.kind + ": " + r.hang.detail});
     add_rule_checks(r, rep);
     for (auto& c : rep.checks) {
-      if (c.name != "no-hang") c = {c.name, true, "not evaluated: the run hung", true};
+      if (c.name != "no-hang" && c.name != "no-bugcheck")
+        c = {c.name, true, bugcheck ? "not evaluated: the system bugchecked" : "not evaluated: the run hung",
+             true};
     }
     add_fault_checks(r, rep);  // an injected fault is often why it hung: still named
     rep.passed = false;
@@ -687,15 +697,16 @@ std::string write_outputs(const RunResult& r, const Report& rep, const std::stri
                {"checks", checks},
                {"violations", violations},
                {"warnings", {{"isr_over_25us", r.isr_over_25us}, {"dpc_over_100us", r.dpc_over_100us}}}};
+  if (r.scenario.driver_model == "xpdm") verdict["warnings"]["isr_stalls_over_limit"] = r.stalls_over_warning;
   files.open("verdict.json") << verdict.dump(1) << "\n";
 
   // summary.txt: what a person reads first.
   const uint64_t P = r.gpu_period_ps;
   std::ostringstream os;
   char buf[256];
-  os << "irqlab run: " << r.scenario.name << (r.intx_mode ? " [INTx]" : "") << " (profile "
-     << r.scenario.profile << ", " << r.scenario.cpus << " CPUs at " << r.cpu_ghz << " GHz, seed "
-     << r.scenario.seed << ")\n";
+  os << "irqlab run: " << r.scenario.name << (r.intx_mode ? " [INTx]" : "")
+     << (r.scenario.driver_model == "xpdm" ? " [XPDM]" : "") << " (profile " << r.scenario.profile << ", "
+     << r.scenario.cpus << " CPUs at " << r.cpu_ghz << " GHz, seed " << r.scenario.seed << ")\n";
   std::snprintf(buf, sizeof buf,
                 "simulated %.1f ms; GPU clock %.0f MHz; controller stepped %llu cycles, skipped %llu\n",
                 r.end_ps / 1e9, 1e6 / P, static_cast<unsigned long long>(r.cycles_stepped),
@@ -712,15 +723,21 @@ std::string write_outputs(const RunResult& r, const Report& rep, const std::stri
   write_latency_text(r, rep, os);
   write_dispatch_text(r, rep, os);
   os << "\nchecks: " << (rep.passed ? "ALL PASSED" : "FAILED") << "\n";
-  if (r.hang) os << "  HANG (" << r.hang.kind << "): " << r.hang.detail << "\n";
+  if (r.hang.kind == "bugcheck")
+    os << "  BUGCHECK: " << r.hang.detail << "\n";
+  else if (r.hang)
+    os << "  HANG (" << r.hang.kind << "): " << r.hang.detail << "\n";
   for (const auto& c : rep.checks) {
-    if (!c.passed && c.name != "no-hang") os << "  FAIL " << c.name << ": " << c.detail << "\n";
+    if (!c.passed && c.name != "no-hang" && c.name != "no-bugcheck")
+      os << "  FAIL " << c.name << ": " << c.detail << "\n";
   }
   for (const auto& c : rep.checks) {  // an injected fault's effect is news even when contained
     if (c.passed && c.name.rfind("fault-", 0) == 0) os << "  pass " << c.name << ": " << c.detail << "\n";
   }
-  os << "warnings: ISRs over 25 us: " << r.isr_over_25us << ", DPCs over 100 us: " << r.dpc_over_100us
-     << "\n";
+  os << "warnings: ISRs over 25 us: " << r.isr_over_25us << ", DPCs over 100 us: " << r.dpc_over_100us;
+  if (r.scenario.driver_model == "xpdm")
+    os << ", ISR stalls over " << r.scenario.stall_warn_us << " us: " << r.stalls_over_warning;
+  os << "\n";
   if (!not_plotted.empty()) os << "note: latency.svg not drawn: " << not_plotted << "\n";
   files.open("summary.txt") << os.str();
   std::string written;

@@ -6,6 +6,7 @@
 #include "progress.hpp"
 #include "time_ordered_lines.hpp"
 #include "trace_events.hpp"
+#include "xpdm_stack.hpp"
 
 #include "poisson_gap.hpp"
 
@@ -47,6 +48,11 @@ namespace {
 constexpr uint8_t kAdapterVector = 0x80;   ///< message 0 (IRQL 8)
 constexpr uint8_t kMessage1Vector = 0x98;  ///< only faulty drivers use message 1 (IRQL 9)
 constexpr const char* kAdapterDpc = "dxgk_adapter_dpc";
+
+/// The adapter's DPC: dxgkrnl's for the WDDM miniport, videoprt's for the XPDM one.
+bool adapter_dpc(const kernel::Kdpc& d) {
+  return d.name == kAdapterDpc || d.name == videoport::VideoPortModel::kDpcName;
+}
 
 kmd::DriverFault parse_fault(const std::string& s) {
   static const std::map<std::string, kmd::DriverFault> k = {
@@ -175,9 +181,8 @@ class Recorder : public kernel::KernelObserver {
     all_[cpu].pop_back();
     if (!adapter_.count(&io)) {
       trace_routine(cpu, "ISR " + io.owner, start,
-                           "{\"claimed\":" + std::string(claimed ? "true" : "false") +
-                               ",\"device\":" + nlohmann::json(io.owner).dump() +
-                               ",\"vector\":" + std::to_string(io.vector) + "}");
+                    "{\"claimed\":" + std::string(claimed ? "true" : "false") + ",\"device\":" +
+                        nlohmann::json(io.owner).dump() + ",\"vector\":" + std::to_string(io.vector) + "}");
       event(now_ps(), "\"ev\":\"device_isr_exit\",\"cpu\":" + std::to_string(cpu) + ",\"device\":\"" +
                           io.owner + "\",\"claimed\":" + (claimed ? "true" : "false"));
       return;
@@ -187,13 +192,14 @@ class Recorder : public kernel::KernelObserver {
                         std::to_string(io.message_number) + ",\"claimed\":" + (claimed ? "true" : "false"));
   }
   void interrupt_unclaimed(unsigned cpu, uint8_t vector) override {
+    unclaimed_adapter_ += vector == kAdapterVector;
     event(now_ps(),
           "\"ev\":\"unclaimed\",\"cpu\":" + std::to_string(cpu) + ",\"vector\":" + std::to_string(vector));
   }
   // The ISR running on `cpu` asked for this DPC: it is resolved by the object's next run.
   void dpc_queued(unsigned cpu, const kernel::Kdpc& d, bool queued) override {
     if (queued) ++queueings_[&d];
-    if (d.name == kAdapterDpc) tracker_.dpc_queued(cpu, &d);
+    if (adapter_dpc(d)) tracker_.dpc_queued(cpu, &d);
   }
   void dpc_enter(unsigned cpu, const kernel::Kdpc& d) override {
     dpc_start_[cpu].push_back(now_ps());
@@ -209,7 +215,7 @@ class Recorder : public kernel::KernelObserver {
     } else {
       --q;
     }
-    if (d.name != kAdapterDpc) {
+    if (!adapter_dpc(d)) {
       event(now_ps(),
             "\"ev\":\"device_dpc_enter\",\"cpu\":" + std::to_string(cpu) + ",\"dpc\":\"" + d.name + "\"");
       return;
@@ -222,7 +228,7 @@ class Recorder : public kernel::KernelObserver {
     lower(cpu);
     const uint64_t start = dpc_start_[cpu].back();
     dpc_start_[cpu].pop_back();
-    if (d.name != kAdapterDpc) {
+    if (!adapter_dpc(d)) {
       trace_routine(cpu, "DPC " + d.name, start, "{\"dpc\":" + nlohmann::json(d.name).dump() + "}");
       event(now_ps(),
             "\"ev\":\"device_dpc_exit\",\"cpu\":" + std::to_string(cpu) + ",\"dpc\":\"" + d.name + "\"");
@@ -234,6 +240,8 @@ class Recorder : public kernel::KernelObserver {
   }
   /// DPC runs without an outstanding queueing.
   const std::vector<dxgkrnl::Violation>& violations() const { return dpc_violations_; }
+  /// Interrupts on the adapter's vector that no ISR claimed.
+  uint64_t unclaimed_adapter() const { return unclaimed_adapter_; }
 
  private:
   RunResult& r_;
@@ -260,6 +268,7 @@ class Recorder : public kernel::KernelObserver {
   }
   std::map<const kernel::Kdpc*, uint64_t> queueings_;  ///< successful insertions not yet run
   std::vector<dxgkrnl::Violation> dpc_violations_;
+  uint64_t unclaimed_adapter_ = 0;
   uint64_t seq_ = 0;
   std::unique_ptr<std::ofstream> out_;
   std::function<void()> tick_;
@@ -354,8 +363,11 @@ class RunAssembly {
   void observe_controller();
   void observe_host();
   void observe_dxgkrnl();
-  void attribute(const dxgkrnl::NotifyRecord& n, int cpu, uint64_t t);
+  void attribute(const dxgkrnl::NotifyRecord& n, int cpu, uint64_t t, const char* ev = "notify_interrupt");
   void open_spools(const std::string& dir);
+  void start_xpdm(uint64_t bar0);
+  void bugcheck(const std::string& detail);
+  bool driver_idle() const { return xpdm_ ? xpdm_->idle() : dx_.idle(); }
   void start_adapter();
   void stop_adapter();
   void start_intx_peer();
@@ -387,6 +399,7 @@ class RunAssembly {
   std::mt19937_64 peer_rng_;
   std::unique_ptr<Pnp> pnp_;
   std::unique_ptr<FaultInjection> faults_;
+  std::unique_ptr<XpdmStack> xpdm_;  ///< driver.model xpdm: the video port stack instead of dxgkrnl's
   Progress progress_{"irqlab run"};
   std::unique_ptr<KernelTrace> kernel_trace_;
   std::vector<std::unique_ptr<gpu::DisplayHead>> heads_;
@@ -420,7 +433,8 @@ RunAssembly::RunAssembly(const RunOptions& opt, RunResult& r)
       system_memory_(p_.memory),
       dx_(k_, submission_, opt.scenario.nodes, opt.scenario.first_fence),
       env_(k_),
-      kmd_(env_, driver_costs(opt.scenario), parse_fault(opt.scenario.driver_fault)),
+      kmd_(env_, driver_costs(opt.scenario),
+           parse_fault(opt.scenario.driver_model == "xpdm" ? "none" : opt.scenario.driver_fault)),
       trace_lines_([&r, this, hold = opt.broken_hold_trace](uint64_t, const std::string& e) {
         r.trace_events.append("," + e);
         if (hold) held_trace_.push_back(e);
@@ -441,7 +455,9 @@ RunAssembly::RunAssembly(const RunOptions& opt, RunResult& r)
   dx_.set_costs(dxgkrnl_costs(sc_));
   k_.add_observer(&rec_);
   if (trace_.writer()) {  // the software's signals beside the hardware's
-    std::vector<std::string> isrs = {"gpu msg 0", "gpu msg 1", "peer"}, dpcs = {kAdapterDpc};
+    std::vector<std::string> isrs = {"gpu msg 0", "gpu msg 1", "peer"},
+                             dpcs = {sc_.driver_model == "xpdm" ? videoport::VideoPortModel::kDpcName
+                                                                : kAdapterDpc};
     for (const auto& b : sc_.background) {
       isrs.push_back(b.name);
       dpcs.push_back(b.name + "_dpc");
@@ -460,6 +476,12 @@ RunAssembly::RunAssembly(const RunOptions& opt, RunResult& r)
   start_intx_peer();
   inject_faults();
   faults_ = std::make_unique<FaultInjection>("faults", sc_, p_, r_, tracker_);
+  if (sc_.driver_model == "xpdm") {
+    xpdm_ = std::make_unique<XpdmStack>(
+        sc_, r_, k_, env_, submission_, tracker_,
+        [this](const dxgkrnl::NotifyRecord& n, int cpu, uint64_t t) { attribute(n, cpu, t, "isr_report"); },
+        [this](const std::string& d) { bugcheck(d); });
+  }
   env_.set_access_observer(
       [this](unsigned cpu, bool write, uint64_t off, uint32_t v) { faults_->access(cpu, write, off, v); });
   if (!opt.events_path.empty()) rec_.stream_to(opt.events_path);
@@ -522,11 +544,11 @@ void RunAssembly::observe_host() {
 }
 
 // Each notification names the irq_ids it reports (InterruptTracker::notify).
-void RunAssembly::attribute(const dxgkrnl::NotifyRecord& n, int cpu, uint64_t t) {
+void RunAssembly::attribute(const dxgkrnl::NotifyRecord& n, int cpu, uint64_t t, const char* ev) {
   std::string ids;
   for (const uint64_t id : tracker_.notify(n, cpu, t)) ids += (ids.empty() ? "" : ",") + std::to_string(id);
   const bool head = n.type == wddm::DXGK_INTERRUPT_CRTC_VSYNC;
-  rec_.event(t, "\"ev\":\"notify_interrupt\",\"cpu\":" + std::to_string(cpu) + ",\"type\":\"" +
+  rec_.event(t, std::string("\"ev\":\"") + ev + "\",\"cpu\":" + std::to_string(cpu) + ",\"type\":\"" +
                     interrupt_type_name(n.type) + "\",\"" + (head ? "head" : "node") +
                     "\":" + std::to_string(n.index) + ",\"fence\":" + std::to_string(n.fence) +
                     ",\"irq_ids\":[" + ids + "]");
@@ -583,6 +605,7 @@ void RunAssembly::inject_faults() {
 // PnP: enumerate, StartDevice, connect the interrupt, enable MSI-X and vsync, schedule.
 void RunAssembly::start_adapter() {
   const auto f = pcie::enumerate(p_.rc, platform::Layout::kMmioWindow);
+  if (xpdm_) return start_xpdm(f.bar0_base);
   env_.watch_dismiss(&dx_, f.bar0_base);
   kmd::StartInfo si;
   si.bar0 = f.bar0_base;
@@ -640,10 +663,36 @@ void RunAssembly::start_adapter() {
                       static_cast<uint64_t>(sc_.duration_ms * 1e9));
 }
 
+// XPDM: videoprt connects HwVidInterrupt to the line's vector (our ISR asked first, then
+// the peer's), the miniport initializes, the display driver starts submitting.
+void RunAssembly::start_xpdm(uint64_t bar0) {
+  env_.watch_dismiss(nullptr, bar0);
+  adapter_ios_.insert(&xpdm_->start(bar0, kAdapterVector));
+  if (peer_) {
+    k_.connect_interrupt("peer", kAdapterVector, 0, [this] {
+      k_.cost(static_cast<uint64_t>(sample_us(sc_.shared_line_isr_us, peer_rng_) * sc_.cpu_ghz * 1000));
+      return peer_->service();
+    });
+  }
+  p_.ioapic.route(platform::Layout::kIntxLine, kAdapterVector, sc_.interrupt_cpu);
+}
+
+// KeBugCheckEx: the run ends here; the verdict names the call (seed 004: "system failure").
+void RunAssembly::bugcheck(const std::string& detail) {
+  if (r_.hang) return;
+  r_.hang = {"bugcheck", detail, now_ps()};
+  rec_.event(now_ps(), "\"ev\":\"bugcheck\",\"detail\":" + nlohmann::json(detail).dump());
+  sc_core::sc_stop();
+}
+
 void RunAssembly::stop_adapter() {
   faults_->adapter_stopping();
-  dx_.stop_begins();
-  kmd_.DxgkDdiStopDevice();
+  if (xpdm_) {
+    xpdm_->stop();
+  } else {
+    dx_.stop_begins();
+    kmd_.DxgkDdiStopDevice();
+  }
   r_.stopped_ps = now_ps();
   tracker_.stopped(now_ps());
   rec_.event(now_ps(), "\"ev\":\"stop_device\"");
@@ -672,7 +721,7 @@ bool RunAssembly::advance(uint64_t ps) {
   watchdog_.arm(true);
   sc_core::sc_start(sc_core::sc_time::from_value(ps));
   watchdog_.arm(false);
-  return !watchdog_.hang();
+  return !watchdog_.hang() && !r_.hang;
 }
 
 // Submissions stop at duration_ms; the drain runs until every buffer has been reported
@@ -684,7 +733,7 @@ void RunAssembly::run() {
   // The drain waits for the driver to report what the GPU finished. Time in which an engine
   // is still executing a buffer (however long) is the GPU's, not the driver's, so it does
   // not count against the limit; only time with every engine idle does.
-  for (uint64_t waited = 0; ok && !dx_.idle() && waited < 100 * drain;) {
+  for (uint64_t waited = 0; ok && !driver_idle() && waited < 100 * drain;) {
     uint64_t busy_until = 0;
     for (const auto& e : p_.engines) busy_until = std::max(busy_until, e->busy_until_ps());
     if (busy_until > now_ps()) {
@@ -708,13 +757,13 @@ void RunAssembly::collect() {
   trace_lines_.flush_before(UINT64_MAX);
   tracker_.finish();
   r_.end_ps = now_ps();
-  r_.hang = watchdog_.hang();
+  if (!r_.hang) r_.hang = watchdog_.hang();  // (a bugcheck is already there)
   trace_.close();
   dx_.finish();
   r_.violations = dx_.violations();
   r_.violations.insert(r_.violations.end(), rec_.violations().begin(), rec_.violations().end());
   r_.submitted = dx_.submitted();
-  r_.isr_over_25us = dx_.isr_over_25us();
+  r_.isr_over_25us += dx_.isr_over_25us();  // (XPDM: counted by its verifier)
   r_.dpc_over_100us = dx_.dpc_over_100us();
   r_.cycles_stepped = p_.controller.stats().cycles_stepped;
   r_.cycles_skipped = p_.controller.stats().cycles_skipped;
@@ -724,7 +773,8 @@ void RunAssembly::collect() {
     r_.peer_merged = peer_->merged();
     r_.peer_max_wait_ps = peer_->max_wait_ps();
   }
-  r_.spurious_interrupts = dx_.spurious_interrupts();
+  r_.spurious_interrupts = xpdm_ ? rec_.unclaimed_adapter() : dx_.spurious_interrupts();
+  if (xpdm_) xpdm_->collect();
   r_.dispatch.ipis = k_.ipis();
   r_.engine_wait = dx_.engine_wait_for_dpc();
   r_.gpu_faults = dx_.faults();
@@ -741,7 +791,11 @@ void RunAssembly::collect() {
 }  // namespace
 
 RunResult run_scenario(const RunOptions& opt) {
-  parse_fault(opt.scenario.driver_fault);  // a bad name fails before elaboration
+  // A bad fault name fails before elaboration.
+  if (opt.scenario.driver_model == "xpdm")
+    parse_xpdm_fault(opt.scenario.driver_fault);
+  else
+    parse_fault(opt.scenario.driver_fault);
   RunResult r;
   RunAssembly a(opt, r);
   a.run();

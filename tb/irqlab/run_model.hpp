@@ -135,8 +135,9 @@ struct RunResult {
   std::vector<UnfinishedSource> unfinished;  ///< in flight when the run ended
   TextSpool trace_events;                    ///< trace.json's events, each preceded by a comma
   uint64_t sources_raised = 0, msi_count = 0, isr_count = 0, dpc_count = 0;  ///< the adapter's
-  uint64_t msis_after_stop = 0;  ///< MSIs issued after DxgkDdiStopDevice returned
-  uint64_t declined_max_ps = 0;  ///< the longest adapter ISR that returned FALSE
+  uint64_t msis_after_stop = 0;      ///< MSIs issued after DxgkDdiStopDevice returned
+  uint64_t declined_max_ps = 0;      ///< the longest adapter ISR that returned FALSE
+  uint64_t stalls_over_warning = 0;  ///< XPDM: ISR stalls over driver.stall_warn_us
   std::vector<dxgkrnl::Violation> violations;
   uint64_t submitted = 0, isr_over_25us = 0, dpc_over_100us = 0, bg_interrupts = 0;
   uint64_t cycles_stepped = 0, cycles_skipped = 0;

@@ -274,7 +274,9 @@ void parse_platform_faults(const Reader& r, const YAML::Node& f, Scenario& s) {
 // checks:, watchdog: and faults: (the watchdog's test knobs).
 void parse_checks(const Reader& r, const YAML::Node& root, Scenario& s) {
   if (const auto c = root["checks"]) {
-    r.known(c, "checks", {"dpc_bound_ms", "storm_limit_per_ms"});
+    r.known(c, "checks", {"dpc_bound_ms", "storm_limit_per_ms", "isr_stall_fail_us"});
+    if (c["isr_stall_fail_us"])
+      s.isr_stall_fail_us = r.number(c["isr_stall_fail_us"], "checks.isr_stall_fail_us", 0, 1e6);
     if (c["dpc_bound_ms"]) s.dpc_bound_ms = r.number(c["dpc_bound_ms"], "checks.dpc_bound_ms", 0.001, 1e5);
     if (c["storm_limit_per_ms"])
       s.storm_limit_per_ms = r.number(c["storm_limit_per_ms"], "checks.storm_limit_per_ms", 0.001, 1e7);
@@ -303,6 +305,24 @@ void parse_checks(const Reader& r, const YAML::Node& root, Scenario& s) {
   }
 }
 
+// XPDM is line-based, and its display driver submits only buffers that complete (no
+// preemption, no engine faults, no DxgkDdiSubmitCommand doorbells): keys that would be
+// ignored are refused.
+void check_xpdm(const Reader& r, const YAML::Node& root, Scenario& s) {
+  if (!s.intx_mode)
+    r.fail(root["driver"]["model"], "driver.model", "xpdm is line-based: needs interrupt_mode: intx");
+  if (const auto e = root["engines"]) {
+    for (const char* k : {"preempt_requests_per_ms", "fault_probability", "doorbell"}) {
+      if (e[k])
+        r.fail(e[k], std::string("engines.") + k,
+               "not used with driver.model xpdm (its display driver submits only buffers that complete)");
+    }
+  }
+  s.preempt_per_ms = 0;
+  s.fault_probability = 0;
+  s.doorbell_mmio = false;
+}
+
 // A GPU-P run builds its own system (PF and VFs, guests): keys of the single-function
 // platform would be ignored there, so they are refused rather than silently dropped.
 void refuse_unused_by_gpup(Reader& r, const YAML::Node& root) {
@@ -313,6 +333,8 @@ void refuse_unused_by_gpup(Reader& r, const YAML::Node& root) {
     if (root[k])
       r.fail(root[k], k, "not used by GPU-P runs (gpup:): the guests run the WDDM miniport over MSI-X");
   }
+  if (const auto d = root["driver"]; d && d["model"])
+    r.fail(d["model"], "driver.model", "not used by GPU-P runs: the guests run the WDDM miniport");
   if (const auto d = root["driver"]; d && d["fault"])
     r.fail(d["fault"], "driver.fault",
            "not used by GPU-P runs; gpup.kmd_fault selects the GPU-P KMD's faults");
@@ -574,7 +596,9 @@ Scenario parse_with(const std::string& yaml, const std::string& origin, const st
     r.known(d, "driver",
             {"fault", "isr_prologue_cycles", "isr_per_source_cycles", "isr_epilogue_cycles",
              "dpc_body_cycles", "dpc_per_fence_cycles", "dpc_per_vsync_cycles", "moderation_cycles",
-             "dpc_target", "dpc_importance", "dpc_objects"});
+             "dpc_target", "dpc_importance", "dpc_objects", "model", "stall_warn_us"});
+    if (d["model"]) s.driver_model = r.choice(d["model"], "driver.model", {"wddm", "xpdm"});
+    if (d["stall_warn_us"]) s.stall_warn_us = r.number(d["stall_warn_us"], "driver.stall_warn_us", 0, 1e6);
     parse_driver_dpc(r, d, s);
     if (d["moderation_cycles"]) {
       s.moderation_cycles = static_cast<uint32_t>(
@@ -625,6 +649,7 @@ Scenario parse_with(const std::string& yaml, const std::string& origin, const st
     if (s.msi_messages & (s.msi_messages - 1))
       r.fail(n, "msi_messages", std::to_string(s.msi_messages) + " is not a power of two");
   }
+  if (s.driver_model == "xpdm") check_xpdm(r, root, s);
   if (const auto sl = root["shared_line"]) {
     r.known(sl, "shared_line", {"rate_hz", "isr_us"});
     if (!s.intx_mode) r.fail(sl, "shared_line", "needs interrupt_mode: intx");

@@ -75,6 +75,11 @@ struct Scenario {
   uint64_t isr_prologue_cycles = 250, isr_per_source_cycles = 120, isr_epilogue_cycles = 150,
            dpc_body_cycles = 600, dpc_per_fence_cycles = 300, dpc_per_vsync_cycles = 400;
   std::string driver_fault = "none";
+  /// driver.model: "wddm" (the display miniport under dxgkrnl) or "xpdm" (a video miniport
+  /// under videoprt.sys, line-based; docs/xpdm.md).
+  std::string driver_model = "wddm";
+  double stall_warn_us = 5;  ///< driver.stall_warn_us: an ISR's VideoPortStallExecution over it is a warning
+  double isr_stall_fail_us = 50;   ///< checks.isr_stall_fail_us: over it, xpdm-isr-stall fails
   uint32_t moderation_cycles = 0;  ///< programmed into VEC_MOD of message 0 by the driver
   std::vector<BackgroundSource> background;
   bool intx_mode = false;          ///< interrupt_mode: intx (MSI-X left disabled)

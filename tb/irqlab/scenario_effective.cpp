@@ -52,11 +52,12 @@ void engines_and_display(YAML::Emitter& e, const Scenario& s) {
   if (!s.gpup.enabled) {  // GPU-P guests submit on their own schedule
     kv(e, "nodes", s.nodes);
     kvd(e, "mean_gap_us", s.mean_gap_us);
-    kvd(e, "preempt_requests_per_ms", s.preempt_per_ms);
-    kvd(e, "fault_probability", s.fault_probability);
+    const bool xpdm = s.driver_model == "xpdm";  // its display driver has no such knobs
+    if (!xpdm) kvd(e, "preempt_requests_per_ms", s.preempt_per_ms);
+    if (!xpdm) kvd(e, "fault_probability", s.fault_probability);
     kv(e, "first_fence", s.first_fence);
     kv(e, "queue_depth", s.queue_depth);
-    kv(e, "doorbell", s.doorbell_mmio ? "mmio" : "modelled");
+    if (!xpdm) kv(e, "doorbell", s.doorbell_mmio ? "mmio" : "modelled");
   }
   e << YAML::EndMap;
   if (s.gpup.enabled) return;
@@ -84,7 +85,9 @@ void kernel_and_driver(YAML::Emitter& e, const Scenario& s) {
   kv(e, "dxgk_notify_interrupt_cycles", s.notify_interrupt_cycles);
   kv(e, "dxgk_notify_dpc_cycles", s.notify_dpc_cycles);
   e << YAML::EndMap << YAML::Key << "driver" << YAML::Value << YAML::BeginMap;
+  if (!s.gpup.enabled) kv(e, "model", s.driver_model);
   if (!s.gpup.enabled) kv(e, "fault", s.driver_fault);
+  if (s.driver_model == "xpdm") kvd(e, "stall_warn_us", s.stall_warn_us);
   kv(e, "isr_prologue_cycles", s.isr_prologue_cycles);
   kv(e, "isr_per_source_cycles", s.isr_per_source_cycles);
   kv(e, "isr_epilogue_cycles", s.isr_epilogue_cycles);
@@ -154,6 +157,7 @@ void checks_and_faults(YAML::Emitter& e, const Scenario& s) {
   e << YAML::Key << "checks" << YAML::Value << YAML::BeginMap;
   kvd(e, "dpc_bound_ms", s.dpc_bound_ms);
   kvd(e, "storm_limit_per_ms", s.storm_limit_per_ms);
+  kvd(e, "isr_stall_fail_us", s.isr_stall_fail_us);
   e << YAML::EndMap << YAML::Key << "watchdog" << YAML::Value << YAML::BeginMap;
   kvd(e, "routine_limit_ms", s.routine_limit_ms);
   kvd(e, "completion_timeout_ms", s.completion_timeout_ms);

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "display_driver.hpp"
 #include "display_miniport.hpp"
 #include "dxgkrnl.hpp"
 #include "engine_node.hpp"
@@ -38,6 +39,25 @@ inline kernel::KernelConfig kernel_config(const Scenario& sc, const std::string&
 inline kmd::DriverCosts driver_costs(const Scenario& sc) {
   return {sc.isr_prologue_cycles, sc.isr_per_source_cycles, sc.isr_epilogue_cycles,
           sc.dpc_body_cycles,     sc.dpc_per_fence_cycles,  sc.dpc_per_vsync_cycles};
+}
+
+inline xpdm::XpdmCosts xpdm_costs(const Scenario& sc) {
+  return {sc.isr_prologue_cycles, sc.isr_per_source_cycles, sc.isr_epilogue_cycles,
+          sc.dpc_body_cycles,     sc.dpc_per_fence_cycles,  sc.dpc_per_vsync_cycles};
+}
+
+/// The XPDM display driver's load: the engines' settings, as dxgkrnl's scheduler takes them.
+inline xpdm::DisplayLoad display_load(const Scenario& sc) {
+  xpdm::DisplayLoad l;
+  l.mean_gap_us = sc.mean_gap_us;
+  l.min_duration_us = sc.min_duration_us;
+  l.max_duration_us = sc.max_duration_us;
+  l.max_result_bytes = sc.max_result_bytes;
+  l.max_in_flight = sc.queue_depth;
+  l.first_fence = sc.first_fence;
+  l.end_ps = static_cast<uint64_t>(sc.duration_ms * 1e9);
+  l.seed = sc.seed;
+  return l;
 }
 
 inline dxgkrnl::DxgkrnlCosts dxgkrnl_costs(const Scenario& sc) {
