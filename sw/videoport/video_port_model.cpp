@@ -53,10 +53,14 @@ void VideoPortModel::only_outside_isr(const char* function) {
 BOOLEAN VideoPortModel::VideoPortQueueDpc(PVOID, PMINIPORT_DPC_ROUTINE CallbackRoutine, PVOID Context) {
   // One DPC object per adapter (KeInsertQueueDpc): while it is queued another request
   // returns FALSE and keeps the first one's arguments (learn.microsoft.com: VideoPortQueueDpc).
-  if (!k_.insert_queue_dpc(dpc_)) return FALSE;
+  // The arguments are stored before the insertion, which may let the DPC run.
+  if (dpc_.inserted) {
+    k_.insert_queue_dpc(dpc_);  // (for the observers: a request that merged)
+    return FALSE;
+  }
   dpc_routine_ = CallbackRoutine;
   dpc_context_ = Context;
-  return TRUE;
+  return k_.insert_queue_dpc(dpc_) ? TRUE : FALSE;
 }
 
 ULONG VideoPortModel::VideoPortReadRegisterUlong(PULONG Register) {
