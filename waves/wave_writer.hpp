@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <fstream>
 #include <map>
 #include <string>
@@ -51,6 +52,7 @@ class WaveWriter {
     bool written = false;
   };
   void declare();
+  void write_before(uint64_t t_ps);
   void emit_time(uint64_t t);
   void emit(Var& v, uint64_t value);
   void declare_fst_var(Var& v);
@@ -59,9 +61,21 @@ class WaveWriter {
   Format format_;
   uint64_t start_ps_, end_ps_;
   std::vector<Var> vars_;
-  std::multimap<uint64_t, std::pair<int, uint64_t>> pending_;
+  struct Change {
+    uint64_t t, seq;
+    int var;
+    uint64_t value;
+  };
+  void hold(uint64_t t_ps, int var, uint64_t value);
+  Change* earliest();  ///< the next change to write (null: none held)
+  void pop_earliest();
+  std::vector<std::deque<Change>> lanes_;
+  uint64_t seq_ = 0;
   bool declared_ = false, closed_ = false, window_open_ = false;
   uint64_t flushed_until_ = 0;
+  static constexpr uint64_t kFstBlockPs = 5'000'000'000;  ///< 5 ms of simulated time per FST block
+  uint64_t next_block_ps_ = kFstBlockPs;
+  bool emitted_in_block_ = false;
   uint64_t last_time_ = ~0ull;
   void* fst_ = nullptr;
   std::ofstream vcd_;
