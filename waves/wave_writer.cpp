@@ -186,13 +186,14 @@ void WaveWriter::flush_before(uint64_t t_ps) {
 // into a few lanes, each already in order, merged by (time, recording order) when written.
 // (A multimap cost a quarter of a run with waves.)
 void WaveWriter::hold(uint64_t t_ps, int var, uint64_t value) {
+  const Change c{t_ps, seq_++, var, value};
   for (auto& lane : lanes_) {
-    if (lane.empty() || lane.back().t <= t_ps) {
-      lane.push_back({t_ps, seq_++, var, value});
+    if (lane.empty() || !earlier(c, lane.back())) {
+      lane.push_back(c);
       return;
     }
   }
-  lanes_.emplace_back().push_back({t_ps, seq_++, var, value});
+  lanes_.emplace_back().push_back(c);
 }
 
 WaveWriter::Change* WaveWriter::earliest() {
@@ -200,7 +201,7 @@ WaveWriter::Change* WaveWriter::earliest() {
   for (auto& lane : lanes_) {
     if (lane.empty()) continue;
     Change& c = lane.front();
-    if (!best || c.t < best->t || (c.t == best->t && c.seq < best->seq)) best = &c;
+    if (!best || earlier(c, *best)) best = &c;
   }
   return best;
 }
@@ -216,10 +217,14 @@ void WaveWriter::pop_earliest() {
 }
 
 void WaveWriter::write_before(uint64_t t_ps) {
-  for (Change* c; (c = earliest()) && c->t < t_ps; pop_earliest()) {
+  for (Change* c; (c = earliest()) && c->t < t_ps;) {
     const uint64_t t = c->t;
-    Var& v = vars_[static_cast<size_t>(c->var)];
+    const int var = c->var;
     const uint64_t value = c->value;
+    pop_earliest();
+    const Change* next = earliest();
+    if (next && next->t == t && next->var == var) continue;  // superseded at the same instant
+    Var& v = vars_[static_cast<size_t>(var)];
     if (v.written && v.last == value) continue;
     if (t < start_ps_ || t >= end_ps_) {  // outside the window: remember, write at its start
       v.last = value;

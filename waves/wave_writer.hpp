@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -35,6 +36,7 @@ class WaveWriter {
                    const std::vector<std::pair<uint64_t, std::string>>& names);
   /// Record a value at a time; repeated equal values are dropped.
   void change(uint64_t t_ps, int var, uint64_t value);
+
   /// Write everything before `t_ps`; later changes must not be earlier than it.
   void flush_before(uint64_t t_ps);
   /// Flush all and close the file (also done by the destructor).
@@ -71,6 +73,13 @@ class WaveWriter {
   void pop_earliest();
   std::vector<std::deque<Change>> lanes_;
   uint64_t seq_ = 0;
+  // Written in (time, variable, recording) order, and of a variable's changes at one time
+  // only the last: the order processes ran in at one instant (which skipping and quanta
+  // change) decides neither the bytes nor the value a variable is left with.
+  static bool earlier(const Change& a, const Change& b) {
+    if (a.t != b.t) return a.t < b.t;
+    return a.var != b.var ? a.var < b.var : a.seq < b.seq;
+  }
   bool declared_ = false, closed_ = false, window_open_ = false;
   uint64_t flushed_until_ = 0;
   static constexpr uint64_t kFstBlockPs = 5'000'000'000;  ///< 5 ms of simulated time per FST block

@@ -1,5 +1,7 @@
 #include "link_direction.hpp"
 
+#include "process_stream.hpp"
+
 #include <cstdio>
 #include <string>
 
@@ -11,20 +13,8 @@ LinkDirection::LinkDirection(sc_core::sc_module_name name, const LinkTiming& tim
   SC_THREAD(deliver_thread);
 }
 
-namespace {
-// FNV-1a of the current process's hierarchical name: the same in every run of the same
-// platform, whatever order processes run in at one instant.
-uint64_t current_stream() {
-  const sc_core::sc_process_handle h = sc_core::sc_get_current_process_handle();
-  if (!h.valid()) return 0;
-  uint64_t x = 0xCBF29CE484222325ull;
-  for (const char* p = h.name(); *p; ++p) x = (x ^ static_cast<unsigned char>(*p)) * 0x100000001B3ull;
-  return x;
-}
-}  // namespace
-
 void LinkDirection::send(Tlp tlp) {
-  tlp.key.stream = current_stream();
+  tlp.key.stream = current_process_stream();
   if (tlp.key.ready_ps < now_ps()) {
     SC_REPORT_FATAL(name(), ("TLP queued in the past: ready " + std::to_string(tlp.key.ready_ps) +
                              " ps < now " + std::to_string(now_ps()) + " ps")

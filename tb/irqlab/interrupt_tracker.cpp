@@ -190,7 +190,10 @@ void InterruptTracker::complete(Isr& i) {
                            i.dpc_exit_ps};
     l.t_ps[0] = t[0];
     for (int k = 1; k < 7; ++k) l.t_ps[k] = std::max(t[k], l.t_ps[k - 1]);  // an event can join a later stage
-    r_.latencies.push_back(l);
+    if (latency_out_)
+      latency_out_(now, l);
+    else
+      r_.latencies.push_back(l);
     trace_(now, trace_events::flow(s.irq_id, "s", info.head ? 3 : 2, info.index, l.t_ps[0]));
     trace_(now, trace_events::flow(s.irq_id, "t", 1, i.cpu, l.t_ps[3]));
     trace_(now, trace_events::flow(s.irq_id, "f", 1, i.dpc_cpu, l.t_ps[5]));

@@ -21,6 +21,9 @@ class InterruptTracker {
   /// `trace(t_ps, event)`: a trace.json event, known at `t_ps` (put in order by the caller).
   using TraceOut = std::function<void(uint64_t t_ps, std::string event)>;
   InterruptTracker(RunResult& r, const Scenario& sc, uint64_t gpu_period_ps, TraceOut trace);
+  /// Where finished latency records go, with the time they became known (default: straight
+  /// to RunResult::latencies; the run puts them in order first, as the trace's events).
+  void set_latency_out(std::function<void(uint64_t t_ps, const Latency&)> f) { latency_out_ = std::move(f); }
 
   // The controller's side, in GPU cycles (observed at or ahead of SystemC time).
   void source(uint64_t irq_id, uint64_t cycle, unsigned bit, uint32_t fence);
@@ -85,6 +88,7 @@ class InterruptTracker {
 
   RunResult& r_;
   TraceOut trace_;
+  std::function<void(uint64_t, const Latency&)> latency_out_;
   uint64_t P_;
   std::map<unsigned, std::deque<Source>> unreported_;     ///< per INTR_STATUS bit, in pulse order
   std::map<uint64_t, Isr> isrs_;                          ///< in flight, by seq

@@ -64,9 +64,11 @@ void KernelTrace::show(unsigned cpu) {
   w_.change(t, c.isr, c.stack.empty() ? 0 : c.stack.back().second);
 }
 
-void KernelTrace::depths() {
-  for (unsigned i = 0; i < cpus_.size(); ++i)
-    w_.change(now_ps(), cpus_[i].depth, k_.cpu(i).dpc_queue_depth());
+// A CPU's DPC queue depth, written by the event that changed it with the value right after
+// it: of several changes at one instant the last written is then the final state, whatever
+// order the CPUs' processes ran in (a snapshot of every CPU was not).
+void KernelTrace::depth(unsigned cpu, size_t value) {
+  w_.change(now_ps(), cpus_.at(cpu).depth, value);
 }
 
 void KernelTrace::isr_enter(unsigned cpu, const kernel::InterruptObject& io, uint64_t) {
@@ -83,18 +85,20 @@ void KernelTrace::dpc_enter(unsigned cpu, const kernel::Kdpc& d) {
   cpus_.at(cpu).stack.emplace_back(2, 0);  // DISPATCH_LEVEL, no ISR
   show(cpu);
   w_.change(now_ps(), cpus_[cpu].dpc, index_of(dpcs_, d.name));
-  depths();
+  depth(cpu, k_.cpu(cpu).dpc_queue_depth());  // (this DPC has left the queue)
 }
 
 void KernelTrace::dpc_exit(unsigned cpu, const kernel::Kdpc&) {
   cpus_.at(cpu).stack.pop_back();
   show(cpu);
   w_.change(now_ps(), cpus_[cpu].dpc, 0);
-  depths();
 }
 
-void KernelTrace::dpc_queued(unsigned, const kernel::Kdpc&, bool) {
-  depths();
+// Observers hear of a queueing just before the DPC joins its target's queue.
+void KernelTrace::dpc_queued(unsigned cpu, const kernel::Kdpc& d, bool queued) {
+  if (!queued) return;
+  const unsigned target = d.target_cpu >= 0 ? static_cast<unsigned>(d.target_cpu) % k_.num_cpus() : cpu;
+  depth(target, k_.cpu(target).dpc_queue_depth() + 1);
 }
 
 }  // namespace irqlab::run

@@ -34,7 +34,7 @@ class KernelTrace : public kernel::KernelObserver {
   };
   uint64_t index_of(const std::vector<std::string>& names, const std::string& n) const;
   void show(unsigned cpu);
-  void depths();
+  void depth(unsigned cpu, size_t value);
 
   waves::WaveWriter& w_;
   kernel::Kernel& k_;

@@ -17,6 +17,7 @@
 #include <type_traits>
 
 #include "irq_ctrl_regs.hpp"
+#include "nic_stack.hpp"
 #include "source_info.hpp"
 #include "xpdm_stack.hpp"
 
@@ -69,6 +70,24 @@ json exec_stats_json(const ExecStats& e) {
   return j;
 }
 
+// The NIC (seed 003): its traffic and its MiniportMessageInterrupt-to-DPC latency.
+json nic_summary(const RunResult& r) {
+  const NicResult& n = r.nic;
+  std::vector<double> us;
+  us.reserve(n.isr_to_dpc_us.size());
+  n.isr_to_dpc_us.for_each([&us](double v) { us.push_back(v); });
+  json runs = json::object();
+  for (const auto& [k, c] : n.dpc_runs)
+    runs["message " + std::to_string(k.first) + " on CPU " + std::to_string(k.second)] = c;
+  return {{"queues", r.scenario.nic.queues},
+          {"packets", n.packets},
+          {"dropped", n.dropped},
+          {"indicated", n.indicated},
+          {"message_interrupts", n.interrupts},
+          {"message_interrupt_to_dpc_us", stats(std::move(us), n.censored)},
+          {"dpc_runs", runs}};
+}
+
 // LatencyMon's interrupt-to-DPC measure: an ISR's entry to the start of the DPC it queued.
 json isr_to_dpc(const RunResult& r) {
   std::vector<double> us;
@@ -99,7 +118,9 @@ void add_rule_checks(const RunResult& r, Report& rep) {
   const std::vector<const char*> rules =
       xpdm ? std::vector<const char*>(std::begin(kXpdmRules), std::end(kXpdmRules))
            : std::vector<const char*>(std::begin(kWddmRules), std::end(kWddmRules));
-  for (const char* rule : rules) {
+  std::vector<const char*> all = rules;
+  if (r.scenario.nic.enabled) all.insert(all.end(), std::begin(kNdisRules), std::end(kNdisRules));
+  for (const char* rule : all) {
     std::vector<const dxgkrnl::Violation*> v;
     for (const auto& x : r.violations) {
       if (x.rule == rule) v.push_back(&x);
@@ -256,6 +277,7 @@ void summarise(const RunResult& r, Report& rep) {
   if (!by_cpu.is_null()) sum["by_cpu"] = by_cpu;
   for (int i = 0; i < 6; ++i) sum["stages_cycles"][kStageNames[i]] = latency_stats(r, rep, i, i + 1, 0);
   sum["isr_to_dpc_us"] = isr_to_dpc(r);
+  if (r.scenario.nic.enabled) sum["nic"] = nic_summary(r);
   for (const auto& [d, e] : r.dispatch.isr_by_driver) sum["isr_times_by_driver"][d] = exec_stats_json(e);
   for (const auto& [d, e] : r.dispatch.dpc_by_driver) sum["dpc_times_by_driver"][d] = exec_stats_json(e);
   json merged = json::object();
@@ -357,7 +379,8 @@ void write_events(const RunResult& r, std::ostream& f) {
   std::vector<const Event*> ev;
   for (const auto& e : r.events) ev.push_back(&e);
   std::stable_sort(ev.begin(), ev.end(), [](const Event* a, const Event* b) {
-    return a->t_ps != b->t_ps ? a->t_ps < b->t_ps : a->seq < b->seq;
+    if (a->t_ps != b->t_ps) return a->t_ps < b->t_ps;
+    return a->stream != b->stream ? a->stream < b->stream : a->seq < b->seq;
   });
   for (const auto* e : ev)
     f << "{\"t_ps\":" << e->t_ps << ",\"gpu_cycle\":" << e->t_ps / r.gpu_period_ps << "," << e->json << "}\n";
@@ -606,6 +629,26 @@ void write_latency_text(const RunResult& r, const Report& rep, std::ostringstrea
 }
 
 // ISR and DPC execution times per driver, with the buckets `xperf -a dpcisr` prints.
+void write_nic_text(const RunResult& r, const Report& rep, std::ostringstream& os) {
+  if (!r.scenario.nic.enabled) return;
+  const json& n = rep.summary["nic"];
+  const json& l = n["message_interrupt_to_dpc_us"];
+  char buf[320];
+  std::snprintf(
+      buf, sizeof buf,
+      "\nNIC (NDIS, MSI-X, %u receive queues): %llu packets, %llu dropped at a full ring, %llu indicated; "
+      "%llu MiniportMessageInterrupt calls\n  MessageInterrupt-to-DPC, n = %llu, %llu censored: p50 %s us, "
+      "p99 %s us, max %s us\n",
+      r.scenario.nic.queues, static_cast<unsigned long long>(r.nic.packets),
+      static_cast<unsigned long long>(r.nic.dropped), static_cast<unsigned long long>(r.nic.indicated),
+      static_cast<unsigned long long>(r.nic.interrupts), static_cast<unsigned long long>(num(l, "count")),
+      static_cast<unsigned long long>(num(l, "censored")), cell(l, "p50", 1, "%.2f").c_str(),
+      cell(l, "p99", 1, "%.2f").c_str(), cell(l, "max", 1, "%.2f").c_str());
+  os << buf << "  DPC runs:";
+  for (const auto& [k, c] : r.nic.dpc_runs) os << " m" << k.first << "/cpu" << k.second << " " << c;
+  os << "\n";
+}
+
 void write_dispatch_text(const RunResult& r, const Report& rep, std::ostringstream& os) {
   char buf[256];
   std::snprintf(buf, sizeof buf,
@@ -721,6 +764,7 @@ std::string write_outputs(const RunResult& r, const Report& rep, const std::stri
       static_cast<unsigned long long>(r.dpc_count), static_cast<unsigned long long>(r.bg_interrupts));
   os << buf;
   write_latency_text(r, rep, os);
+  write_nic_text(r, rep, os);
   write_dispatch_text(r, rep, os);
   os << "\nchecks: " << (rep.passed ? "ALL PASSED" : "FAILED") << "\n";
   if (r.hang.kind == "bugcheck")

@@ -3,6 +3,7 @@
 #include "fault_injection.hpp"
 #include "interrupt_tracker.hpp"
 #include "kernel_trace.hpp"
+#include "nic_stack.hpp"
 #include "progress.hpp"
 #include "time_ordered_lines.hpp"
 #include "trace_events.hpp"
@@ -136,7 +137,7 @@ class Recorder : public kernel::KernelObserver {
     if (out_)
       lines_.add(t, json);
     else
-      r_.events.push_back({t, seq_++, json});
+      r_.events.push_back({t, pcie::current_process_stream(), seq_++, json});
     if (tick_) tick_();
   }
   /// Called after each event (streaming, progress).
@@ -390,6 +391,7 @@ class RunAssembly {
   std::set<const kernel::InterruptObject*> adapter_ios_;
   std::vector<std::string> held_trace_;  ///< only with broken_hold_trace
   TimeOrderedLines trace_lines_;         ///< trace.json's events, put in time order
+  TimeOrdered<Latency> latency_lines_;   ///< latency records, put in order like the trace's events
   InterruptTracker tracker_;
   Recorder rec_;
   platform::PlatformTrace trace_;
@@ -400,6 +402,7 @@ class RunAssembly {
   std::unique_ptr<Pnp> pnp_;
   std::unique_ptr<FaultInjection> faults_;
   std::unique_ptr<XpdmStack> xpdm_;  ///< driver.model xpdm: the video port stack instead of dxgkrnl's
+  std::unique_ptr<NicStack> nic_;    ///< nic: NDIS and the NIC's miniport
   Progress progress_{"irqlab run"};
   std::unique_ptr<KernelTrace> kernel_trace_;
   std::vector<std::unique_ptr<gpu::DisplayHead>> heads_;
@@ -415,6 +418,7 @@ platform::PlatformOptions RunAssembly::platform_options(const RunOptions& opt) {
   po.broken_skip_ignores_wake = opt.broken_skip_ignores_wake;
   po.quantum_cycles = opt.scenario.quantum_cycles;
   po.msix_vectors = opt.scenario.msix_vectors;
+  po.nic_queues = opt.scenario.nic.enabled ? opt.scenario.nic.queues : 0;
   return po;
 }
 
@@ -439,6 +443,7 @@ RunAssembly::RunAssembly(const RunOptions& opt, RunResult& r)
         r.trace_events.append("," + e);
         if (hold) held_trace_.push_back(e);
       }),
+      latency_lines_([&r](uint64_t, const Latency& l) { r.latencies.push_back(l); }),
       tracker_(r, opt.scenario, p_.controller.period_ps(),
                [this](uint64_t t, std::string e) { trace_lines_.add(t, std::move(e)); }),
       rec_(r, adapter_ios_, tracker_,
@@ -452,6 +457,7 @@ RunAssembly::RunAssembly(const RunOptions& opt, RunResult& r)
   r_.gpu_period_ps = p_.controller.period_ps();
   r_.intx_mode = sc_.intx_mode;
   open_spools(opt.spool_dir);
+  tracker_.set_latency_out([this](uint64_t t, const Latency& l) { latency_lines_.add(t, l); });
   dx_.set_costs(dxgkrnl_costs(sc_));
   k_.add_observer(&rec_);
   if (trace_.writer()) {  // the software's signals beside the hardware's
@@ -476,6 +482,7 @@ RunAssembly::RunAssembly(const RunOptions& opt, RunResult& r)
   start_intx_peer();
   inject_faults();
   faults_ = std::make_unique<FaultInjection>("faults", sc_, p_, r_, tracker_);
+  if (p_.nic) nic_ = std::make_unique<NicStack>(sc_, r_, k_, *p_.nic);
   if (sc_.driver_model == "xpdm") {
     xpdm_ = std::make_unique<XpdmStack>(
         sc_, r_, k_, env_, submission_, tracker_,
@@ -558,6 +565,7 @@ void RunAssembly::attribute(const dxgkrnl::NotifyRecord& n, int cpu, uint64_t t,
 void RunAssembly::open_spools(const std::string& dir) {
   r_.latencies.open(dir);
   r_.isr_to_dpc_us.open(dir);
+  r_.nic.isr_to_dpc_us.open(dir);
   r_.trace_events.open(dir);
 }
 
@@ -605,6 +613,7 @@ void RunAssembly::inject_faults() {
 // PnP: enumerate, StartDevice, connect the interrupt, enable MSI-X and vsync, schedule.
 void RunAssembly::start_adapter() {
   const auto f = pcie::enumerate(p_.rc, platform::Layout::kMmioWindow);
+  if (nic_) nic_->start(p_.rc);
   if (xpdm_) return start_xpdm(f.bar0_base);
   env_.watch_dismiss(&dx_, f.bar0_base);
   kmd::StartInfo si;
@@ -687,6 +696,7 @@ void RunAssembly::bugcheck(const std::string& detail) {
 
 void RunAssembly::stop_adapter() {
   faults_->adapter_stopping();
+  if (nic_) nic_->stop();
   if (xpdm_) {
     xpdm_->stop();
   } else {
@@ -708,6 +718,7 @@ void RunAssembly::on_event() {
     last_flush_ = now - margin;
     rec_.flush_before(last_flush_);
     trace_lines_.flush_before(last_flush_);
+    latency_lines_.flush_before(last_flush_);
   }
   if (progress_.enabled()) {
     char b[96];
@@ -755,6 +766,7 @@ void RunAssembly::collect() {
   progress_.done();
   rec_.close_stream();
   trace_lines_.flush_before(UINT64_MAX);
+  latency_lines_.flush_before(UINT64_MAX);
   tracker_.finish();
   r_.end_ps = now_ps();
   if (!r_.hang) r_.hang = watchdog_.hang();  // (a bugcheck is already there)
@@ -775,6 +787,7 @@ void RunAssembly::collect() {
   }
   r_.spurious_interrupts = xpdm_ ? rec_.unclaimed_adapter() : dx_.spurious_interrupts();
   if (xpdm_) xpdm_->collect();
+  if (nic_) nic_->collect(r_.end_ps);
   r_.dispatch.ipis = k_.ipis();
   r_.engine_wait = dx_.engine_wait_for_dpc();
   r_.gpu_faults = dx_.faults();

@@ -49,7 +49,8 @@ struct ExecStats {
 /// One line of events.jsonl before formatting.
 struct Event {
   uint64_t t_ps;
-  uint64_t seq;      ///< ties in time keep recording order
+  uint64_t stream;   ///< ties in time: by recording process (pcie::current_process_stream),
+  uint64_t seq;      ///< then by recording order
   std::string json;  ///< the fields after t_ps and gpu_cycle
 };
 
@@ -120,6 +121,15 @@ struct FaultEffects {
   EmptyIsrs empty_isrs;
 };
 
+/// The NIC's side of a run with `nic:` (seed 003).
+struct NicResult {
+  uint64_t packets = 0, dropped = 0, indicated = 0;  ///< arrived, dropped at a full ring, indicated by DPCs
+  uint64_t interrupts = 0;                           ///< MiniportMessageInterrupt calls
+  Spool<double> isr_to_dpc_us;  ///< per DPC run: its MiniportMessageInterrupt's entry to its start
+  uint64_t censored = 0;        ///< DPCs asked for that never ran
+  std::map<std::pair<unsigned, unsigned>, uint64_t> dpc_runs;  ///< (message, CPU) -> runs
+};
+
 struct RunResult {
   Scenario scenario;
   uint64_t gpu_period_ps = 0;
@@ -135,9 +145,10 @@ struct RunResult {
   std::vector<UnfinishedSource> unfinished;  ///< in flight when the run ended
   TextSpool trace_events;                    ///< trace.json's events, each preceded by a comma
   uint64_t sources_raised = 0, msi_count = 0, isr_count = 0, dpc_count = 0;  ///< the adapter's
-  uint64_t msis_after_stop = 0;      ///< MSIs issued after DxgkDdiStopDevice returned
-  uint64_t declined_max_ps = 0;      ///< the longest adapter ISR that returned FALSE
-  uint64_t stalls_over_warning = 0;  ///< XPDM: ISR stalls over driver.stall_warn_us
+  uint64_t msis_after_stop = 0;  ///< MSIs issued after DxgkDdiStopDevice returned
+  uint64_t declined_max_ps = 0;  ///< the longest adapter ISR that returned FALSE
+  uint64_t stalls_over_warning = 0;
+  NicResult nic;  ///< XPDM: ISR stalls over driver.stall_warn_us
   std::vector<dxgkrnl::Violation> violations;
   uint64_t submitted = 0, isr_over_25us = 0, dpc_over_100us = 0, bg_interrupts = 0;
   uint64_t cycles_stepped = 0, cycles_skipped = 0;

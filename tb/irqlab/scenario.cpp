@@ -305,6 +305,37 @@ void parse_checks(const Reader& r, const YAML::Node& root, Scenario& s) {
   }
 }
 
+// nic: the NIC replaces the synthetic background source named "nic".
+void parse_nic(const Reader& r, const YAML::Node& n, Scenario& s) {
+  r.known(n, "nic",
+          {"enabled", "queues", "rate_pps", "burst", "packet_bytes", "packet_ns", "ring", "target_processors",
+           "fault", "ndis_fault"});
+  NicSettings& c = s.nic;
+  c.enabled = n["enabled"] ? r.boolean(n["enabled"], "nic.enabled") : true;
+  const unsigned max_queues = std::min(s.cpus, 8u);
+  if (n["queues"]) c.queues = static_cast<unsigned>(r.integer(n["queues"], "nic.queues", 1, max_queues));
+  if (c.queues == 0) c.queues = max_queues;
+  if (n["rate_pps"]) c.rate_pps = r.number(n["rate_pps"], "nic.rate_pps", 0, 2e7);
+  if (n["burst"]) c.burst = r.number(n["burst"], "nic.burst", 1, 1024);
+  if (n["packet_bytes"])
+    c.packet_bytes = static_cast<unsigned>(r.integer(n["packet_bytes"], "nic.packet_bytes", 64, 9216));
+  if (n["packet_ns"]) c.packet_ns = r.number(n["packet_ns"], "nic.packet_ns", 1, 1e6);
+  if (n["ring"]) c.ring = static_cast<unsigned>(r.integer(n["ring"], "nic.ring", 1, 4096));
+  if (n["target_processors"])
+    c.target_processors = static_cast<uint32_t>(
+        r.integer(n["target_processors"], "nic.target_processors", 0, (1u << s.cpus) - 1));
+  if (n["fault"]) c.fault = r.choice(n["fault"], "nic.fault", {"none", "returns-false"});
+  if (n["ndis_fault"])
+    c.ndis_fault = r.choice(n["ndis_fault"], "nic.ndis_fault",
+                            {"none", "one-dpc-per-cpu", "one-dpc-per-message", "ignores-target-processors"});
+  if (!c.enabled) return;
+  std::vector<BackgroundSource> kept;
+  for (const auto& b : s.background) {
+    if (b.name != "nic") kept.push_back(b);
+  }
+  s.background = kept;
+}
+
 // XPDM is line-based, and its display driver submits only buffers that complete (no
 // preemption, no engine faults, no DxgkDdiSubmitCommand doorbells): keys that would be
 // ignored are refused.
@@ -326,9 +357,9 @@ void check_xpdm(const Reader& r, const YAML::Node& root, Scenario& s) {
 // A GPU-P run builds its own system (PF and VFs, guests): keys of the single-function
 // platform would be ignored there, so they are refused rather than silently dropped.
 void refuse_unused_by_gpup(Reader& r, const YAML::Node& root) {
-  static const char* const kTop[] = {"interrupt_mode", "msi_messages",   "shared_line",
-                                     "background",     "display",        "faults",
-                                     "waves",          "quantum_cycles", "msix_vectors"};
+  static const char* const kTop[] = {"interrupt_mode", "msi_messages", "shared_line", "nic",
+                                     "background",     "display",      "faults",      "waves",
+                                     "quantum_cycles", "msix_vectors"};
   for (const char* k : kTop) {
     if (root[k])
       r.fail(root[k], k, "not used by GPU-P runs (gpup:): the guests run the WDDM miniport over MSI-X");
@@ -512,10 +543,10 @@ Scenario parse_with(const std::string& yaml, const std::string& origin, const st
   if (!root.IsMap()) r.fail(root, "(top level)", "a scenario is a mapping of keys (see docs/scenarios.md)");
   r.known(
       root, "",
-      {"name",       "description",    "profile",     "seed",           "duration_ms", "drain_ms", "cpus",
-       "cpu_ghz",    "interrupt_cpu",  "dpc_cpu",     "quantum_cycles", "engines",     "display",  "kernel",
-       "driver",     "interrupt_mode", "shared_line", "msi_messages",   "background",  "waves",    "gpup",
-       "migrations", "checks",         "watchdog",    "faults",         "msix_vectors"});
+      {"name",       "description",    "profile",     "seed",           "duration_ms",  "drain_ms", "cpus",
+       "cpu_ghz",    "interrupt_cpu",  "dpc_cpu",     "quantum_cycles", "engines",      "display",  "kernel",
+       "driver",     "interrupt_mode", "shared_line", "msi_messages",   "background",   "waves",    "gpup",
+       "migrations", "checks",         "watchdog",    "faults",         "msix_vectors", "nic"});
   if (root["name"]) s.name = r.text(root["name"], "name");
   if (root["description"]) s.description = r.text(root["description"], "description");
   if (root["profile"]) {
@@ -718,6 +749,7 @@ Scenario parse_with(const std::string& yaml, const std::string& origin, const st
     }
   }
   parse_checks(r, root, s);
+  if (const auto n = root["nic"]) parse_nic(r, n, s);
   if (const auto w = root["waves"]) {
     r.known(w, "waves", {"start_us", "end_us"});
     if (w["start_us"]) s.waves_start_us = r.number(w["start_us"], "waves.start_us", 0, 1e9);

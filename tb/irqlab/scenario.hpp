@@ -33,6 +33,22 @@ struct BackgroundSource {
   Distribution dpc_us{Distribution::kExponential, 10, 0};
 };
 
+/// `nic:` (seed 003): a NIC on its own root port with the controller RTL, one MSI-X message
+/// per receive queue, NDIS's MSI handling and an NDIS miniport (docs/nic.md).
+struct NicSettings {
+  bool enabled = false;
+  unsigned queues = 0;             ///< 0: one per CPU (at most 8: the controller's DMA sources)
+  double rate_pps = 200'000;       ///< packets per second, arriving in bursts
+  double burst = 8;                ///< mean packets per burst (geometric)
+  unsigned packet_bytes = 256;     ///< DMA'd to host memory per packet
+  double packet_ns = 100;          ///< the receive engine's time per packet
+  unsigned ring = 256;             ///< descriptors per queue (a full ring drops packets)
+  uint32_t target_processors = 0;  ///< CPUs that get the queue's DPC too (TargetProcessors)
+  std::string fault = "none";      ///< the miniport's: none, returns-false
+  std::string ndis_fault =
+      "none";  ///< NDIS's: none, one-dpc-per-cpu, one-dpc-per-message, ignores-target-processors
+};
+
 struct Scenario {
   std::string name = "default";
   std::string description;
@@ -82,6 +98,7 @@ struct Scenario {
   double isr_stall_fail_us = 50;   ///< checks.isr_stall_fail_us: over it, xpdm-isr-stall fails
   uint32_t moderation_cycles = 0;  ///< programmed into VEC_MOD of message 0 by the driver
   std::vector<BackgroundSource> background;
+  NicSettings nic;
   bool intx_mode = false;          ///< interrupt_mode: intx (MSI-X left disabled)
   bool msi_mode = false;           ///< interrupt_mode: msi (the MSI capability instead of MSI-X)
   unsigned msi_messages = 1;       ///< vectors the OS allocates in MSI mode (power of two, 1..32)

@@ -105,6 +105,22 @@ void kernel_and_driver(YAML::Emitter& e, const Scenario& s) {
   e << YAML::EndMap;
 }
 
+void nic(YAML::Emitter& e, const Scenario& s) {
+  if (!s.nic.enabled) return;
+  const NicSettings& n = s.nic;
+  e << YAML::Key << "nic" << YAML::Value << YAML::BeginMap;
+  kv(e, "queues", n.queues);
+  kvd(e, "rate_pps", n.rate_pps);
+  kvd(e, "burst", n.burst);
+  kv(e, "packet_bytes", n.packet_bytes);
+  kvd(e, "packet_ns", n.packet_ns);
+  kv(e, "ring", n.ring);
+  kv(e, "target_processors", n.target_processors);
+  kv(e, "fault", n.fault);
+  kv(e, "ndis_fault", n.ndis_fault);
+  e << YAML::EndMap;
+}
+
 void interrupts_and_background(YAML::Emitter& e, const Scenario& s) {
   kv(e, "interrupt_mode", s.intx_mode ? "intx" : s.msi_mode ? "msi" : "msix");
   if (s.msi_mode) kv(e, "msi_messages", s.msi_messages);
@@ -207,10 +223,12 @@ std::string effective_yaml(const Scenario& s) {
   }
   engines_and_display(e, s);
   kernel_and_driver(e, s);
-  if (s.gpup.enabled)
+  if (s.gpup.enabled) {
     gpup(e, s);
-  else
+  } else {
     interrupts_and_background(e, s);
+    nic(e, s);
+  }
   checks_and_faults(e, s);
   e << YAML::EndMap;
   return "# Every key with the value this run used (docs/scenarios.md); `irqlab run` on this\n"

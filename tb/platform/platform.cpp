@@ -89,6 +89,11 @@ Platform::Platform(const PlatformOptions& o)
   std::vector<gpu::EngineNode*> nodes;
   for (auto& e : engines) nodes.push_back(e.get());
   front_end = std::make_unique<gpu::GpuFrontEnd>("front_end", function, nodes, timing.min_hop_ps());
+  if (o.nic_queues) {
+    bridge::BridgeOptions nb = bridge_options(o, timing.min_hop_ps());
+    nb.keep_events = false;
+    nic = std::make_unique<NicEndpoint>(timing, o.profile, rc, o.nic_queues, nb);
+  }
 }
 
 void Platform::limit_message_slots(unsigned slots, bool drop_when_full) {

@@ -14,6 +14,7 @@
 #include "irq_ctrl_bridge.hpp"
 #include "lapic.hpp"
 #include "link_direction.hpp"
+#include "nic_endpoint.hpp"
 #include "root_complex.hpp"
 #include "rtl_model.hpp"
 #include "timed_actions.hpp"
@@ -32,6 +33,7 @@ struct PlatformOptions {
   unsigned msix_vectors = 64;  ///< MSI-X table entries: 64 or 2048 (the two Verilated builds)  ///< debug
                                ///< knob: MSIs skip the posted queue (breaks ordering)
   irqctrl::TraceOptions rtl_trace;
+  unsigned nic_queues = 0;  ///< a NIC on root port 1 with this many receive queues (0: none)
 };
 
 /// Addresses the platform's software uses.
@@ -64,6 +66,7 @@ class Platform {
   std::vector<std::unique_ptr<gpu::EngineNode>> engines;
   std::unique_ptr<gpu::GpuFrontEnd> front_end;  ///< doorbells, engine reset (BAR0 past the controller)
   pcie::TimedActions bypass_path;
+  std::unique_ptr<NicEndpoint> nic;  ///< with nic_queues > 0
 
   /// The minimum announcement lead the link guarantees: the controller's lookahead.
   uint64_t lookahead_ps() const { return timing.min_hop_ps(); }
