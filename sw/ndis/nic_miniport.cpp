@@ -8,11 +8,17 @@ namespace regs = irqlab::regs::irq_ctrl;
 namespace src = irqlab::regs::irq_ctrl::sources;
 
 NicMiniport::NicMiniport(NdisLibrary& ndis, wddm::MiniportEnvironment& regs, const NicCosts& costs,
-                         NicFault fault, ULONG extra_targets)
-    : ndis_(ndis), regs_(regs), costs_(costs), fault_(fault), extra_targets_(extra_targets) {}
+                         NicFault fault, ULONG extra_targets, bool use_queue_dpc)
+    : ndis_(ndis),
+      regs_(regs),
+      costs_(costs),
+      fault_(fault),
+      extra_targets_(extra_targets),
+      use_queue_dpc_(use_queue_dpc) {}
 
-void NicMiniport::initialize(uint64_t bar0, unsigned queues, NDIS_HANDLE) {
+void NicMiniport::initialize(uint64_t bar0, unsigned queues, NDIS_HANDLE interrupt_handle) {
   bar_ = bar0;
+  interrupt_handle_ = interrupt_handle;
   consumed_.assign(queues, 0);
   uint32_t enabled = 0;
   for (unsigned q = 0; q < queues; ++q) {
@@ -43,11 +49,14 @@ BOOLEAN NicMiniport::interrupt(ULONG message, PBOOLEAN queue_default, PULONG tar
   ndis_.annotate_cost(costs_.isr);
   ++isr_count_;
   regs_.WRITE_REGISTER_ULONG(bar_ + regs::INTR_STATUS::kOffset, src::DMA_COMPLETED.bit(message));
-  if (extra_targets_) {  // this CPU and the others named
+  if (extra_targets_ && !use_queue_dpc_) {  // this CPU and the others named
     *queue_default = FALSE;
     *targets = (1u << regs_.current_processor()) | extra_targets_;
   } else {
     *queue_default = TRUE;
+    // "To request additional DPCs from MiniportMessageInterrupt ... the miniport driver can
+    // call the NdisMQueueDpc function" (seed 003).
+    if (extra_targets_) ndis_.NdisMQueueDpc(interrupt_handle_, message, extra_targets_, nullptr);
   }
   if (fault_ == NicFault::kReturnsFalse && isr_count_ % 8 == 0) return FALSE;
   return TRUE;

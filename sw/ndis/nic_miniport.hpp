@@ -29,9 +29,10 @@ struct NicCosts {
 
 class NicMiniport {
  public:
-  /// `extra_targets`: CPUs (bit mask) that get a DPC besides the interrupted one.
+  /// `extra_targets`: CPUs (bit mask) that get a DPC besides the interrupted one, asked for
+  /// through TargetProcessors or, with `use_queue_dpc`, with NdisMQueueDpc from the ISR.
   NicMiniport(NdisLibrary& ndis, wddm::MiniportEnvironment& regs, const NicCosts& costs, NicFault fault,
-              ULONG extra_targets);
+              ULONG extra_targets, bool use_queue_dpc = false);
   /// MiniportInitializeEx's interrupt part: enable the queues' sources and the master enable.
   void initialize(uint64_t bar0, unsigned queues, NDIS_HANDLE interrupt_handle);
   /// Where received descriptors go back to (the NIC's ring): queue, producer index consumed.
@@ -55,6 +56,8 @@ class NicMiniport {
   NicCosts costs_;
   NicFault fault_;
   ULONG extra_targets_;
+  bool use_queue_dpc_;
+  NDIS_HANDLE interrupt_handle_ = nullptr;
   uint64_t bar_ = 0;
   std::vector<uint32_t> consumed_;  ///< per queue: the producer index indicated so far
   std::function<void(unsigned, uint32_t)> ring_sink_;

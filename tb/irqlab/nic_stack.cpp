@@ -146,7 +146,7 @@ NicStack::NicStack(const Scenario& sc, RunResult& r, kernel::Kernel& k, platform
       ndis_(k, ndis_fault(sc.nic.ndis_fault)),
       miniport_(ndis_, env_, ndis::NicCosts{},
                 sc.nic.fault == "returns-false" ? ndis::NicFault::kReturnsFalse : ndis::NicFault::kNone,
-                sc.nic.target_processors),
+                sc.nic.target_processors, sc.nic.with_queue_dpc),
       verifier_(r, static_cast<uint64_t>(sc.dpc_bound_ms * 1e9)),
       traffic_(sc.nic, nic, sc.seed, static_cast<uint64_t>(sc.duration_ms * 1e9)) {
   ndis_.set_observer(&verifier_);

@@ -647,6 +647,21 @@ void write_nic_text(const RunResult& r, const Report& rep, std::ostringstream& o
   os << buf << "  DPC runs:";
   for (const auto& [k, c] : r.nic.dpc_runs) os << " m" << k.first << "/cpu" << k.second << " " << c;
   os << "\n";
+  if (!rep.summary.contains("gpu_without_nic")) return;
+  const json& w = rep.summary["gpu_without_nic"];
+  if (w.contains("error")) {
+    os << "  GPU interrupt-to-DPC without the NIC: " << w["error"].get<std::string>() << "\n";
+    return;
+  }
+  const json& with = rep.summary["interrupt_to_dpc_ns"];
+  const json& without = w["interrupt_to_dpc_ns"];
+  std::snprintf(
+      buf, sizeof buf,
+      "  GPU interrupt-to-DPC with the NIC: p50 %s us, p99 %s us; without it (%s): p50 %s us, p99 %s us\n",
+      cell(with, "p50", 1e-3, "%.2f").c_str(), cell(with, "p99", 1e-3, "%.2f").c_str(),
+      w["directory"].get<std::string>().c_str(), cell(without, "p50", 1e-3, "%.2f").c_str(),
+      cell(without, "p99", 1e-3, "%.2f").c_str());
+  os << buf;
 }
 
 void write_dispatch_text(const RunResult& r, const Report& rep, std::ostringstream& os) {

@@ -16,6 +16,7 @@
 #include "irqlab_version.hpp"
 #include "output_files.hpp"
 #include "pcie_profile.hpp"
+#include "process.hpp"
 #include "report.hpp"
 #include "run_model.hpp"
 
@@ -183,6 +184,33 @@ void write_run_json(const std::string& out, const std::vector<std::string>& argv
 
 }  // namespace
 
+namespace {
+// The GPU's latency without the NIC (docs/nic.md): the same scenario with nic.enabled false,
+// run by a child process (SystemC starts once per process) into OUT/without-nic.
+json gpu_without_nic(const Scenario& sc, const std::string& out) {
+  Scenario s = sc;
+  s.nic.enabled = false;
+  const std::string dir = out + "/without-nic";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  {
+    std::ofstream f(dir + "/scenario.yaml");
+    f << effective_yaml(s);
+  }
+  SpawnOptions o;
+  o.stdout_path = dir + "/run.log";
+  o.stderr_to_stdout = true;
+  const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
+  const pid_t pid = spawn_process({self, "run", dir + "/scenario.yaml", "--out", dir + "/run", "--force"}, o);
+  const int rc = pid < 0 ? -1 : wait_process(pid);
+  const json lat = read_latency_without_records(dir + "/run/latency.json");
+  if ((rc != 0 && rc != 1) || !lat.contains("summary"))
+    return {
+        {"error", "the run without the NIC failed (exit " + std::to_string(rc) + "; without-nic/run.log)"}};
+  return {{"directory", "without-nic/run"}, {"interrupt_to_dpc_ns", lat["summary"]["interrupt_to_dpc_ns"]}};
+}
+}  // namespace
+
 int RunCli::execute(const std::vector<std::string>& argv) {
   RunOptions opt;
   std::string origin;
@@ -237,7 +265,9 @@ int RunCli::execute(const std::vector<std::string>& argv) {
       return g.passed() ? 0 : 1;
     }
     const RunResult r = run_scenario(opt);
-    const Report rep = analyse(r);
+    Report rep = analyse(r);
+    if (opt.scenario.nic.enabled && !r.hang)
+      rep.summary["gpu_without_nic"] = gpu_without_nic(opt.scenario, out);
     std::string written;
     try {
       written = write_outputs(r, rep, out);

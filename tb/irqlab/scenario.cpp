@@ -309,8 +309,11 @@ void parse_checks(const Reader& r, const YAML::Node& root, Scenario& s) {
 void parse_nic(const Reader& r, const YAML::Node& n, Scenario& s) {
   r.known(n, "nic",
           {"enabled", "queues", "rate_pps", "burst", "packet_bytes", "packet_ns", "ring", "target_processors",
-           "fault", "ndis_fault"});
+           "request_dpcs_with", "fault", "ndis_fault"});
   NicSettings& c = s.nic;
+  if (n["request_dpcs_with"])
+    c.with_queue_dpc = r.choice(n["request_dpcs_with"], "nic.request_dpcs_with",
+                                {"target_processors", "ndis_m_queue_dpc"}) == "ndis_m_queue_dpc";
   c.enabled = n["enabled"] ? r.boolean(n["enabled"], "nic.enabled") : true;
   const unsigned max_queues = std::min(s.cpus, 8u);
   if (n["queues"]) c.queues = static_cast<unsigned>(r.integer(n["queues"], "nic.queues", 1, max_queues));

@@ -43,7 +43,8 @@ struct NicSettings {
   unsigned packet_bytes = 256;     ///< DMA'd to host memory per packet
   double packet_ns = 100;          ///< the receive engine's time per packet
   unsigned ring = 256;             ///< descriptors per queue (a full ring drops packets)
-  uint32_t target_processors = 0;  ///< CPUs that get the queue's DPC too (TargetProcessors)
+  uint32_t target_processors = 0;  ///< CPUs that get the queue's DPC too
+  bool with_queue_dpc = false;     ///< asked for with NdisMQueueDpc instead of TargetProcessors
   std::string fault = "none";      ///< the miniport's: none, returns-false
   std::string ndis_fault =
       "none";  ///< NDIS's: none, one-dpc-per-cpu, one-dpc-per-message, ignores-target-processors

@@ -116,6 +116,7 @@ void nic(YAML::Emitter& e, const Scenario& s) {
   kvd(e, "packet_ns", n.packet_ns);
   kv(e, "ring", n.ring);
   kv(e, "target_processors", n.target_processors);
+  kv(e, "request_dpcs_with", n.with_queue_dpc ? "ndis_m_queue_dpc" : "target_processors");
   kv(e, "fault", n.fault);
   kv(e, "ndis_fault", n.ndis_fault);
   e << YAML::EndMap;
