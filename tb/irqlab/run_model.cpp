@@ -468,6 +468,10 @@ RunAssembly::RunAssembly(const RunOptions& opt, RunResult& r)
       isrs.push_back(b.name);
       dpcs.push_back(b.name + "_dpc");
     }
+    if (sc_.nic.enabled) {  // the NIC under NDIS (its ISRs are "nic", its DPCs NDIS's)
+      isrs.push_back("nic");
+      dpcs.push_back(ndis::NdisModel::kDpcName);
+    }
     kernel_trace_ = std::make_unique<KernelTrace>(*trace_.writer(), k_, sc_.cpus, isrs, dpcs);
     k_.add_observer(kernel_trace_.get());
   }
