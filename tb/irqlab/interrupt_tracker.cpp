@@ -21,7 +21,7 @@ InterruptTracker::InterruptTracker(RunResult& r, const Scenario& sc, uint64_t gp
 }
 
 void InterruptTracker::source(uint64_t irq_id, uint64_t cycle, unsigned bit, uint32_t fence) {
-  unreported_[bit].push_back({irq_id, cycle, bit, fence});
+  unreported_[bit].push_back({irq_id, cycle, bit, fence, function_});
   ++r_.sources_raised;
   trace_(cycle * P_, trace_events::pulse(irq_id, bit, fence, cycle * P_));
 }
@@ -179,7 +179,7 @@ void InterruptTracker::complete(Isr& i) {
   const uint64_t now = std::max(i.exit_ps, i.dpc_exit_ps);
   for (const Source& s : i.sources) {
     const SourceInfo info = describe_source(s.bit);
-    Latency l{s.irq_id, info.name, info.index, i.message, i.cpu, i.dpc_cpu, {}};
+    Latency l{s.irq_id, info.name, info.index, i.message, i.cpu, i.dpc_cpu, {}, s.function, guest_};
     const uint64_t t0 = s.cycle * P_;
     const uint64_t t[7] = {t0,
                            i.issued_ps < 0 ? t0 : static_cast<uint64_t>(i.issued_ps),

@@ -52,12 +52,19 @@ class InterruptTracker {
   void stopped(uint64_t stop_ps);
   /// The run ended: everything still in flight goes to RunResult::unfinished.
   void finish();
+  /// The function whose pulses source() sees from now on (a guest's VF after a migration)
+  /// and the guest whose driver handles them (-1: the host's), stamped on each record.
+  void set_origin(uint16_t function, int16_t guest) {
+    function_ = function;
+    guest_ = guest;
+  }
 
  private:
   struct Source {
     uint64_t irq_id, cycle;
     unsigned bit;
     uint32_t fence;
+    uint16_t function;
   };
   struct Isr {
     uint64_t seq;
@@ -104,6 +111,8 @@ class InterruptTracker {
   std::deque<uint64_t> intx_asserts_;                ///< recent INTx assert cycles
   std::deque<uint64_t> recent_msis_;                 ///< MSI cycles of the last millisecond
   uint64_t stop_ps_ = 0, stuck_from_ps_ = UINT64_MAX;
+  uint16_t function_ = 0x0100;  ///< the PF of GPU 0 (the platform's one function)
+  int16_t guest_ = -1;
 };
 
 }  // namespace irqlab::run

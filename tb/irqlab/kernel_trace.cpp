@@ -32,11 +32,12 @@ std::vector<std::pair<uint64_t, std::string>> enumerate(std::vector<std::string>
 }  // namespace
 
 KernelTrace::KernelTrace(waves::WaveWriter& w, kernel::Kernel& k, unsigned cpus,
-                         std::vector<std::string> isrs, std::vector<std::string> dpcs)
+                         std::vector<std::string> isrs, std::vector<std::string> dpcs,
+                         const std::string& scope_prefix, const std::string& cpu_prefix)
     : w_(w), k_(k), isrs_(std::move(isrs)), dpcs_(std::move(dpcs)) {
   const auto isr_enum = enumerate(isrs_), dpc_enum = enumerate(dpcs_);  // (trims the lists)
   for (unsigned c = 0; c < cpus; ++c) {
-    const std::string scope = "platform.cpu" + std::to_string(c), n = "cpu" + std::to_string(c);
+    const std::string n = cpu_prefix + std::to_string(c), scope = scope_prefix + "." + n;
     Cpu cpu;
     cpu.irql = w.add_enum_var(scope, n + "_irql", 4, irql_names());
     // 8 bits whatever the scenario, so that a saved layout (waves/run.gtkw) always resolves.

@@ -14,9 +14,11 @@ namespace irqlab::run {
 class KernelTrace : public kernel::KernelObserver {
  public:
   /// `isrs`: the ISR labels that can run ("gpu msg 0", "nic", ...), `dpcs`: the DPC names.
-  /// Anything else shows as "other". Variables go in scope platform.cpuN.
+  /// Anything else shows as "other". Variables go in scope `scope`.`cpu`N, named `cpu`N_...
+  /// (a guest's vCPU: scope "gpup.vm0", cpu "vm0_vcpu").
   KernelTrace(waves::WaveWriter& w, kernel::Kernel& k, unsigned cpus, std::vector<std::string> isrs,
-              std::vector<std::string> dpcs);
+              std::vector<std::string> dpcs, const std::string& scope = "platform",
+              const std::string& cpu = "cpu");
 
   void isr_enter(unsigned cpu, const kernel::InterruptObject& io, uint64_t requested_ps) override;
   void isr_exit(unsigned cpu, const kernel::InterruptObject& io, bool claimed) override;

@@ -204,6 +204,8 @@ void add_end_checks(const RunResult& r, Report& rep, uint64_t deadline, uint64_t
        std::to_string(r.spurious_interrupts) +
            " interrupts on the adapter's vectors that no ISR claimed (a dismiss that had "
            "not reached the device when the ISR returned re-raises a level-triggered line)"});
+  // GPU-P guests keep their VFs to the end of the run (no StopDevice is modelled there).
+  if (r.scenario.gpup.enabled) return;
   const bool quiet = r.stopped_ps != 0 && late_msis == 0 && r.dispatch.isrs_after_stop == 0;
   rep.checks.push_back({"stop-device-quiesces", quiet,
                         r.stopped_ps == 0 ? "DxgkDdiStopDevice never returned"
@@ -275,6 +277,12 @@ void summarise(const RunResult& r, Report& rep) {
   if (!by_vector.is_null()) sum["by_vector"] = by_vector;
   const json by_cpu = grouped_stats(r, rep, [](const Latency& l) { return std::to_string(l.cpu); });
   if (!by_cpu.is_null()) sum["by_cpu"] = by_cpu;
+  const json by_function = grouped_stats(r, rep, [](const Latency& l) { return function_name(l.function); });
+  if (!by_function.is_null()) sum["by_function"] = by_function;
+  const json by_guest = grouped_stats(r, rep, [](const Latency& l) {
+    return l.guest < 0 ? std::string("host") : "vm" + std::to_string(l.guest);
+  });
+  if (r.scenario.gpup.enabled && !by_guest.is_null()) sum["by_guest"] = by_guest;
   for (int i = 0; i < 6; ++i) sum["stages_cycles"][kStageNames[i]] = latency_stats(r, rep, i, i + 1, 0);
   sum["isr_to_dpc_us"] = isr_to_dpc(r);
   if (r.scenario.nic.enabled) sum["nic"] = nic_summary(r);
@@ -411,6 +419,8 @@ void write_latency_record(std::ostream& f, const RunResult& r, const Latency& l)
   };
   const bool head = std::string_view(l.source) == "CRTC_VSYNC";
   std::string s = "{\n" + field("cpu", std::to_string(l.cpu));
+  s += field("function", "\"" + function_name(l.function) + "\"");
+  if (l.guest >= 0) s += field("guest", std::to_string(l.guest));
   if (head) s += field("head", std::to_string(l.index));
   s += field("interrupt_to_dpc_cpu_cycles", real(total_ps * r.cpu_ghz / 1000.0));
   s += field("interrupt_to_dpc_cycles", real(double(total_ps) / P));
@@ -438,7 +448,7 @@ void write_latency_csv(const RunResult& r, const Report& rep, std::ostream& csv)
   csv << "irq_id,source,index,vector,cpu,interrupt_to_dpc_cycles,interrupt_to_dpc_cpu_cycles,interrupt_to_"
          "dpc_ns";
   for (const char* s : kStageNames) csv << "," << s << "_cycles";
-  csv << "\n";
+  csv << ",function,guest\n";
   r.latencies.for_each([&](const Latency& l) {
     if (!rep.counts(l)) return;
     const uint64_t total_ps = l.t_ps[5] - l.t_ps[0];
@@ -448,6 +458,8 @@ void write_latency_csv(const RunResult& r, const Report& rep, std::ostream& csv)
                   double(total_ps) / P, total_ps * r.cpu_ghz / 1000.0, total_ps / 1000.0);
     csv << buf;
     for (int i = 0; i < 6; ++i) csv << "," << double(l.t_ps[i + 1] - l.t_ps[i]) / P;
+    csv << "," << function_name(l.function) << ",";
+    if (l.guest >= 0) csv << l.guest;  // empty: the host's own driver
     csv << "\n";
   });
 }
@@ -517,6 +529,10 @@ void trace_metadata(const RunResult& r, TraceStream& ev) {
   process(2, "GPU engines");
   process(3, "Display heads");
   for (unsigned c = 0; c < r.scenario.cpus; ++c) thread(1, c, "CPU " + std::to_string(c));
+  if (r.scenario.gpup.enabled) {  // each guest's vCPU on the track after the host CPUs'
+    for (unsigned v = 0; v < r.scenario.gpup.guests; ++v)
+      thread(1, r.scenario.cpus + v, "vm " + std::to_string(v) + " vCPU 0");
+  }
   for (unsigned n = 0; n < r.scenario.nodes; ++n) thread(2, n, "engine node " + std::to_string(n));
   for (unsigned h = 0; h < r.scenario.head_hz.size(); ++h) thread(3, h, "head " + std::to_string(h));
 }
@@ -728,7 +744,8 @@ json read_latency_without_records(const std::string& path) {
   return json::parse(f, skip_records, false);
 }
 
-std::string write_outputs(const RunResult& r, const Report& rep, const std::string& dir) {
+std::string write_outputs(const RunResult& r, const Report& rep, const std::string& dir,
+                          const OutputExtras& extras) {
   OutputFiles files(dir);
   if (r.events_file.empty()) {
     write_events(r, files.open("events.jsonl"));
@@ -756,13 +773,14 @@ std::string write_outputs(const RunResult& r, const Report& rep, const std::stri
                {"violations", violations},
                {"warnings", {{"isr_over_25us", r.isr_over_25us}, {"dpc_over_100us", r.dpc_over_100us}}}};
   if (r.scenario.driver_model == "xpdm") verdict["warnings"]["isr_stalls_over_limit"] = r.stalls_over_warning;
+  if (extras.write) extras.write(files, verdict);
   files.open("verdict.json") << verdict.dump(1) << "\n";
 
   // summary.txt: what a person reads first.
   const uint64_t P = r.gpu_period_ps;
   std::ostringstream os;
   char buf[256];
-  os << "irqlab run: " << r.scenario.name << (r.intx_mode ? " [INTx]" : "")
+  os << extras.summary_head << "irqlab run: " << r.scenario.name << (r.intx_mode ? " [INTx]" : "")
      << (r.scenario.driver_model == "xpdm" ? " [XPDM]" : "") << " (profile " << r.scenario.profile << ", "
      << r.scenario.cpus << " CPUs at " << r.cpu_ghz << " GHz, seed " << r.scenario.seed << ")\n";
   std::snprintf(buf, sizeof buf,

@@ -5,8 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
+
+#include "output_files.hpp"
 
 #include "run_model.hpp"
 
@@ -38,8 +41,16 @@ struct Report {
 nlohmann::json stats(std::vector<double> v, uint64_t censored = 0);
 
 Report analyse(const RunResult& r);
+/// What a topology adds to every run's outputs (GPU-P: the migration report).
+struct OutputExtras {
+  std::string summary_head;  ///< summary.txt's first lines, before the run's own
+  /// Writes further files and adds to verdict.json (called before the verdict is written).
+  std::function<void(OutputFiles& files, nlohmann::json& verdict)> write;
+};
+
 /// Writes every output file into `dir`; returns the text of summary.txt.
-std::string write_outputs(const RunResult& r, const Report& rep, const std::string& dir);
+std::string write_outputs(const RunResult& r, const Report& rep, const std::string& dir,
+                          const OutputExtras& extras = {});
 
 /// A latency.json without its per-interrupt records ("interrupts" skipped while parsing, so
 /// a long run's file does not grow the reader); discarded when unreadable.

@@ -254,15 +254,17 @@ int RunCli::execute(const std::vector<std::string>& argv) {
   auto wall = [t0] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   try {
     if (opt.scenario.gpup.enabled) {  // the GPU-P system: VFs, guests, live migration
-      if (opt.waves.format != waves::Format::kNone || opt.reference_model) {
-        std::cerr << "irqlab: " << scenario
-                  << ": --waves and --irq-impl ref are not available for gpup scenarios\n";
+      if (opt.reference_model) {
+        std::cerr << "irqlab: " << scenario << ": --irq-impl ref is not available for gpup scenarios\n";
         return 2;
       }
-      const gpup::GpupResult g = gpup::run_gpup(opt.scenario, opt.on_stall);
+      const gpup::GpupResult g = gpup::run_gpup(opt);
+      bool passed = false;
+      const std::string summary = gpup::write_gpup_outputs(g, out, &passed);
       write_run_json(out, argv, origin, opt.scenario, wall());
-      std::cout << gpup::write_gpup_outputs(g, out);
-      return g.passed() ? 0 : 1;
+      std::cout << summary;
+      if (opt.waves.format != waves::Format::kNone) std::cout << "waveform: " << opt.waves.path << "\n";
+      return passed ? 0 : 1;
     }
     const RunResult r = run_scenario(opt);
     Report rep = analyse(r);

@@ -1,5 +1,6 @@
 #include "run_model.hpp"
 
+#include "event_log.hpp"
 #include "fault_injection.hpp"
 #include "interrupt_tracker.hpp"
 #include "kernel_trace.hpp"
@@ -133,34 +134,8 @@ class Recorder : public kernel::KernelObserver {
   Recorder(RunResult& r, const std::set<const kernel::InterruptObject*>& adapter, InterruptTracker& tracker,
            TraceOut trace)
       : r_(r), adapter_(adapter), tracker_(tracker), trace_(std::move(trace)) {}
-  void event(uint64_t t, const std::string& json) {
-    if (out_)
-      lines_.add(t, json);
-    else
-      r_.events.push_back({t, pcie::current_process_stream(), seq_++, json});
-    if (tick_) tick_();
-  }
-  /// Called after each event (streaming, progress).
-  void set_tick(std::function<void()> f) { tick_ = std::move(f); }
-  /// Stream events.jsonl to `path`: events are held until no earlier one can come.
-  void stream_to(const std::string& path) {
-    out_ = std::make_unique<std::ofstream>(path);
-    r_.events_file = path;
-    if (!*out_) r_.events_write_failed = true;
-  }
-  bool streaming() const { return out_ != nullptr; }
-  /// Writes every event before `t_ps` in (time, recording) order (see TimeOrderedLines).
-  void flush_before(uint64_t t_ps) {
-    if (!out_) return;
-    lines_.flush_before(t_ps);
-    if (lines_.out_of_order()) r_.events_write_failed = true;
-  }
-  void close_stream() {
-    if (!out_) return;
-    flush_before(UINT64_MAX);
-    out_->close();
-    if (!*out_) r_.events_write_failed = true;
-  }
+  void event(uint64_t t, const std::string& json) { log_.event(t, json); }
+  EventLog& log() { return log_; }
 
   void isr_enter(unsigned cpu, const kernel::InterruptObject& io, uint64_t delivered) override {
     all_[cpu].push_back(now_ps());
@@ -270,12 +245,7 @@ class Recorder : public kernel::KernelObserver {
   std::map<const kernel::Kdpc*, uint64_t> queueings_;  ///< successful insertions not yet run
   std::vector<dxgkrnl::Violation> dpc_violations_;
   uint64_t unclaimed_adapter_ = 0;
-  uint64_t seq_ = 0;
-  std::unique_ptr<std::ofstream> out_;
-  std::function<void()> tick_;
-  TimeOrderedLines lines_{[this](uint64_t t, const std::string& fields) {
-    *out_ << "{\"t_ps\":" << t << ",\"gpu_cycle\":" << t / r_.gpu_period_ps << "," << fields << "}\n";
-  }};
+  EventLog log_{r_};
 };
 
 /// PnP manager: start the adapter, then stop it when asked (after the drain).
@@ -495,8 +465,8 @@ RunAssembly::RunAssembly(const RunOptions& opt, RunResult& r)
   }
   env_.set_access_observer(
       [this](unsigned cpu, bool write, uint64_t off, uint32_t v) { faults_->access(cpu, write, off, v); });
-  if (!opt.events_path.empty()) rec_.stream_to(opt.events_path);
-  rec_.set_tick([this] { on_event(); });
+  if (!opt.events_path.empty()) rec_.log().stream_to(opt.events_path);
+  rec_.log().set_tick([this] { on_event(); });
   pnp_ = std::make_unique<Pnp>(
       "pnp", [this] { start_adapter(); }, [this] { stop_adapter(); });
   for (unsigned h = 0; h < sc_.head_hz.size(); ++h) {
@@ -720,7 +690,7 @@ void RunAssembly::on_event() {
   const uint64_t margin = 2 * (p_.lookahead_ps() + r_.gpu_period_ps);
   if (now > margin + last_flush_ + 20'000'000) {
     last_flush_ = now - margin;
-    rec_.flush_before(last_flush_);
+    rec_.log().flush_before(last_flush_);
     trace_lines_.flush_before(last_flush_);
     latency_lines_.flush_before(last_flush_);
   }
@@ -768,7 +738,7 @@ void RunAssembly::run() {
 
 void RunAssembly::collect() {
   progress_.done();
-  rec_.close_stream();
+  rec_.log().close_stream();
   trace_lines_.flush_before(UINT64_MAX);
   latency_lines_.flush_before(UINT64_MAX);
   tracker_.finish();

@@ -61,9 +61,18 @@ struct Latency {
   const char* source;  ///< DMA_COMPLETED, CRTC_VSYNC, ... (static: describe_source's names)
   unsigned index;      ///< node or head
   unsigned vector, cpu;
-  unsigned dpc_cpu;  ///< where the DPC ran (a DPC can run on another CPU than its ISR)
-  uint64_t t_ps[7];  ///< source, MSI issued, delivered, ISR enter, ISR exit, DPC start, DPC end
+  unsigned dpc_cpu;   ///< where the DPC ran (a DPC can run on another CPU than its ISR)
+  uint64_t t_ps[7];   ///< source, MSI issued, delivered, ISR enter, ISR exit, DPC start, DPC end
+  uint16_t function;  ///< the PCIe function that raised it: requester ID (bus = GPU + 1, function)
+  int16_t guest;      ///< the guest VM whose driver handled it (-1: the host's driver)
 };
+
+/// A function's name in reports: "gpu0.pf", "gpu1.vf3" (from its requester ID, bus = GPU + 1,
+/// ARI function number 0 for the PF and n + 1 for VF n).
+inline std::string function_name(uint16_t rid) {
+  const unsigned gpu = (rid >> 8) - 1, fn = rid & 0xFF;
+  return "gpu" + std::to_string(gpu) + (fn == 0 ? ".pf" : ".vf" + std::to_string(fn - 1));
+}
 
 /// A source interrupt that had not reached the end of a DPC when the run ended.
 struct UnfinishedSource {

@@ -273,8 +273,8 @@ json point_row(const fs::path& d) {
               {"passed", member(verdict, "passed").is_boolean() && member(verdict, "passed").get<bool>()}};
 }
 
-// A GPU-P point (issue 12 point): its guests' completions (guests.csv) and its migrations'
-// pause time and stages (migration.json); no host-side latency percentiles exist for it.
+// A GPU-P point's migration figures: its guests' completions (guests.csv) and its
+// migrations' pause time and stages (migration.json).
 json gpup_point_row(const fs::path& d) {
   const json params = read_json(d / "params.json"), mig = read_json(d / "migration.json");
   const json verdict = read_json(d / "verdict.json");
@@ -301,6 +301,18 @@ json gpup_point_row(const fs::path& d) {
   return row;
 }
 
+// A point's row: its latency figures and, for a GPU-P run, its migration figures beside them.
+json point_row_of(const fs::path& d) {
+  if (!fs::exists(d / "migration.json")) return point_row(d);
+  if (!fs::exists(d / "latency.json")) return gpup_point_row(d);  // (written before every run had one)
+  json row = point_row(d);
+  const json gpup = gpup_point_row(d);  // held: items() refers to it
+  for (auto& [k, v] : gpup.items()) {
+    if (!row.contains(k)) row[k] = v;
+  }
+  return row;
+}
+
 // A finished point: its parameters, its verdict and its results (latency.json, or a GPU-P
 // run's migration.json).
 bool has_results(const fs::path& d) {
@@ -321,7 +333,7 @@ Rows collect_rows(const std::vector<std::string>& inputs) {
     for (const auto& e : fs::directory_iterator(in + "/points")) {
       const fs::path d = e.path();
       if (!has_results(d)) continue;
-      json row = fs::exists(d / "latency.json") ? point_row(d) : gpup_point_row(d);
+      json row = point_row_of(d);
       // Rows of different sweeps are told apart by the directory they came from.
       if (identities.size() > 1) row["params"]["sweep"] = fs::path(in).lexically_normal().filename().string();
       r.rows[{id, row["index"].get<size_t>()}] = row;

@@ -25,8 +25,11 @@ def main():
     ap.add_argument("--hang")
     ap.add_argument("--detail", action="append", default=[])
     ap.add_argument("--summary", action="append", default=[])
-    ap.add_argument("extra", nargs="*")
-    a = ap.parse_args()
+    # EXTRA irqlab ARGS follow a "--": split there, as argparse mixes them with the options.
+    argv = sys.argv[1:]
+    extra = argv[argv.index("--") + 1:] if "--" in argv else []
+    a = ap.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
+    a.extra = extra
     shutil.rmtree(a.out, ignore_errors=True)
     p = subprocess.run([a.irqlab, "run", a.scenario, "--out", a.out, "--force"] + a.extra,
                        capture_output=True, text=True, timeout=600)

@@ -9,6 +9,7 @@
 
 #include "gpup_run.hpp"
 #include "output_files.hpp"
+#include "report.hpp"
 
 namespace irqlab::gpup {
 
@@ -114,17 +115,6 @@ void write_guests_csv(const GpupResult& r, std::ostream& csv) {
   }
 }
 
-nlohmann::json verdict_json(const GpupResult& r) {
-  nlohmann::json v;
-  v["passed"] = r.passed();
-  v["violations"] = nlohmann::json::array();
-  for (const auto& x : r.violations)
-    v["violations"].push_back({{"t_us", us(x.t_ps)}, {"rule", x.rule}, {"detail", x.detail}});
-  v["migration_failures"] = r.failures;
-  v["ddi_failures"] = r.ddi_failures;
-  return v;
-}
-
 }  // namespace
 
 // The columns write_guests_csv writes: vm,submitted,completion_events,notifies,p50_us,p99_us,max_us.
@@ -144,24 +134,62 @@ GuestsTotals read_guests_csv(const std::string& path) {
   return t;
 }
 
-std::string write_gpup_outputs(const GpupResult& r, const std::string& dir) {
-  run::OutputFiles files(dir);
+namespace {
+
+// The migration checks in the verdict: one per property, each naming the first offender.
+void add_migration_checks(const GpupResult& r, run::Report& rep) {
+  auto failures_with = [&r](const std::string& what) {
+    std::string first;
+    unsigned n = 0;
+    for (const auto& f : r.failures) {
+      if (f.find(what) == std::string::npos) continue;
+      if (n++ == 0) first = f;
+    }
+    return std::make_pair(n, first);
+  };
+  const auto quiet = failures_with("after it quiesced"), once = failures_with("pending at pause but"),
+             table = failures_with("the restore wrote");
+  const std::string n = std::to_string(r.migrations.size()) + " migration(s)";
+  std::vector<run::Check> c = {
+      {"migration-source-quiet-after-quiesce", quiet.first == 0, quiet.first ? quiet.second : n},
+      {"migration-pending-delivered-once", once.first == 0, once.first ? once.second : n},
+      {"migration-table-rewritten", table.first == 0, table.first ? table.second : n},
+      {"gpup-ddi-succeeded", r.ddi_failures == 0,
+       std::to_string(r.ddi_failures) + " of " + std::to_string(r.ddi_calls) +
+           " DxgkDdiWriteVirtualizedInterrupt calls failed"}};
+  for (auto& x : c) {
+    if (r.run.hang) x = {x.name, true, "not evaluated: the run hung", true};
+    rep.passed &= x.passed;
+    rep.checks.push_back(x);
+  }
+}
+
+}  // namespace
+
+std::string write_gpup_outputs(const GpupResult& r, const std::string& dir, bool* passed) {
+  run::Report rep = run::analyse(r.run);
+  add_migration_checks(r, rep);
+  const bool ok = rep.passed && r.passed();
   std::ostringstream s;
   describe_run(r, s);
   nlohmann::json mj = nlohmann::json::array();
   for (const auto& m : r.migrations) mj.push_back(describe_migration(m, s));
-  files.open("migration.json") << mj.dump(2) << "\n";
-  write_guests_csv(r, files.open("guests.csv"));
-  files.open("verdict.json") << verdict_json(r).dump(2) << "\n";
-  s << "  verdict: " << (r.passed() ? "PASS" : "FAIL") << " (" << r.violations.size()
-    << " verifier violations, " << r.failures.size() << " migration check failures)\n";
+  s << "  verdict: " << (ok ? "PASS" : "FAIL") << " (" << r.violations.size() << " verifier violations, "
+    << r.failures.size() << " migration check failures)\n";
   for (const auto& x : r.violations) s << "    " << x.rule << ": " << x.detail << "\n";
   for (const auto& f : r.failures) s << "    " << f << "\n";
-  files.open("summary.txt") << s.str();
-  std::string written;
-  for (const auto& name : files.commit()) written += " " + name;
-  s << "outputs in " << dir << "/:" << written << "\n";
-  return s.str();
+  s << "\n";
+  run::OutputExtras extras;
+  extras.summary_head = s.str();
+  extras.write = [&](run::OutputFiles& files, nlohmann::json& verdict) {
+    files.open("migration.json") << mj.dump(2) << "\n";
+    write_guests_csv(r, files.open("guests.csv"));
+    verdict["passed"] = ok;
+    verdict["migration_failures"] = r.failures;
+    verdict["ddi_failures"] = r.ddi_failures;
+  };
+  if (passed) *passed = ok;
+  return run::write_outputs(r.run, rep, dir, extras);
 }
 
 }  // namespace irqlab::gpup

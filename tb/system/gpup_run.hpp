@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dxgkrnl.hpp"
+#include "run_model.hpp"
 #include "scenario.hpp"
 #include "watchdog.hpp"
 
@@ -46,14 +47,23 @@ struct GpupResult {
   uint64_t ddi_calls = 0, ddi_failures = 0;
   std::vector<uint16_t> requester_ids;      ///< of every VF, GPU by GPU (distinct)
   std::vector<uint64_t> msis_by_requester;  ///< messages seen at the root complex per VF
+  /// What every run records (events.jsonl, latency records, trace events, counters): the
+  /// guests' interrupts, each record with its VF and guest.
+  run::RunResult run;
   bool passed() const { return violations.empty() && failures.empty() && ddi_failures == 0; }
 };
 
-/// Elaborate and run (once per process: SystemC). `on_stall`: see run::RunOptions.
+/// Elaborate and run (once per process: SystemC): the scenario, events.jsonl's path, the
+/// spool directory, the waveform and the stall handler as for any run (run::RunOptions).
+GpupResult run_gpup(const run::RunOptions& opt);
+/// The same with everything kept in memory and no waveform (directed tests).
 GpupResult run_gpup(const run::Scenario& s, std::function<void(const run::Hang&)> on_stall = {});
 
-/// summary.txt, migration.json, guests.csv and verdict.json in `dir`; returns the summary.
-std::string write_gpup_outputs(const GpupResult& r, const std::string& dir);
+/// Every run's outputs (events.jsonl, latency.json/csv/svg, trace.json, verdict.json,
+/// summary.txt: run::write_outputs) with the migration report beside them (migration.json,
+/// guests.csv) and the migration checks in the verdict. Returns the summary; `passed`
+/// receives the verdict.
+std::string write_gpup_outputs(const GpupResult& r, const std::string& dir, bool* passed = nullptr);
 
 /// What a sweep or a benchmark needs of a run's guests.csv: the guests' completions and the
 /// worst guest's p99 (zeros when the file is missing).

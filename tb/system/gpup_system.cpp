@@ -1,0 +1,427 @@
+// The GPU-P topology assembled and run: N GPU instances (PF + VFs), the host (CPUs, LAPIC,
+// memory, root complex with one port per GPU), the host's dxgkrnl with the GPU-P KMD per
+// GPU, one guest per VF slot asked for, and the live migrations of the scenario.
+#include <algorithm>
+#include <map>
+#include <memory>
+
+#include "gpup_miniport.hpp"
+#include "gpup_parts.hpp"
+#include "gpup_recording.hpp"
+#include "host_memory.hpp"
+#include "lapic.hpp"
+#include "root_complex.hpp"
+#include "scenario_settings.hpp"
+
+namespace irqlab::gpup {
+
+namespace regs = irqlab::regs::irq_ctrl;
+using pcie::now_ps;
+using pcie::ps;
+
+namespace {
+
+class GpupSystem {
+ public:
+  GpupSystem(const run::RunOptions& opt, GpupResult& r);
+  void run();
+
+ private:
+  void connect_root_complex();
+  void build_host();
+  dxgkrnl::HostRoute route_guest_entry(unsigned vm, unsigned entry);
+  void build_guest(unsigned v);
+  void observe_vfs();
+  void enumerate_and_boot();
+  void migrate(const run::Scenario::Migration& m);
+  void pause_and_save(Guest& g, MigrationRecord& rec, kmd::VfSavedState& st);
+  void restore_and_resume(Guest& g, MigrationRecord& rec, const kmd::VfSavedState& st);
+  bool advance(uint64_t t);
+  std::unique_ptr<run::Watchdog> watchdog_;
+  void check_migrations();
+  void collect();
+
+  const run::Scenario& sc_;
+  GpupResult& r_;
+  pcie::PcieProfile prof_;
+  pcie::LinkTiming timing_;
+  host::HostMemory memory_;
+  host::Lapic lapic_;
+  std::vector<std::unique_ptr<GpuInstance>> gpus_;
+  std::unique_ptr<pcie::RootComplex> rc_;
+  std::map<uint16_t, uint64_t> msis_by_rid_;
+  std::vector<std::unique_ptr<host::HostCpu>> cpus_;
+  std::unique_ptr<kernel::Kernel> host_k_;
+  std::unique_ptr<run::KernelEnvironment> host_env_;
+  std::vector<std::unique_ptr<kmd::GpupMiniport>> adapters_;
+  std::unique_ptr<dxgkrnl::GpupHost> host_side_;
+  std::vector<std::unique_ptr<Guest>> guests_;
+  unsigned next_host_vector_ = kFirstHostVector;
+  uint64_t vm_exit_cycles_;
+  GpupRecorder rec_;
+  std::function<void(const run::Hang&)> on_stall_;
+};
+
+GpupSystem::GpupSystem(const run::RunOptions& opt, GpupResult& r)
+    : sc_(opt.scenario),
+      r_(r),
+      prof_(pcie::load_profile(pcie::default_profile_path(), sc_.profile)),
+      timing_(prof_),
+      lapic_("lapic", prof_.lapic_latency_ps, sc_.cpus),
+      vm_exit_cycles_(static_cast<uint64_t>(sc_.gpup.vm_exit_us * sc_.cpu_ghz * 1000)),
+      rec_(r.run, opt, prof_.gpu_period_ps, 2 * (timing_.min_hop_ps() + prof_.gpu_period_ps)),
+      on_stall_(opt.on_stall) {
+  for (unsigned g = 0; g < sc_.gpup.gpus; ++g)
+    gpus_.push_back(std::make_unique<GpuInstance>(g, sc_.gpup.vfs, timing_, prof_));
+  connect_root_complex();
+  build_host();
+  for (unsigned v = 0; v < sc_.gpup.guests; ++v) build_guest(v);
+  observe_vfs();
+  rec_.add_waves(gpus_, *host_k_, sc_.cpus, guests_);
+}
+
+// Upstream traffic goes to the root complex; messages are counted by requester ID.
+void GpupSystem::connect_root_complex() {
+  rc_ = std::make_unique<pcie::RootComplex>("rc", timing_, gpus_[0]->down, memory_, lapic_);
+  for (auto& g : gpus_) {
+    if (g->index > 0) g->port = rc_->add_port(g->down);
+    const unsigned port = g->port;
+    rc_->attach_upstream(port, g->up);
+    g->up.set_receiver([this, port](const pcie::Tlp& t) {
+      if (t.type == pcie::TlpType::kMWr && host::is_msi_address(t.addr)) ++msis_by_rid_[t.requester];
+      rc_->on_upstream(t, port);
+    });
+    for (auto& s : g->slots) r_.requester_ids.push_back(s.fn->requester());
+  }
+}
+
+// The host: CPUs, its kernel, a GPU-P KMD per GPU instance, and dxgkrnl's host side.
+void GpupSystem::build_host() {
+  std::vector<host::HostCpu*> hw;
+  for (unsigned c = 0; c < sc_.cpus; ++c) {
+    cpus_.push_back(std::make_unique<host::HostCpu>(("cpu" + std::to_string(c)).c_str(), c));
+    cpus_.back()->mmio.bind(rc_->cpu_side);
+    hw.push_back(cpus_.back().get());
+  }
+  lapic_.set_deliver(
+      [this](unsigned cpu, const host::MsiMessage& m, uint64_t at) { cpus_[cpu]->deliver(m, at); });
+  host_k_ = std::make_unique<kernel::Kernel>(run::kernel_config(sc_), hw);
+  host_env_ = std::make_unique<run::KernelEnvironment>(*host_k_);
+  std::vector<dxgkrnl::GpupHost::WriteDdi> ddis;
+  for (unsigned g = 0; g < sc_.gpup.gpus; ++g) {
+    adapters_.push_back(std::make_unique<kmd::GpupMiniport>(
+        *host_env_, kmd::GpupCosts{},
+        sc_.gpup.kmd_skips_pending_restore ? kmd::GpupFault::kSkipPendingRestore : kmd::GpupFault::kNone));
+    kmd::GpupMiniport* a = adapters_.back().get();
+    ddis.push_back([a](const wddm::DXGKARG_GPUP_WRITE_VIRTUALIZED_MSIX& args) {
+      return a->DxgkDdiWriteVirtualizedInterrupt(a->adapter(), &args);
+    });
+  }
+  host_side_ = std::make_unique<dxgkrnl::GpupHost>(
+      irqctrl::vf_config().num_vectors, ddis,
+      [this](unsigned vm, unsigned entry) { return route_guest_entry(vm, entry); });
+}
+
+// Interrupt remapping: a host vector on a host CPU whose ISR injects the guest's vector
+// (read from the guest-form entry at each interrupt: the guest may reprogram it).
+dxgkrnl::HostRoute GpupSystem::route_guest_entry(unsigned vm, unsigned entry) {
+  dxgkrnl::HostRoute route{(next_host_vector_ - kFirstHostVector) % sc_.cpus,
+                           static_cast<uint8_t>(next_host_vector_++)};
+  host_k_->connect_interrupt("vm" + std::to_string(vm), route.vector, 0, [this, vm, entry] {
+    host_k_->current_cpu()->consume(vm_exit_cycles_);
+    host::MsiMessage m;
+    m.vector = host_side_->guest_vector(vm, entry);
+    rec_.injected(*guests_[vm], host_k_->current_cpu()->index(), now_ps());
+    guests_[vm]->vcpu.deliver(m, now_ps());
+    return true;
+  });
+  return route;
+}
+
+// Guest v starts on GPU 0's VF v: its vCPU, its driver's interrupt and DPC, its dxgkrnl.
+void GpupSystem::build_guest(unsigned v) {
+  guests_.push_back(std::make_unique<Guest>(v, *host_side_, sc_));
+  Guest& g = *guests_.back();
+  g.slot = &gpus_[0]->slots[v];
+  g.slot->guest = static_cast<int>(v);
+  g.vcpu.mmio.bind(rc_->cpu_side);
+  g.slot->engine->retarget(g.fence_addr(), g.result_addr());
+  auto& io =
+      g.k.connect_interrupt("guest", kGuestVector, 0, [&g] { return g.kmd.DxgkDdiInterruptRoutine(0); });
+  g.dx.add_adapter_interrupt(&io);
+  g.dx.set_dpc([&g] { g.kmd.DxgkDdiDpcRoutine(); });
+  g.dx.set_config_reader([&g, this](uint32_t off) { return rc_->cfg_read(g.slot->fid, off); });
+  rec_.add_guest(g, sc_.cpus + v);
+  g.dx.set_callback_observer(
+      [&g, this](const std::string& what, int, uint64_t t, const dxgkrnl::NotifyRecord* n, bool q) {
+        rec_.callback(g, what, t, n, q);
+        if (what != "notify_interrupt" || !n || n->type != wddm::DXGK_INTERRUPT_DMA_COMPLETED) return;
+        // Fence IDs compare modulo 2^32: the order survives their wrap.
+        while (!g.pulse_ps.empty() && !dxgkrnl::fence_after(g.pulse_ps.front().first, n->fence)) {
+          g.record.handled_ps.emplace_back(g.pulse_ps.front().second, t);
+          g.pulse_ps.pop_front();
+        }
+      });
+  g.dx.set_submit_observer([&g, this](unsigned, uint32_t fence, uint64_t t) {
+    rec_.log().event(t, "\"ev\":\"submit\",\"function\":\"" + g.slot->name +
+                            "\",\"guest\":" + std::to_string(g.vm) + ",\"fence\":" + std::to_string(fence));
+  });
+}
+
+// Completion pulses and messages per VF slot, credited to the guest running there.
+void GpupSystem::observe_vfs() {
+  for (auto& gpu : gpus_) {
+    for (auto& s : gpu->slots) {
+      bridge::IrqCtrlBridge* c = s.ctrl.get();
+      VfSlot* slot = &s;
+      c->set_event_observer([this, c, slot](const bridge::BridgeEvent& e) {
+        if (slot->guest < 0) return;
+        Guest& g = *guests_[static_cast<size_t>(slot->guest)];
+        if (e.kind == bridge::BridgeEvent::kMmioWrite && e.a == regs::INTR_STATUS::kOffset &&
+            (e.b & 0xFFFFFFFFu) != 0) {  // the guest's W1C reached the VF (the dismiss check)
+          g.dx.dismiss_applied(e.cycle * c->period_ps());
+          return;
+        }
+        rec_.vf_event(g, e, c->period_ps());
+        if (e.kind != bridge::BridgeEvent::kPulse) return;
+        ++g.record.interrupts;
+        g.pulse_ps.emplace_back(static_cast<uint32_t>(e.b), e.cycle * c->period_ps());
+      });
+    }
+  }
+}
+
+// Host PnP: enumerate every function, start the PF adapters, then boot the guests.
+void GpupSystem::enumerate_and_boot() {
+  uint64_t window = kMmioWindow;
+  for (auto& g : gpus_) {
+    g->pf_enum = pcie::enumerate(*rc_, window, pcie::function_id(g->port, 0));
+    window = g->pf_enum.bar0_base + g->pf_enum.bar0_bytes;
+    for (unsigned v = 0; v < g->slots.size(); ++v) {
+      VfSlot& s = g->slots[v];
+      s.fid = pcie::function_id(g->port, v + 1);
+      s.enumerated = pcie::enumerate(*rc_, window, s.fid);
+      window = s.enumerated.bar0_base + s.enumerated.bar0_bytes;
+      pcie::set_msix_control(*rc_, s.enumerated, true, false);  // the host owns the VF's real MSI-X Enable
+    }
+    kmd::GpupInfo info;
+    info.aperture = g->pf_enum.bar0_base;
+    info.vf_count = static_cast<uint32_t>(g->slots.size());
+    info.vf_window_bytes = kVfBar;
+    info.table_offset = g->slots[0].enumerated.table_offset;
+    info.table_entries = g->slots[0].enumerated.msix_table_size;
+    adapters_[g->index]->Start(info);
+  }
+  const uint64_t until = static_cast<uint64_t>(sc_.duration_ms * 1e9);
+  for (auto& gptr : guests_) {
+    Guest& g = *gptr;
+    host_side_->add_vm(g.vm, {0, g.vm});
+    g.guest_bar = g.slot->enumerated.bar0_base;
+    g.env.watch_dismiss(&g.dx, g.guest_bar);
+    g.table_offset = g.slot->enumerated.table_offset;
+    sc_core::sc_spawn([&g, this, until] { g.boot(sc_, until); },
+                      ("vm" + std::to_string(g.vm) + "_boot").c_str());
+  }
+}
+
+// Live migration: pause, save, restore on the destination (paused), resume.
+void GpupSystem::migrate(const run::Scenario::Migration& m) {
+  const uint64_t at = static_cast<uint64_t>(m.at_ms * 1e9);
+  if (at > now_ps()) wait(ps(at - now_ps()));
+  Guest& g = *guests_[m.vf];
+  // A VM is migrated once it runs: a migration asked for before its guest driver
+  // started waits for it (pause_ps says when it began).
+  while (!g.booted) wait(g.up);
+  MigrationRecord rec;
+  rec.vm = g.vm;
+  rec.from_gpu = host_side_->binding(g.vm).gpu;
+  rec.from_vf = host_side_->binding(g.vm).vf;
+  rec.to_gpu = m.to_gpu;
+  rec.to_vf = m.to_vf;
+  kmd::VfSavedState st;
+  pause_and_save(g, rec, st);
+  restore_and_resume(g, rec, st);
+  r_.migrations.push_back(rec);
+}
+
+void GpupSystem::pause_and_save(Guest& g, MigrationRecord& rec, kmd::VfSavedState& st) {
+  VfSlot& src = *g.slot;
+  kmd::GpupMiniport& from = *adapters_[rec.from_gpu];
+  // 1. pause: the VM's vCPU and engine context stop; running work drains.
+  rec.pause_ps = now_ps();
+  // The VF stops sending at once: completions of the draining work collect in its PBA.
+  g.paused = true;
+  rec_.migration(g, "pause");
+  from.PauseVf(rec.from_vf);
+  const uint64_t drained = src.engine->busy_until_ps() + timing_.min_hop_ps() + 64 * prof_.gpu_period_ps;
+  if (drained > now_ps()) wait(ps(drained - now_ps()));
+  from.PauseVf(rec.from_vf);  // again: quiesced with the drained work's events latched
+  rec.quiesced_ps = now_ps();
+  rec_.migration(g, "quiesced");
+  // 2. save: controller state (the KMD), guest-form table (dxgkrnl keeps it), engine state.
+  from.SaveVf(rec.from_vf, &st);
+  rec.status_at_pause = st.status;
+  for (uint32_t w : st.pending) rec.pending_at_pause += static_cast<unsigned>(__builtin_popcount(w));
+  rec.saved_ps = now_ps();
+  rec_.migration(g, "saved");
+}
+
+void GpupSystem::restore_and_resume(Guest& g, MigrationRecord& rec, const kmd::VfSavedState& st) {
+  VfSlot& src = *g.slot;
+  VfSlot& dst = gpus_[rec.to_gpu]->slots[rec.to_vf];
+  kmd::GpupMiniport& from = *adapters_[rec.from_gpu];
+  kmd::GpupMiniport& to = *adapters_[rec.to_gpu];
+  // 3. restore on the destination, paused; every table entry through the DDI.
+  to.PauseVf(rec.to_vf);
+  to.RestoreVf(rec.to_vf, st);
+  const uint64_t calls = host_side_->ddi_calls();
+  host_side_->rebind_and_rewrite(g.vm, {rec.to_gpu, rec.to_vf});
+  rec.ddi_writes = static_cast<unsigned>(host_side_->ddi_calls() - calls);
+  dst.engine->retarget(src.engine->fence_addr(), src.engine->result_addr());
+  rec.restored_ps = now_ps();
+  rec_.migration(g, "restored");
+  // 4. resume: remap the guest's BAR, release the VF, the vCPU and held doorbells.
+  src.guest = -1;
+  dst.guest = static_cast<int>(g.vm);
+  g.slot = &dst;
+  to.ResumeVf(rec.to_vf);
+  rec.resumed_ps = now_ps();
+  g.paused = false;
+  rec_.migration(g, "resumed");
+  g.resumed.notify(sc_core::SC_ZERO_TIME);
+  rec.held_submissions = static_cast<unsigned>(g.held.size());
+  while (!g.held.empty()) {
+    dst.engine->submit(g.held.front());
+    g.held.pop_front();
+  }
+  from.ResetVf(rec.from_vf);
+}
+
+bool GpupSystem::advance(uint64_t t) {
+  watchdog_->arm(true);
+  sc_core::sc_start(ps(t));
+  watchdog_->arm(false);
+  return !watchdog_->hang();
+}
+
+// Submissions stop at duration_ms; the drain runs until every guest's work is reported
+// (or gives up after 100 drains), then drain_ms more.
+void GpupSystem::run() {
+  sc_core::sc_spawn([this] { enumerate_and_boot(); }, "pnp");
+  auto migrations = sc_.gpup.migrations;
+  std::stable_sort(migrations.begin(), migrations.end(),
+                   [](const auto& a, const auto& b) { return a.at_ms < b.at_ms; });
+  sc_core::sc_spawn(
+      [this, migrations] {
+        for (const auto& m : migrations) migrate(m);
+      },
+      "migrator");
+  watchdog_ = std::make_unique<run::Watchdog>("watchdog", run::watchdog_limits(sc_), on_stall_);
+  watchdog_->watch(*host_k_);
+  for (auto& g : guests_) watchdog_->watch(g->k);
+  watchdog_->watch(*rc_, "the root complex");
+  const uint64_t drain = static_cast<uint64_t>(sc_.drain_ms * 1e9);
+  auto idle = [this] {
+    return std::all_of(guests_.begin(), guests_.end(), [](const auto& g) { return g->dx.idle(); });
+  };
+  bool ok = advance(static_cast<uint64_t>(sc_.duration_ms * 1e9));
+  for (uint64_t waited = 0; ok && !idle() && waited < 100 * drain; waited += drain / 10)
+    ok = advance(drain / 10);
+  ok = ok && advance(drain);
+  r_.end_ps = now_ps();
+  r_.run.end_ps = r_.end_ps;
+  rec_.finish();
+  if (!ok) {  // a hung run is judged by the hang alone
+    r_.run.hang = watchdog_->hang();
+    r_.failures.push_back("HANG (" + watchdog_->hang().kind + "): " + watchdog_->hang().detail);
+    return;
+  }
+  check_migrations();
+  collect();
+}
+
+// Exactly-once checks per migration, from the controllers' own port logs.
+void GpupSystem::check_migrations() {
+  for (auto& rec : r_.migrations) {
+    VfSlot& src = gpus_[rec.from_gpu]->slots[rec.from_vf];
+    VfSlot& dst = gpus_[rec.to_gpu]->slots[rec.to_vf];
+    const uint64_t period = src.ctrl->period_ps();
+    for (const auto& e : src.ctrl->events()) {
+      if (e.kind == bridge::BridgeEvent::kMsi && e.cycle * period > rec.quiesced_ps)
+        ++rec.source_msis_after_quiesce;
+    }
+    for (const auto& e : dst.ctrl->events()) {
+      if (e.cycle * period < rec.resumed_ps) continue;
+      if (e.kind == bridge::BridgeEvent::kPulse) break;
+      if (e.kind == bridge::BridgeEvent::kMsi) ++rec.replayed_after_resume;
+    }
+    const std::string who = "vm " + std::to_string(rec.vm) + ": ";
+    if (rec.source_msis_after_quiesce)
+      r_.failures.push_back(who + std::to_string(rec.source_msis_after_quiesce) +
+                            " message(s) from the source VF after it quiesced");
+    if (rec.replayed_after_resume != rec.pending_at_pause)
+      r_.failures.push_back(who + std::to_string(rec.pending_at_pause) + " message(s) pending at pause but " +
+                            std::to_string(rec.replayed_after_resume) + " delivered after resume");
+    if (rec.ddi_writes != irqctrl::vf_config().num_vectors)
+      r_.failures.push_back(who + "the restore wrote " + std::to_string(rec.ddi_writes) + " table entries");
+  }
+}
+
+// Every guest's verifier and records; the straddling interrupts of each migration.
+void GpupSystem::collect() {
+  for (auto& g : guests_) {
+    g->dx.finish();
+    for (const auto& v : g->dx.violations()) {
+      auto copy = v;
+      copy.detail = "vm " + std::to_string(g->vm) + ": " + v.detail;
+      r_.violations.push_back(copy);
+    }
+    g->record.vm = g->vm;
+    g->record.notifies = g->dx.notify_count();
+    r_.run.submitted += g->dx.submitted();
+    r_.run.spurious_interrupts += g->dx.spurious_interrupts();
+    r_.run.isr_over_25us += g->dx.isr_over_25us();
+    r_.run.dpc_over_100us += g->dx.dpc_over_100us();
+    r_.guests.push_back(g->record);
+  }
+  r_.run.violations = r_.violations;
+  // Straddling interrupts: completions before a migration's resume reported after it.
+  for (auto& rec : r_.migrations) {
+    for (const auto& [pulse, notify] : guests_[rec.vm]->record.handled_ps) {
+      if (pulse < rec.resumed_ps && notify >= rec.pause_ps)
+        rec.straddling_latency_ps.push_back(notify - pulse);
+    }
+  }
+  r_.ddi_calls = host_side_->ddi_calls();
+  r_.ddi_failures = host_side_->ddi_failures();
+  for (auto& g : gpus_) {
+    for (auto& s : g->slots) {
+      r_.msis_by_requester.push_back(msis_by_rid_[s.fn->requester()]);
+      r_.run.cycles_stepped += s.ctrl->stats().cycles_stepped;
+      r_.run.cycles_skipped += s.ctrl->stats().cycles_skipped;
+    }
+  }
+}
+
+}  // namespace
+
+GpupResult run_gpup(const run::RunOptions& opt) {
+  GpupResult r;
+  r.scenario = opt.scenario;
+  r.run.scenario = opt.scenario;
+  r.run.cpu_ghz = opt.scenario.cpu_ghz;
+  r.run.adapter_vector = kGuestVector;
+  r.run.gpu_period_ps = pcie::load_profile(pcie::default_profile_path(), opt.scenario.profile).gpu_period_ps;
+  GpupSystem s(opt, r);
+  s.run();
+  return r;
+}
+
+GpupResult run_gpup(const run::Scenario& s, std::function<void(const run::Hang&)> on_stall) {
+  run::RunOptions opt;
+  opt.scenario = s;
+  opt.on_stall = std::move(on_stall);
+  return run_gpup(opt);
+}
+
+}  // namespace irqlab::gpup
