@@ -8,6 +8,12 @@ namespace irqlab::pcie {
 
 RootComplex::RootComplex(sc_core::sc_module_name name, const LinkTiming& timing, LinkDirection& downstream,
                          host::HostMemory& memory, host::Lapic& lapic)
+    : RootComplex(name, timing, memory, lapic) {
+  add_port(downstream);
+}
+
+RootComplex::RootComplex(sc_core::sc_module_name name, const LinkTiming& timing, host::HostMemory& memory,
+                         host::Lapic& lapic)
     : sc_core::sc_module(name),
       cpu_side("cpu_side"),
       timing_(timing),
@@ -15,7 +21,6 @@ RootComplex::RootComplex(sc_core::sc_module_name name, const LinkTiming& timing,
       lapic_(lapic),
       pipeline_("pipeline"),
       iotlb_(timing.profile().iotlb_entries) {
-  add_port(downstream);
   cpu_side.register_b_transport(this, &RootComplex::b_transport);
 }
 

@@ -63,6 +63,9 @@ class RootComplex : public sc_core::sc_module {
 
   RootComplex(sc_core::sc_module_name name, const LinkTiming& timing, LinkDirection& downstream,
               host::HostMemory& memory, host::Lapic& lapic);
+  /// Without a root port yet: each endpoint adds its own (add_port; the first is port 0).
+  RootComplex(sc_core::sc_module_name name, const LinkTiming& timing, host::HostMemory& memory,
+              host::Lapic& lapic);
 
   /// Receiver of the upstream link direction.
   void on_upstream(const Tlp& tlp, unsigned port = 0);

@@ -4,6 +4,7 @@
 
 #include "gnuplot.hpp"
 #include "output_files.hpp"
+#include "topology.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -464,6 +465,22 @@ void write_latency_csv(const RunResult& r, const Report& rep, std::ostream& csv)
   });
 }
 
+// The run's PCIe functions, the driver of each and the guest it serves: what the records'
+// and breakdowns' "function" and "guest" name.
+json topology_json(const RunResult& r) {
+  const platform::Topology t = platform::topology_of(r.scenario);
+  json fns = json::array();
+  for (const auto& f : t.functions()) {
+    json j{{"name", f.name},
+           {"requester_id", f.requester},
+           {"driver", f.driver},
+           {"msix_vectors", f.msix_vectors}};
+    if (f.guest >= 0) j["guest"] = f.guest;
+    fns.push_back(j);
+  }
+  return {{"cpus", t.cpus}, {"profile", t.profile}, {"functions", fns}};
+}
+
 // latency.json is written record by record (no tree of every interrupt is built); the
 // bytes are those of the whole document dumped with indent 1, keys in order.
 void write_latency(const RunResult& r, const Report& rep, OutputFiles& files) {
@@ -492,6 +509,8 @@ void write_latency(const RunResult& r, const Report& rep, OutputFiles& files) {
   f << (first ? "[]" : "\n ]");
   f << ",\n \"summary\": ";
   dump_at(f, rep.summary, 1);
+  f << ",\n \"topology\": ";
+  dump_at(f, topology_json(r), 1);
   f << "\n}\n";
 }
 

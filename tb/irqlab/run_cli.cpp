@@ -12,13 +12,13 @@
 #endif
 #include <iostream>
 
-#include "gpup_run.hpp"
 #include "irqlab_version.hpp"
 #include "output_files.hpp"
 #include "pcie_profile.hpp"
 #include "process.hpp"
 #include "report.hpp"
 #include "run_model.hpp"
+#include "system.hpp"
 
 namespace irqlab::run {
 
@@ -253,26 +253,16 @@ int RunCli::execute(const std::vector<std::string>& argv) {
   const auto t0 = std::chrono::steady_clock::now();
   auto wall = [t0] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   try {
-    if (opt.scenario.gpup.enabled) {  // the GPU-P system: VFs, guests, live migration
-      if (opt.reference_model) {
-        std::cerr << "irqlab: " << scenario << ": --irq-impl ref is not available for gpup scenarios\n";
-        return 2;
-      }
-      const gpup::GpupResult g = gpup::run_gpup(opt);
-      bool passed = false;
-      const std::string summary = gpup::write_gpup_outputs(g, out, &passed);
-      write_run_json(out, argv, origin, opt.scenario, wall());
-      std::cout << summary;
-      if (opt.waves.format != waves::Format::kNone) std::cout << "waveform: " << opt.waves.path << "\n";
-      return passed ? 0 : 1;
-    }
-    const RunResult r = run_scenario(opt);
-    Report rep = analyse(r);
-    if (opt.scenario.nic.enabled && !r.hang)
-      rep.summary["gpu_without_nic"] = gpu_without_nic(opt.scenario, out);
+    System sys(opt);
+    sys.run();
+    const RunResult& r = sys.result();
     std::string written;
+    bool passed = false;
     try {
-      written = write_outputs(r, rep, out);
+      written = sys.write_outputs(out, &passed, [&](Report& rep) {
+        if (opt.scenario.nic.enabled && !r.hang)
+          rep.summary["gpu_without_nic"] = gpu_without_nic(opt.scenario, out);
+      });
       write_run_json(out, argv, origin, opt.scenario, wall());  // after the reports: their peak RSS counts
     } catch (const OutputError& e) {
       forget_unwound_frames();
@@ -289,7 +279,7 @@ int RunCli::execute(const std::vector<std::string>& argv) {
       std::fflush(nullptr);
       std::_Exit(1);
     }
-    return rep.passed ? 0 : 1;
+    return passed ? 0 : 1;
   } catch (const ScenarioError& e) {
     std::cerr << "irqlab: " << scenario << ": " << e.what() << "\n";
     return 2;

@@ -29,6 +29,7 @@
 #include "scenario_settings.hpp"
 #include "shared_line_device.hpp"
 #include "source_info.hpp"
+#include "topology.hpp"
 
 namespace irqlab::run {
 
@@ -326,11 +327,11 @@ class BackgroundDevice {
 /// the run, and the watchdog. Elaborated in the constructor, run by run().
 class RunAssembly {
  public:
-  RunAssembly(const RunOptions& opt, RunResult& r);
+  RunAssembly(const RunOptions& opt, const platform::Topology& topo, RunResult& r);
   void run();
 
  private:
-  static platform::PlatformOptions platform_options(const RunOptions& opt);
+  static platform::PlatformOptions platform_options(const RunOptions& opt, const platform::Topology& topo);
   void observe_controller();
   void observe_host();
   void observe_dxgkrnl();
@@ -379,30 +380,27 @@ class RunAssembly {
   uint64_t next_irq_ = 0;
 };
 
-platform::PlatformOptions RunAssembly::platform_options(const RunOptions& opt) {
+// The hardware's settings from the topology; the run's own (the RTL or the reference
+// model, idle skipping) from the command.
+platform::PlatformOptions RunAssembly::platform_options(const RunOptions& opt,
+                                                        const platform::Topology& topo) {
   platform::PlatformOptions po;
-  po.profile = pcie::load_profile(pcie::default_profile_path(), opt.scenario.profile);
-  po.num_cpus = opt.scenario.cpus;
+  po.profile = pcie::load_profile(pcie::default_profile_path(), topo.profile);
+  po.num_cpus = topo.cpus;
   po.reference_model = opt.reference_model;
   po.idle_skip = opt.idle_skip;
   po.broken_skip_ignores_wake = opt.broken_skip_ignores_wake;
   po.quantum_cycles = opt.scenario.quantum_cycles;
-  po.msix_vectors = opt.scenario.msix_vectors;
-  po.nic_queues = opt.scenario.nic.enabled ? opt.scenario.nic.queues : 0;
+  po.msix_vectors = topo.gpus.at(0).pf.msix_vectors;
+  po.nic_queues = topo.nic_queues;
   return po;
 }
 
-std::vector<host::HostCpu*> cpu_pointers(platform::Platform& p) {
-  std::vector<host::HostCpu*> v;
-  for (auto& c : p.cpus) v.push_back(c.get());
-  return v;
-}
-
-RunAssembly::RunAssembly(const RunOptions& opt, RunResult& r)
+RunAssembly::RunAssembly(const RunOptions& opt, const platform::Topology& topo, RunResult& r)
     : sc_(opt.scenario),
       r_(r),
-      p_(platform_options(opt)),
-      k_(kernel_config(opt.scenario), cpu_pointers(p_)),
+      p_(platform_options(opt, topo)),
+      k_(kernel_config(opt.scenario), p_.host.cpu_pointers()),
       submission_(p_),
       system_memory_(p_.memory),
       dx_(k_, submission_, opt.scenario.nodes, opt.scenario.first_fence),
@@ -777,14 +775,14 @@ void RunAssembly::collect() {
 
 }  // namespace
 
-RunResult run_scenario(const RunOptions& opt) {
+RunResult run_scenario(const RunOptions& opt, const platform::Topology& topo) {
   // A bad fault name fails before elaboration.
   if (opt.scenario.driver_model == "xpdm")
     parse_xpdm_fault(opt.scenario.driver_fault);
   else
     parse_fault(opt.scenario.driver_fault);
   RunResult r;
-  RunAssembly a(opt, r);
+  RunAssembly a(opt, topo, r);
   a.run();
   return r;
 }

@@ -18,6 +18,10 @@
 #include "spool.hpp"
 #include "watchdog.hpp"
 
+namespace irqlab::platform {
+struct Topology;
+}
+
 namespace irqlab::run {
 
 struct RunOptions {
@@ -177,7 +181,9 @@ struct RunResult {
   FaultEffects faults;                            ///< what the fault knobs did (fault-* checks)
 };
 
-/// Elaborate and run (once per process: SystemC).
-RunResult run_scenario(const RunOptions& opt);
+/// Elaborate the PF topology (one GPU function with the host's driver, optionally a NIC
+/// and devices on its INTx line) and run it (once per process: SystemC). The System
+/// (tb/system/system.hpp) calls this; the topology gives the hardware's settings.
+RunResult run_scenario(const RunOptions& opt, const platform::Topology& topo);
 
 }  // namespace irqlab::run

@@ -523,33 +523,8 @@ void set_scenario_key(YAML::Node root, const std::string& dotted, const YAML::No
 
 namespace {
 
-Scenario parse_with(const std::string& yaml, const std::string& origin, const std::vector<std::string>& sets,
-                    SchemaRecorder* schema) {
-  Reader r(origin, !sets.empty(), schema);
-  check_nesting(yaml, origin);
-  YAML::Node root;
-  try {
-    const std::vector<YAML::Node> docs = YAML::LoadAll(yaml);
-    if (docs.size() > 1) {
-      throw ScenarioError(origin + ":" + std::to_string(docs[1].Mark().line + 1) +
-                          ": a second YAML document; a scenario file holds exactly one");
-    }
-    if (!docs.empty()) root = docs[0];
-  } catch (const YAML::ParserException& e) {
-    throw ScenarioError(origin + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
-  check_quotes(root, yaml, origin);
-  check_duplicate_keys(root, origin);
-  apply_sets(root, sets);
-  Scenario s;
-  if (root.IsNull()) return s;
-  if (!root.IsMap()) r.fail(root, "(top level)", "a scenario is a mapping of keys (see docs/scenarios.md)");
-  r.known(
-      root, "",
-      {"name",       "description",    "profile",     "seed",           "duration_ms",  "drain_ms", "cpus",
-       "cpu_ghz",    "interrupt_cpu",  "dpc_cpu",     "quantum_cycles", "engines",      "display",  "kernel",
-       "driver",     "interrupt_mode", "shared_line", "msi_messages",   "background",   "waves",    "gpup",
-       "migrations", "checks",         "watchdog",    "faults",         "msix_vectors", "nic"});
+// The top level's own keys: the run, the host and the controller build.
+void parse_top(const Reader& r, const YAML::Node& root, Scenario& s) {
   if (root["name"]) s.name = r.text(root["name"], "name");
   if (root["description"]) s.description = r.text(root["description"], "description");
   if (root["profile"]) {
@@ -585,93 +560,104 @@ Scenario parse_with(const std::string& yaml, const std::string& origin, const st
                  std::to_string(regs::kNumVectorsDefault) + " or " + std::to_string(regs::kNumVectorsMax) +
                  " entries");
   }
-  if (const auto e = root["engines"]) {
-    r.known(e, "engines",
-            {"nodes", "mean_gap_us", "duration_us", "max_result_bytes", "preempt_requests_per_ms",
-             "fault_probability", "first_fence", "queue_depth", "doorbell"});
-    if (const auto d = e["doorbell"])
-      s.doorbell_mmio = r.choice(d, "engines.doorbell", {"mmio", "modelled"}) == "mmio";
-    if (e["queue_depth"])
-      s.queue_depth = static_cast<unsigned>(r.integer(e["queue_depth"], "engines.queue_depth", 1, 64));
-    if (e["first_fence"])
-      s.first_fence =
-          static_cast<uint32_t>(r.integer(e["first_fence"], "engines.first_fence", 1, 4294967295.0));
-    if (e["nodes"])
-      s.nodes = static_cast<unsigned>(r.integer(e["nodes"], "engines.nodes", 1, regs::kNumNodesDefault));
-    if (e["mean_gap_us"]) s.mean_gap_us = r.number(e["mean_gap_us"], "engines.mean_gap_us", 0.1, 1e6);
-    if (const auto d = e["duration_us"]) {
-      if (!d.IsSequence() || d.size() != 2) r.fail(d, "engines.duration_us", "expected [min, max]");
-      s.min_duration_us = r.number(d[0], "engines.duration_us[0]", 0.01, 1e6);
-      s.max_duration_us = r.number(d[1], "engines.duration_us[1]", s.min_duration_us, 1e6);
-    }
-    if (e["max_result_bytes"]) {
-      s.max_result_bytes =
-          static_cast<uint32_t>(r.integer(e["max_result_bytes"], "engines.max_result_bytes", 0, 1 << 24));
-    }
-    if (e["preempt_requests_per_ms"])
-      s.preempt_per_ms = r.number(e["preempt_requests_per_ms"], "engines.preempt_requests_per_ms", 0, 1000);
-    if (e["fault_probability"])
-      s.fault_probability = r.number(e["fault_probability"], "engines.fault_probability", 0, 1);
+}
+
+// engines: the load on each node.
+void parse_engines(const Reader& r, const YAML::Node& e, Scenario& s) {
+  r.known(e, "engines",
+          {"nodes", "mean_gap_us", "duration_us", "max_result_bytes", "preempt_requests_per_ms",
+           "fault_probability", "first_fence", "queue_depth", "doorbell"});
+  if (const auto d = e["doorbell"])
+    s.doorbell_mmio = r.choice(d, "engines.doorbell", {"mmio", "modelled"}) == "mmio";
+  if (e["queue_depth"])
+    s.queue_depth = static_cast<unsigned>(r.integer(e["queue_depth"], "engines.queue_depth", 1, 64));
+  if (e["first_fence"])
+    s.first_fence =
+        static_cast<uint32_t>(r.integer(e["first_fence"], "engines.first_fence", 1, 4294967295.0));
+  if (e["nodes"])
+    s.nodes = static_cast<unsigned>(r.integer(e["nodes"], "engines.nodes", 1, regs::kNumNodesDefault));
+  if (e["mean_gap_us"]) s.mean_gap_us = r.number(e["mean_gap_us"], "engines.mean_gap_us", 0.1, 1e6);
+  if (const auto d = e["duration_us"]) {
+    if (!d.IsSequence() || d.size() != 2) r.fail(d, "engines.duration_us", "expected [min, max]");
+    s.min_duration_us = r.number(d[0], "engines.duration_us[0]", 0.01, 1e6);
+    s.max_duration_us = r.number(d[1], "engines.duration_us[1]", s.min_duration_us, 1e6);
   }
-  if (const auto d = root["display"]) {
-    r.known(d, "display", {"heads_hz"});
-    if (const auto h = d["heads_hz"]) {
-      if (!h.IsSequence() || h.size() > regs::kNumHeadsDefault) {
-        r.fail(h, "display.heads_hz",
-               "expected a list of at most " + std::to_string(regs::kNumHeadsDefault) + " rates");
-      }
-      s.head_hz.clear();
-      for (size_t i = 0; i < h.size(); ++i)
-        s.head_hz.push_back(r.number(h[i], "display.heads_hz[" + std::to_string(i) + "]", 1, 1000));
-    }
+  if (e["max_result_bytes"]) {
+    s.max_result_bytes =
+        static_cast<uint32_t>(r.integer(e["max_result_bytes"], "engines.max_result_bytes", 0, 1 << 24));
   }
-  if (const auto k = root["kernel"]) parse_kernel(r, k, s);
-  if (const auto d = root["driver"]) {
-    r.known(d, "driver",
-            {"fault", "isr_prologue_cycles", "isr_per_source_cycles", "isr_epilogue_cycles",
-             "dpc_body_cycles", "dpc_per_fence_cycles", "dpc_per_vsync_cycles", "moderation_cycles",
-             "dpc_target", "dpc_importance", "dpc_objects", "model", "stall_warn_us"});
-    if (d["model"]) s.driver_model = r.choice(d["model"], "driver.model", {"wddm", "xpdm"});
-    if (d["stall_warn_us"]) s.stall_warn_us = r.number(d["stall_warn_us"], "driver.stall_warn_us", 0, 1e6);
-    parse_driver_dpc(r, d, s);
-    if (d["moderation_cycles"]) {
-      s.moderation_cycles = static_cast<uint32_t>(
-          r.integer(d["moderation_cycles"], "driver.moderation_cycles", 0, regs::VEC_MOD::INTERVAL.mask()));
+  if (e["preempt_requests_per_ms"])
+    s.preempt_per_ms = r.number(e["preempt_requests_per_ms"], "engines.preempt_requests_per_ms", 0, 1000);
+  if (e["fault_probability"])
+    s.fault_probability = r.number(e["fault_probability"], "engines.fault_probability", 0, 1);
+}
+
+// display: the heads' vsync rates.
+void parse_display(const Reader& r, const YAML::Node& d, Scenario& s) {
+  r.known(d, "display", {"heads_hz"});
+  if (const auto h = d["heads_hz"]) {
+    if (!h.IsSequence() || h.size() > regs::kNumHeadsDefault) {
+      r.fail(h, "display.heads_hz",
+             "expected a list of at most " + std::to_string(regs::kNumHeadsDefault) + " rates");
     }
-    if (d["fault"]) s.driver_fault = r.text(d["fault"], "driver.fault");
-    if (d["isr_prologue_cycles"])
-      s.isr_prologue_cycles = r.integer(d["isr_prologue_cycles"], "driver.isr_prologue_cycles", 0, 1e8);
-    if (d["isr_per_source_cycles"])
-      s.isr_per_source_cycles = r.integer(d["isr_per_source_cycles"], "driver.isr_per_source_cycles", 0, 1e8);
-    if (d["isr_epilogue_cycles"])
-      s.isr_epilogue_cycles = r.integer(d["isr_epilogue_cycles"], "driver.isr_epilogue_cycles", 0, 1e8);
-    if (d["dpc_body_cycles"])
-      s.dpc_body_cycles = r.integer(d["dpc_body_cycles"], "driver.dpc_body_cycles", 0, 1e8);
+    s.head_hz.clear();
+    for (size_t i = 0; i < h.size(); ++i)
+      s.head_hz.push_back(r.number(h[i], "display.heads_hz[" + std::to_string(i) + "]", 1, 1000));
   }
-  if (const auto b = root["background"]) {
-    if (!b.IsSequence()) r.fail(b, "background", "expected a list of sources");
-    for (size_t i = 0; i < b.size(); ++i) {
-      const std::string key = "background[" + std::to_string(i) + "]";
-      r.known(b[i], key, {"name", "cpu", "vector", "rate_hz", "isr_us", "dpc_us"});
-      BackgroundSource src;
-      if (b[i]["name"]) src.name = r.text(b[i]["name"], key + ".name");
-      if (b[i]["cpu"]) {
-        const auto& c = b[i]["cpu"];
-        src.cpu = c.IsScalar() && c.Scalar() == "all"
-                      ? -1
-                      : static_cast<int>(r.integer(c, key + ".cpu", 0, s.cpus - 1));
-        r.note(key + ".cpu",
-               {{"anyOf", {{{"type", "integer"}, {"minimum", 0}, {"maximum", 63}}, {{"enum", {"all"}}}}}});
-      }
-      if (b[i]["vector"])
-        src.vector = static_cast<unsigned>(r.integer(b[i]["vector"], key + ".vector", 0x30, 0xEF));
-      if (!b[i]["rate_hz"]) r.fail(b[i], key + ".rate_hz", "missing");
-      src.rate_hz = r.number(b[i]["rate_hz"], key + ".rate_hz", 0, 1e6);
-      if (b[i]["isr_us"]) src.isr_us = r.distribution(b[i]["isr_us"], key + ".isr_us");
-      if (b[i]["dpc_us"]) src.dpc_us = r.distribution(b[i]["dpc_us"], key + ".dpc_us");
-      s.background.push_back(src);
+}
+
+// driver: the model, its costs, its DPC policy and a deliberate fault.
+void parse_driver(const Reader& r, const YAML::Node& d, Scenario& s) {
+  r.known(d, "driver",
+          {"fault", "isr_prologue_cycles", "isr_per_source_cycles", "isr_epilogue_cycles", "dpc_body_cycles",
+           "dpc_per_fence_cycles", "dpc_per_vsync_cycles", "moderation_cycles", "dpc_target",
+           "dpc_importance", "dpc_objects", "model", "stall_warn_us"});
+  if (d["model"]) s.driver_model = r.choice(d["model"], "driver.model", {"wddm", "xpdm"});
+  if (d["stall_warn_us"]) s.stall_warn_us = r.number(d["stall_warn_us"], "driver.stall_warn_us", 0, 1e6);
+  parse_driver_dpc(r, d, s);
+  if (d["moderation_cycles"]) {
+    s.moderation_cycles = static_cast<uint32_t>(
+        r.integer(d["moderation_cycles"], "driver.moderation_cycles", 0, regs::VEC_MOD::INTERVAL.mask()));
+  }
+  if (d["fault"]) s.driver_fault = r.text(d["fault"], "driver.fault");
+  if (d["isr_prologue_cycles"])
+    s.isr_prologue_cycles = r.integer(d["isr_prologue_cycles"], "driver.isr_prologue_cycles", 0, 1e8);
+  if (d["isr_per_source_cycles"])
+    s.isr_per_source_cycles = r.integer(d["isr_per_source_cycles"], "driver.isr_per_source_cycles", 0, 1e8);
+  if (d["isr_epilogue_cycles"])
+    s.isr_epilogue_cycles = r.integer(d["isr_epilogue_cycles"], "driver.isr_epilogue_cycles", 0, 1e8);
+  if (d["dpc_body_cycles"])
+    s.dpc_body_cycles = r.integer(d["dpc_body_cycles"], "driver.dpc_body_cycles", 0, 1e8);
+}
+
+// background: devices off PCIe interrupting the CPUs.
+void parse_background(const Reader& r, const YAML::Node& b, Scenario& s) {
+  if (!b.IsSequence()) r.fail(b, "background", "expected a list of sources");
+  for (size_t i = 0; i < b.size(); ++i) {
+    const std::string key = "background[" + std::to_string(i) + "]";
+    r.known(b[i], key, {"name", "cpu", "vector", "rate_hz", "isr_us", "dpc_us"});
+    BackgroundSource src;
+    if (b[i]["name"]) src.name = r.text(b[i]["name"], key + ".name");
+    if (b[i]["cpu"]) {
+      const auto& c = b[i]["cpu"];
+      src.cpu = c.IsScalar() && c.Scalar() == "all"
+                    ? -1
+                    : static_cast<int>(r.integer(c, key + ".cpu", 0, s.cpus - 1));
+      r.note(key + ".cpu",
+             {{"anyOf", {{{"type", "integer"}, {"minimum", 0}, {"maximum", 63}}, {{"enum", {"all"}}}}}});
     }
+    if (b[i]["vector"])
+      src.vector = static_cast<unsigned>(r.integer(b[i]["vector"], key + ".vector", 0x30, 0xEF));
+    if (!b[i]["rate_hz"]) r.fail(b[i], key + ".rate_hz", "missing");
+    src.rate_hz = r.number(b[i]["rate_hz"], key + ".rate_hz", 0, 1e6);
+    if (b[i]["isr_us"]) src.isr_us = r.distribution(b[i]["isr_us"], key + ".isr_us");
+    if (b[i]["dpc_us"]) src.dpc_us = r.distribution(b[i]["dpc_us"], key + ".dpc_us");
+    s.background.push_back(src);
   }
+}
+
+// interrupt_mode, msi_messages and the INTx line's other device.
+void parse_interrupt_mode(const Reader& r, const YAML::Node& root, Scenario& s) {
   if (const auto m = root["interrupt_mode"]) {
     const std::string mode = r.choice(m, "interrupt_mode", {"msix", "msi", "intx"});
     s.intx_mode = mode == "intx";
@@ -690,67 +676,114 @@ Scenario parse_with(const std::string& yaml, const std::string& origin, const st
     if (sl["rate_hz"]) s.shared_line_rate_hz = r.number(sl["rate_hz"], "shared_line.rate_hz", 0, 1e6);
     if (sl["isr_us"]) s.shared_line_isr_us = r.distribution(sl["isr_us"], "shared_line.isr_us");
   }
-  if (const auto g = root["gpup"]) {
-    r.known(g, "gpup", {"gpus", "vfs", "guests", "guest_mean_gap_us", "vm_exit_us", "kmd_fault"});
-    auto& gp = s.gpup;
-    gp.enabled = true;
-    if (g["gpus"]) gp.gpus = static_cast<unsigned>(r.integer(g["gpus"], "gpup.gpus", 1, 2));
-    if (g["vfs"]) gp.vfs = static_cast<unsigned>(r.integer(g["vfs"], "gpup.vfs", 1, 64));
-    gp.guests = gp.vfs;
-    if (g["guests"]) {
-      gp.guests = static_cast<unsigned>(r.integer(g["guests"], "gpup.guests", 1, 64));
-      if (gp.guests > gp.vfs)
-        r.fail(g["guests"], "gpup.guests",
-               std::to_string(gp.guests) + " guests need VF indices past gpup.vfs (" +
-                   std::to_string(gp.vfs) + ")");
-    }
-    if (g["guest_mean_gap_us"])
-      gp.guest_mean_gap_us = r.number(g["guest_mean_gap_us"], "gpup.guest_mean_gap_us", 0.5, 1e6);
-    if (g["vm_exit_us"]) gp.vm_exit_us = r.number(g["vm_exit_us"], "gpup.vm_exit_us", 0, 1000);
-    if (const auto f = g["kmd_fault"]) {
-      gp.kmd_skips_pending_restore =
-          r.choice(f, "gpup.kmd_fault", {"none", "skip-pending-restore"}) == "skip-pending-restore";
-    }
+}
+
+// gpup: the GPU-P topology (GPU instances, VFs, guests).
+void parse_gpup(const Reader& r, const YAML::Node& g, Scenario& s) {
+  r.known(g, "gpup", {"gpus", "vfs", "guests", "guest_mean_gap_us", "vm_exit_us", "kmd_fault"});
+  auto& gp = s.gpup;
+  gp.enabled = true;
+  if (g["gpus"]) gp.gpus = static_cast<unsigned>(r.integer(g["gpus"], "gpup.gpus", 1, 2));
+  if (g["vfs"]) gp.vfs = static_cast<unsigned>(r.integer(g["vfs"], "gpup.vfs", 1, 64));
+  gp.guests = gp.vfs;
+  if (g["guests"]) {
+    gp.guests = static_cast<unsigned>(r.integer(g["guests"], "gpup.guests", 1, 64));
+    if (gp.guests > gp.vfs)
+      r.fail(g["guests"], "gpup.guests",
+             std::to_string(gp.guests) + " guests need VF indices past gpup.vfs (" + std::to_string(gp.vfs) +
+                 ")");
   }
+  if (g["guest_mean_gap_us"])
+    gp.guest_mean_gap_us = r.number(g["guest_mean_gap_us"], "gpup.guest_mean_gap_us", 0.5, 1e6);
+  if (g["vm_exit_us"]) gp.vm_exit_us = r.number(g["vm_exit_us"], "gpup.vm_exit_us", 0, 1000);
+  if (const auto f = g["kmd_fault"]) {
+    gp.kmd_skips_pending_restore =
+        r.choice(f, "gpup.kmd_fault", {"none", "skip-pending-restore"}) == "skip-pending-restore";
+  }
+}
+
+// One migration: the VF whose guest moves, when, and the destination (each must exist,
+// and no VF moves twice nor two VMs to one VF).
+Scenario::Migration parse_migration(const Reader& r, const YAML::Node& m, const std::string& k,
+                                    const Scenario& s, std::set<unsigned>& seen_src,
+                                    std::set<std::pair<unsigned, unsigned>>& seen_dst) {
+  r.known(m, k, {"vf", "at_ms", "to_gpu", "to_vf"});
+  Scenario::Migration mg;
+  if (!m["vf"]) r.fail(m, k + ".vf", "missing");
+  mg.vf = static_cast<unsigned>(r.integer(m["vf"], k + ".vf", 0, 1e6));
+  if (mg.vf >= s.gpup.vfs)
+    r.fail(m["vf"], k + ".vf",
+           "VF " + std::to_string(mg.vf) + " does not exist: GPU 0 has gpup.vfs = " +
+               std::to_string(s.gpup.vfs) + " (indices 0.." + std::to_string(s.gpup.vfs - 1) + ")");
+  if (mg.vf >= s.gpup.guests)
+    r.fail(m["vf"], k + ".vf",
+           "VF " + std::to_string(mg.vf) + " runs no guest (gpup.guests = " + std::to_string(s.gpup.guests) +
+               "): there is nothing to migrate");
+  if (!seen_src.insert(mg.vf).second)
+    r.fail(m["vf"], k + ".vf", "VF " + std::to_string(mg.vf) + " migrates twice");
+  if (m["at_ms"]) mg.at_ms = r.number(m["at_ms"], k + ".at_ms", 0.01, s.duration_ms);
+  if (m["to_gpu"]) mg.to_gpu = static_cast<unsigned>(r.integer(m["to_gpu"], k + ".to_gpu", 1, 1e6));
+  if (mg.to_gpu >= s.gpup.gpus)
+    r.fail(m["to_gpu"] ? m["to_gpu"] : m, k + ".to_gpu",
+           "GPU " + std::to_string(mg.to_gpu) +
+               " does not exist (gpup.gpus = " + std::to_string(s.gpup.gpus) + ")");
+  if (m["to_vf"]) mg.to_vf = static_cast<unsigned>(r.integer(m["to_vf"], k + ".to_vf", 0, 1e6));
+  if (mg.to_vf >= s.gpup.vfs)
+    r.fail(m["to_vf"], k + ".to_vf",
+           "VF index " + std::to_string(mg.to_vf) + " is past gpup.vfs (" + std::to_string(s.gpup.vfs) + ")");
+  if (!seen_dst.insert({mg.to_gpu, mg.to_vf}).second)
+    r.fail(m["to_vf"] ? m["to_vf"] : m, k + ".to_vf", "two VMs migrate to the same VF");
+  return mg;
+}
+
+// migrations: the live migrations of a GPU-P run.
+void parse_migrations(const Reader& r, const YAML::Node& ms, Scenario& s) {
+  if (!s.gpup.enabled) r.fail(ms, "migrations", "needs a gpup: section");
+  if (!ms.IsSequence()) r.fail(ms, "migrations", "expected a list of {vf, at_ms, to_gpu, to_vf}");
+  std::set<unsigned> seen_src;
+  std::set<std::pair<unsigned, unsigned>> seen_dst;
+  for (size_t i = 0; i < ms.size(); ++i)
+    s.gpup.migrations.push_back(
+        parse_migration(r, ms[i], "migrations[" + std::to_string(i) + "]", s, seen_src, seen_dst));
+}
+
+Scenario parse_with(const std::string& yaml, const std::string& origin, const std::vector<std::string>& sets,
+                    SchemaRecorder* schema) {
+  Reader r(origin, !sets.empty(), schema);
+  check_nesting(yaml, origin);
+  YAML::Node root;
+  try {
+    const std::vector<YAML::Node> docs = YAML::LoadAll(yaml);
+    if (docs.size() > 1) {
+      throw ScenarioError(origin + ":" + std::to_string(docs[1].Mark().line + 1) +
+                          ": a second YAML document; a scenario file holds exactly one");
+    }
+    if (!docs.empty()) root = docs[0];
+  } catch (const YAML::ParserException& e) {
+    throw ScenarioError(origin + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  check_quotes(root, yaml, origin);
+  check_duplicate_keys(root, origin);
+  apply_sets(root, sets);
+  Scenario s;
+  if (root.IsNull()) return s;
+  if (!root.IsMap()) r.fail(root, "(top level)", "a scenario is a mapping of keys (see docs/scenarios.md)");
+  r.known(
+      root, "",
+      {"name",       "description",    "profile",     "seed",           "duration_ms",  "drain_ms", "cpus",
+       "cpu_ghz",    "interrupt_cpu",  "dpc_cpu",     "quantum_cycles", "engines",      "display",  "kernel",
+       "driver",     "interrupt_mode", "shared_line", "msi_messages",   "background",   "waves",    "gpup",
+       "migrations", "checks",         "watchdog",    "faults",         "msix_vectors", "nic"});
+  parse_top(r, root, s);
+  if (const auto e = root["engines"]) parse_engines(r, e, s);
+  if (const auto d = root["display"]) parse_display(r, d, s);
+  if (const auto k = root["kernel"]) parse_kernel(r, k, s);
+  if (const auto d = root["driver"]) parse_driver(r, d, s);
+  if (const auto b = root["background"]) parse_background(r, b, s);
+  parse_interrupt_mode(r, root, s);
+  if (const auto g = root["gpup"]) parse_gpup(r, g, s);
   if (s.gpup.enabled) refuse_unused_by_gpup(r, root);
-  if (const auto ms = root["migrations"]) {
-    if (!s.gpup.enabled) r.fail(ms, "migrations", "needs a gpup: section");
-    if (!ms.IsSequence()) r.fail(ms, "migrations", "expected a list of {vf, at_ms, to_gpu, to_vf}");
-    std::set<unsigned> seen_src;
-    std::set<std::pair<unsigned, unsigned>> seen_dst;
-    for (size_t i = 0; i < ms.size(); ++i) {
-      const auto m = ms[i];
-      const std::string k = "migrations[" + std::to_string(i) + "]";
-      r.known(m, k, {"vf", "at_ms", "to_gpu", "to_vf"});
-      Scenario::Migration mg;
-      if (!m["vf"]) r.fail(m, k + ".vf", "missing");
-      mg.vf = static_cast<unsigned>(r.integer(m["vf"], k + ".vf", 0, 1e6));
-      if (mg.vf >= s.gpup.vfs)
-        r.fail(m["vf"], k + ".vf",
-               "VF " + std::to_string(mg.vf) + " does not exist: GPU 0 has gpup.vfs = " +
-                   std::to_string(s.gpup.vfs) + " (indices 0.." + std::to_string(s.gpup.vfs - 1) + ")");
-      if (mg.vf >= s.gpup.guests)
-        r.fail(m["vf"], k + ".vf",
-               "VF " + std::to_string(mg.vf) + " runs no guest (gpup.guests = " +
-                   std::to_string(s.gpup.guests) + "): there is nothing to migrate");
-      if (!seen_src.insert(mg.vf).second)
-        r.fail(m["vf"], k + ".vf", "VF " + std::to_string(mg.vf) + " migrates twice");
-      if (m["at_ms"]) mg.at_ms = r.number(m["at_ms"], k + ".at_ms", 0.01, s.duration_ms);
-      if (m["to_gpu"]) mg.to_gpu = static_cast<unsigned>(r.integer(m["to_gpu"], k + ".to_gpu", 1, 1e6));
-      if (mg.to_gpu >= s.gpup.gpus)
-        r.fail(m["to_gpu"] ? m["to_gpu"] : m, k + ".to_gpu",
-               "GPU " + std::to_string(mg.to_gpu) +
-                   " does not exist (gpup.gpus = " + std::to_string(s.gpup.gpus) + ")");
-      if (m["to_vf"]) mg.to_vf = static_cast<unsigned>(r.integer(m["to_vf"], k + ".to_vf", 0, 1e6));
-      if (mg.to_vf >= s.gpup.vfs)
-        r.fail(m["to_vf"], k + ".to_vf",
-               "VF index " + std::to_string(mg.to_vf) + " is past gpup.vfs (" + std::to_string(s.gpup.vfs) +
-                   ")");
-      if (!seen_dst.insert({mg.to_gpu, mg.to_vf}).second)
-        r.fail(m["to_vf"] ? m["to_vf"] : m, k + ".to_vf", "two VMs migrate to the same VF");
-      s.gpup.migrations.push_back(mg);
-    }
-  }
+  if (const auto ms = root["migrations"]) parse_migrations(r, ms, s);
   parse_checks(r, root, s);
   if (const auto n = root["nic"]) parse_nic(r, n, s);
   if (const auto w = root["waves"]) {

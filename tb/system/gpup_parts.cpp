@@ -1,5 +1,6 @@
 #include "gpup_parts.hpp"
 
+#include "function_wiring.hpp"
 #include "rtl_model.hpp"
 #include "scenario_settings.hpp"
 
@@ -24,51 +25,42 @@ void VfAperture::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& del
   gp.set_address(a);
 }
 
-GpuInstance::GpuInstance(unsigned g, unsigned vfs, const pcie::LinkTiming& timing,
+GpuInstance::GpuInstance(const platform::GpuSpec& spec, const pcie::LinkTiming& timing,
                          const pcie::PcieProfile& prof)
-    : index(g),
-      down(("gpu" + std::to_string(g) + "_down").c_str(), timing, prof.np_credits),
-      up(("gpu" + std::to_string(g) + "_up").c_str(), timing, prof.np_credits),
-      aperture(("gpu" + std::to_string(g) + "_aperture").c_str()) {
+    : index(spec.index),
+      down(("gpu" + std::to_string(spec.index) + "_down").c_str(), timing, prof.np_credits),
+      up(("gpu" + std::to_string(spec.index) + "_up").c_str(), timing, prof.np_credits),
+      aperture(("gpu" + std::to_string(spec.index) + "_aperture").c_str()) {
   uint32_t ap = kVfBar;
-  while (ap < vfs * kVfBar) ap <<= 1;
-  pf = std::make_unique<pcie::DeviceFunction>(("gpu" + std::to_string(g) + "_pf").c_str(), timing, up, ap, 1,
-                                              0, requester_id(g, 0));
+  while (ap < spec.vfs.size() * kVfBar) ap <<= 1;
+  pf = std::make_unique<pcie::DeviceFunction>(("gpu" + std::to_string(index) + "_pf").c_str(), timing, up, ap,
+                                              1, 0, spec.pf.requester);
   pf->bar0.bind(aperture.socket);
   aperture.pf_messages.bind(pf->msi_in);
   bridge::BridgeOptions bo;
   bo.gpu_period_ps = prof.gpu_period_ps;
   bo.lookahead_ps = timing.min_hop_ps();
   bo.keep_events = true;  // the exactly-once checks read each VF's port log after the run
-  for (unsigned v = 0; v < vfs; ++v) add_vf(v, timing, bo);
+  for (const auto& vf : spec.vfs) add_vf(vf, timing, bo);
   down.set_announcer([this](const pcie::Tlp& t, uint64_t at) { route(t).on_announce(t, at); });
   down.set_receiver([this](const pcie::Tlp& t) { route(t).on_arrival(t); });
 }
 
-// VF v: its function (config space, BAR, requester ID), its controller, its engine context.
-void GpuInstance::add_vf(unsigned v, const pcie::LinkTiming& timing, const bridge::BridgeOptions& bo) {
+// A VF: its function (config space, BAR, requester ID), its controller, its engine context.
+void GpuInstance::add_vf(const platform::FunctionSpec& vf, const pcie::LinkTiming& timing,
+                         const bridge::BridgeOptions& bo) {
+  const unsigned v = static_cast<unsigned>(slots.size());
   const std::string n = "gpu" + std::to_string(index) + "_vf" + std::to_string(v);
   VfSlot s;
-  s.fn = std::make_unique<pcie::DeviceFunction>((n + "_fn").c_str(), timing, up, kVfBar,
-                                                irqctrl::vf_config().num_vectors, v + 1,
-                                                requester_id(index, v + 1));
+  s.fn = std::make_unique<pcie::DeviceFunction>((n + "_fn").c_str(), timing, up, kVfBar, vf.msix_vectors,
+                                                v + 1, vf.requester);
   s.ctrl = std::make_unique<bridge::IrqCtrlBridge>(
       (n + "_irq").c_str(), irqctrl::make_rtl_model(irqctrl::RtlBuild::kVirtualFunction), bo);
-  s.fn->bar0.bind(s.ctrl->mmio);
-  s.ctrl->msi.bind(s.fn->msi_in);
-  bridge::IrqCtrlBridge* c = s.ctrl.get();
-  s.fn->set_config_listener([c](uint64_t at, const irqctrl::CfgInputs& cfg) { c->post_config(at, cfg); });
+  platform::wire_function(*s.fn, *s.ctrl, false);
   s.engine = std::make_unique<gpu::EngineNode>((n + "_engine").c_str(), 0, *s.fn,
-                                               [c](uint64_t at, unsigned kind, unsigned idx, uint32_t fence) {
-                                                 bridge::SourcePulse p;
-                                                 p.kind = static_cast<bridge::SourceKind>(kind);
-                                                 p.index = idx;
-                                                 p.fence = fence;
-                                                 c->post_pulse(at, p);
-                                               },
-                                               0, 0);
-  s.name = run::function_name(requester_id(index, v + 1));
-  aperture.vfs.push_back(c);
+                                               platform::pulse_sink(*s.ctrl), 0, 0);
+  s.name = vf.name;
+  aperture.vfs.push_back(s.ctrl.get());
   slots.push_back(std::move(s));
 }
 

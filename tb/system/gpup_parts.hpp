@@ -21,6 +21,7 @@
 #include "kernel.hpp"
 #include "kernel_environment.hpp"
 #include "link_direction.hpp"
+#include "topology.hpp"
 
 namespace irqlab::gpup {
 
@@ -31,10 +32,7 @@ inline constexpr uint8_t kGuestVector = 0x80;  ///< what each guest's OS assigns
 inline constexpr uint8_t kFirstHostVector = 0x60;
 inline constexpr uint32_t kVfBar = irqlab::regs::irq_ctrl::kBarBytes;
 
-/// Bus gpu+1, ARI function number (0: the PF, n + 1: VF n).
-inline uint16_t requester_id(unsigned gpu, unsigned function) {
-  return static_cast<uint16_t>(((gpu + 1) << 8) | function);
-}
+using platform::requester_id;
 
 /// The PF's BAR0: VF n's registers at n * kVfBar, reached with privileged accesses.
 class VfAperture : public sc_core::sc_module {
@@ -62,7 +60,7 @@ struct VfSlot {
 
 /// One GPU instance behind its own root port: the PF (management aperture) and N VFs.
 struct GpuInstance {
-  GpuInstance(unsigned g, unsigned vfs, const pcie::LinkTiming& timing, const pcie::PcieProfile& prof);
+  GpuInstance(const platform::GpuSpec& spec, const pcie::LinkTiming& timing, const pcie::PcieProfile& prof);
   /// The device's functions share the link: requests by config target or BAR, completions
   /// by requester ID.
   pcie::DeviceFunction& route(const pcie::Tlp& t);
@@ -75,7 +73,8 @@ struct GpuInstance {
   unsigned port = 0;
 
  private:
-  void add_vf(unsigned v, const pcie::LinkTiming& timing, const bridge::BridgeOptions& bo);
+  void add_vf(const platform::FunctionSpec& vf, const pcie::LinkTiming& timing,
+              const bridge::BridgeOptions& bo);
 };
 
 struct Guest;

@@ -12,6 +12,7 @@
 #include "dxgkrnl.hpp"
 #include "run_model.hpp"
 #include "scenario.hpp"
+#include "topology.hpp"
 #include "watchdog.hpp"
 
 namespace irqlab::gpup {
@@ -53,9 +54,9 @@ struct GpupResult {
   bool passed() const { return violations.empty() && failures.empty() && ddi_failures == 0; }
 };
 
-/// Elaborate and run (once per process: SystemC): the scenario, events.jsonl's path, the
-/// spool directory, the waveform and the stall handler as for any run (run::RunOptions).
-GpupResult run_gpup(const run::RunOptions& opt);
+/// Elaborate the GPU-P topology and run it (once per process: SystemC), with events.jsonl's
+/// path, the spool directory, the waveform and the stall handler as for any run.
+GpupResult run_gpup(const run::RunOptions& opt, const platform::Topology& topo);
 /// The same with everything kept in memory and no waveform (directed tests).
 GpupResult run_gpup(const run::Scenario& s, std::function<void(const run::Hang&)> on_stall = {});
 

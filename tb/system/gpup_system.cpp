@@ -8,9 +8,7 @@
 #include "gpup_miniport.hpp"
 #include "gpup_parts.hpp"
 #include "gpup_recording.hpp"
-#include "host_memory.hpp"
-#include "lapic.hpp"
-#include "root_complex.hpp"
+#include "host_complex.hpp"
 #include "scenario_settings.hpp"
 
 namespace irqlab::gpup {
@@ -23,14 +21,14 @@ namespace {
 
 class GpupSystem {
  public:
-  GpupSystem(const run::RunOptions& opt, GpupResult& r);
+  GpupSystem(const run::RunOptions& opt, const platform::Topology& topo, GpupResult& r);
   void run();
 
  private:
   void connect_root_complex();
   void build_host();
   dxgkrnl::HostRoute route_guest_entry(unsigned vm, unsigned entry);
-  void build_guest(unsigned v);
+  void build_guest(const platform::GuestSpec& spec);
   void observe_vfs();
   void enumerate_and_boot();
   void migrate(const run::Scenario::Migration& m);
@@ -42,15 +40,13 @@ class GpupSystem {
   void collect();
 
   const run::Scenario& sc_;
+  const platform::Topology& topo_;
   GpupResult& r_;
   pcie::PcieProfile prof_;
   pcie::LinkTiming timing_;
-  host::HostMemory memory_;
-  host::Lapic lapic_;
+  platform::HostComplex host_;  ///< GPU instance g on root port g
   std::vector<std::unique_ptr<GpuInstance>> gpus_;
-  std::unique_ptr<pcie::RootComplex> rc_;
   std::map<uint16_t, uint64_t> msis_by_rid_;
-  std::vector<std::unique_ptr<host::HostCpu>> cpus_;
   std::unique_ptr<kernel::Kernel> host_k_;
   std::unique_ptr<run::KernelEnvironment> host_env_;
   std::vector<std::unique_ptr<kmd::GpupMiniport>> adapters_;
@@ -62,34 +58,29 @@ class GpupSystem {
   std::function<void(const run::Hang&)> on_stall_;
 };
 
-GpupSystem::GpupSystem(const run::RunOptions& opt, GpupResult& r)
+GpupSystem::GpupSystem(const run::RunOptions& opt, const platform::Topology& topo, GpupResult& r)
     : sc_(opt.scenario),
+      topo_(topo),
       r_(r),
-      prof_(pcie::load_profile(pcie::default_profile_path(), sc_.profile)),
+      prof_(pcie::load_profile(pcie::default_profile_path(), topo.profile)),
       timing_(prof_),
-      lapic_("lapic", prof_.lapic_latency_ps, sc_.cpus),
+      host_(timing_, prof_, topo.cpus),
       vm_exit_cycles_(static_cast<uint64_t>(sc_.gpup.vm_exit_us * sc_.cpu_ghz * 1000)),
       rec_(r.run, opt, prof_.gpu_period_ps, 2 * (timing_.min_hop_ps() + prof_.gpu_period_ps)),
       on_stall_(opt.on_stall) {
-  for (unsigned g = 0; g < sc_.gpup.gpus; ++g)
-    gpus_.push_back(std::make_unique<GpuInstance>(g, sc_.gpup.vfs, timing_, prof_));
+  for (const auto& g : topo.gpus) gpus_.push_back(std::make_unique<GpuInstance>(g, timing_, prof_));
   connect_root_complex();
   build_host();
-  for (unsigned v = 0; v < sc_.gpup.guests; ++v) build_guest(v);
+  for (const auto& g : topo.guests) build_guest(g);
   observe_vfs();
-  rec_.add_waves(gpus_, *host_k_, sc_.cpus, guests_);
+  rec_.add_waves(gpus_, *host_k_, topo.cpus, guests_);
 }
 
-// Upstream traffic goes to the root complex; messages are counted by requester ID.
+// Each GPU instance on a root port of its own; messages are counted by requester ID.
 void GpupSystem::connect_root_complex() {
-  rc_ = std::make_unique<pcie::RootComplex>("rc", timing_, gpus_[0]->down, memory_, lapic_);
   for (auto& g : gpus_) {
-    if (g->index > 0) g->port = rc_->add_port(g->down);
-    const unsigned port = g->port;
-    rc_->attach_upstream(port, g->up);
-    g->up.set_receiver([this, port](const pcie::Tlp& t) {
+    g->port = host_.add_port(g->down, g->up, [this](const pcie::Tlp& t) {
       if (t.type == pcie::TlpType::kMWr && host::is_msi_address(t.addr)) ++msis_by_rid_[t.requester];
-      rc_->on_upstream(t, port);
     });
     for (auto& s : g->slots) r_.requester_ids.push_back(s.fn->requester());
   }
@@ -97,18 +88,11 @@ void GpupSystem::connect_root_complex() {
 
 // The host: CPUs, its kernel, a GPU-P KMD per GPU instance, and dxgkrnl's host side.
 void GpupSystem::build_host() {
-  std::vector<host::HostCpu*> hw;
-  for (unsigned c = 0; c < sc_.cpus; ++c) {
-    cpus_.push_back(std::make_unique<host::HostCpu>(("cpu" + std::to_string(c)).c_str(), c));
-    cpus_.back()->mmio.bind(rc_->cpu_side);
-    hw.push_back(cpus_.back().get());
-  }
-  lapic_.set_deliver(
-      [this](unsigned cpu, const host::MsiMessage& m, uint64_t at) { cpus_[cpu]->deliver(m, at); });
-  host_k_ = std::make_unique<kernel::Kernel>(run::kernel_config(sc_), hw);
+  host_.add_cpus(topo_.cpus);
+  host_k_ = std::make_unique<kernel::Kernel>(run::kernel_config(sc_), host_.cpu_pointers());
   host_env_ = std::make_unique<run::KernelEnvironment>(*host_k_);
   std::vector<dxgkrnl::GpupHost::WriteDdi> ddis;
-  for (unsigned g = 0; g < sc_.gpup.gpus; ++g) {
+  for (size_t g = 0; g < topo_.gpus.size(); ++g) {
     adapters_.push_back(std::make_unique<kmd::GpupMiniport>(
         *host_env_, kmd::GpupCosts{},
         sc_.gpup.kmd_skips_pending_restore ? kmd::GpupFault::kSkipPendingRestore : kmd::GpupFault::kNone));
@@ -138,20 +122,21 @@ dxgkrnl::HostRoute GpupSystem::route_guest_entry(unsigned vm, unsigned entry) {
   return route;
 }
 
-// Guest v starts on GPU 0's VF v: its vCPU, its driver's interrupt and DPC, its dxgkrnl.
-void GpupSystem::build_guest(unsigned v) {
+// A guest on the VF it starts on: its vCPU, its driver's interrupt and DPC, its dxgkrnl.
+void GpupSystem::build_guest(const platform::GuestSpec& spec) {
+  const unsigned v = spec.vm;
   guests_.push_back(std::make_unique<Guest>(v, *host_side_, sc_));
   Guest& g = *guests_.back();
-  g.slot = &gpus_[0]->slots[v];
+  g.slot = &gpus_[spec.gpu]->slots[spec.vf];
   g.slot->guest = static_cast<int>(v);
-  g.vcpu.mmio.bind(rc_->cpu_side);
+  g.vcpu.mmio.bind(host_.rc.cpu_side);
   g.slot->engine->retarget(g.fence_addr(), g.result_addr());
   auto& io =
       g.k.connect_interrupt("guest", kGuestVector, 0, [&g] { return g.kmd.DxgkDdiInterruptRoutine(0); });
   g.dx.add_adapter_interrupt(&io);
   g.dx.set_dpc([&g] { g.kmd.DxgkDdiDpcRoutine(); });
-  g.dx.set_config_reader([&g, this](uint32_t off) { return rc_->cfg_read(g.slot->fid, off); });
-  rec_.add_guest(g, sc_.cpus + v);
+  g.dx.set_config_reader([&g, this](uint32_t off) { return host_.rc.cfg_read(g.slot->fid, off); });
+  rec_.add_guest(g, topo_.cpus + v);
   g.dx.set_callback_observer(
       [&g, this](const std::string& what, int, uint64_t t, const dxgkrnl::NotifyRecord* n, bool q) {
         rec_.callback(g, what, t, n, q);
@@ -195,14 +180,15 @@ void GpupSystem::observe_vfs() {
 void GpupSystem::enumerate_and_boot() {
   uint64_t window = kMmioWindow;
   for (auto& g : gpus_) {
-    g->pf_enum = pcie::enumerate(*rc_, window, pcie::function_id(g->port, 0));
+    g->pf_enum = pcie::enumerate(host_.rc, window, pcie::function_id(g->port, 0));
     window = g->pf_enum.bar0_base + g->pf_enum.bar0_bytes;
     for (unsigned v = 0; v < g->slots.size(); ++v) {
       VfSlot& s = g->slots[v];
       s.fid = pcie::function_id(g->port, v + 1);
-      s.enumerated = pcie::enumerate(*rc_, window, s.fid);
+      s.enumerated = pcie::enumerate(host_.rc, window, s.fid);
       window = s.enumerated.bar0_base + s.enumerated.bar0_bytes;
-      pcie::set_msix_control(*rc_, s.enumerated, true, false);  // the host owns the VF's real MSI-X Enable
+      pcie::set_msix_control(host_.rc, s.enumerated, true,
+                             false);  // the host owns the VF's real MSI-X Enable
     }
     kmd::GpupInfo info;
     info.aperture = g->pf_enum.bar0_base;
@@ -215,7 +201,8 @@ void GpupSystem::enumerate_and_boot() {
   const uint64_t until = static_cast<uint64_t>(sc_.duration_ms * 1e9);
   for (auto& gptr : guests_) {
     Guest& g = *gptr;
-    host_side_->add_vm(g.vm, {0, g.vm});
+    const platform::GuestSpec& spec = topo_.guests.at(g.vm);
+    host_side_->add_vm(g.vm, {spec.gpu, spec.vf});
     g.guest_bar = g.slot->enumerated.bar0_base;
     g.env.watch_dismiss(&g.dx, g.guest_bar);
     g.table_offset = g.slot->enumerated.table_offset;
@@ -319,7 +306,7 @@ void GpupSystem::run() {
   watchdog_ = std::make_unique<run::Watchdog>("watchdog", run::watchdog_limits(sc_), on_stall_);
   watchdog_->watch(*host_k_);
   for (auto& g : guests_) watchdog_->watch(g->k);
-  watchdog_->watch(*rc_, "the root complex");
+  watchdog_->watch(host_.rc, "the root complex");
   const uint64_t drain = static_cast<uint64_t>(sc_.drain_ms * 1e9);
   auto idle = [this] {
     return std::all_of(guests_.begin(), guests_.end(), [](const auto& g) { return g->dx.idle(); });
@@ -405,14 +392,14 @@ void GpupSystem::collect() {
 
 }  // namespace
 
-GpupResult run_gpup(const run::RunOptions& opt) {
+GpupResult run_gpup(const run::RunOptions& opt, const platform::Topology& topo) {
   GpupResult r;
   r.scenario = opt.scenario;
   r.run.scenario = opt.scenario;
   r.run.cpu_ghz = opt.scenario.cpu_ghz;
   r.run.adapter_vector = kGuestVector;
-  r.run.gpu_period_ps = pcie::load_profile(pcie::default_profile_path(), opt.scenario.profile).gpu_period_ps;
-  GpupSystem s(opt, r);
+  r.run.gpu_period_ps = pcie::load_profile(pcie::default_profile_path(), topo.profile).gpu_period_ps;
+  GpupSystem s(opt, topo, r);
   s.run();
   return r;
 }
@@ -421,7 +408,7 @@ GpupResult run_gpup(const run::Scenario& s, std::function<void(const run::Hang&)
   run::RunOptions opt;
   opt.scenario = s;
   opt.on_stall = std::move(on_stall);
-  return run_gpup(opt);
+  return run_gpup(opt, platform::topology_of(s));
 }
 
 }  // namespace irqlab::gpup

@@ -15,6 +15,7 @@
 
 #include "gpup_run.hpp"
 #include "scenario.hpp"
+#include "system.hpp"
 
 namespace irqlab::gpup {
 namespace {
@@ -40,8 +41,12 @@ TEST(GpupMigration, VfsInterruptThroughTheirOwnTablesAndMigrationLosesNothing) {
       "\ngpup:\n  vfs: " + std::to_string(vfs) + "\n  gpus: 2\n  guest_mean_gap_us: " + gap +
       "\n  kmd_fault: " + fault + "\nmigrations:\n  - {vf: " + std::to_string(migrating) +
       ", at_ms: " + std::to_string(at_ms) + ", to_gpu: 1, to_vf: " + std::to_string(to_vf) + "}\n";
-  const run::Scenario sc = run::parse_scenario(yaml, "test");
-  const GpupResult r = run_gpup(sc);
+  run::RunOptions opt;
+  opt.scenario = run::parse_scenario(yaml, "test");
+  run::System sys(opt);  // the GPU-P topology, built as every run builds its system
+  sys.run();
+  ASSERT_NE(sys.gpup(), nullptr);
+  const GpupResult& r = *sys.gpup();
 
   if (fault != "none") {  // a host KMD that loses the pending bits: the checks must say so
     ASSERT_EQ(r.migrations.size(), 1u);

@@ -11,6 +11,7 @@
 #include "report.hpp"
 #include "run_model.hpp"
 #include "scenario.hpp"
+#include "system.hpp"
 
 namespace irqlab::run {
 namespace {
@@ -27,7 +28,9 @@ display: {heads_hz: [240, 144]}
 )",
                                 "intx");
   if (fault) opt.scenario.driver_fault = fault;
-  const RunResult r = run_scenario(opt);
+  System sys(opt);
+  sys.run();
+  const RunResult& r = sys.result();
   const Report rep = analyse(r);
   std::cout << "peer raised " << r.peer_raised << ", serviced " << r.peer_serviced << "; our ISR declined "
             << r.isrs_declined << "; " << rep.traced() << " GPU interrupts traced" << std::endl;

@@ -12,6 +12,7 @@
 #include "report.hpp"
 #include "run_model.hpp"
 #include "scenario.hpp"
+#include "system.hpp"
 #include "verifier_pairs.hpp"
 
 namespace irqlab::run {
@@ -35,7 +36,9 @@ display: {heads_hz: [1000, 900]}
 )",
                                 "verifier");
   opt.scenario.driver_fault = fault;
-  const RunResult r = run_scenario(opt);
+  System sys(opt);
+  sys.run();
+  const RunResult& r = sys.result();
   const Report rep = analyse(r);
   std::cout << "driver fault " << fault << ": " << r.violations.size() << " violations, " << rep.traced()
             << " interrupts traced" << std::endl;

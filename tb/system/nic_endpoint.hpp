@@ -10,6 +10,7 @@
 
 #include "device_function.hpp"
 #include "engine_node.hpp"
+#include "host_complex.hpp"
 #include "irq_ctrl_bridge.hpp"
 #include "link_direction.hpp"
 #include "root_complex.hpp"
@@ -22,7 +23,7 @@ struct NicEndpoint {
   static constexpr uint64_t kPacketBase = 0x4100'0000;  ///< 1 MiB of packet buffers per queue
   static uint64_t producer_addr(unsigned q) { return kRingBase + 64 * q; }
 
-  NicEndpoint(const pcie::LinkTiming& timing, const pcie::PcieProfile& profile, pcie::RootComplex& rc,
+  NicEndpoint(const pcie::LinkTiming& timing, const pcie::PcieProfile& profile, HostComplex& host,
               unsigned queues, bridge::BridgeOptions bridge_options);
   pcie::LinkDirection down, up;
   pcie::DeviceFunction function;

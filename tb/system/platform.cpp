@@ -3,6 +3,7 @@
 #include <string>
 
 #include "enumeration.hpp"
+#include "function_wiring.hpp"
 #include "irq_ctrl_ref.hpp"
 
 namespace irqlab::platform {
@@ -39,48 +40,33 @@ Platform::Platform(const PlatformOptions& o)
       timing(o.profile),
       downstream("downstream", timing, o.profile.np_credits),
       upstream("upstream", timing, o.profile.np_credits),
-      lapic("lapic", o.profile.lapic_latency_ps, o.num_cpus),
-      rc("rc", timing, downstream, memory, lapic),
-      ioapic("ioapic", o.profile.lapic_latency_ps,
-             [this](unsigned cpu, uint8_t vector, uint64_t sampled) {
-               host::MsiMessage m;
-               m.dest_apic_id = static_cast<uint8_t>(cpu);
-               m.vector = vector;
-               m.level_triggered = true;  // Remote IRR stays set until the EOI broadcast
-               cpus[cpu]->deliver(m, sampled);
-             }),
+      host(timing, o.profile, o.num_cpus),
+      memory(host.memory),
+      lapic(host.lapic),
+      rc(host.rc),
+      ioapic(host.ioapic),
+      cpus(host.cpus),
       function("gpu_fn", timing, upstream, static_cast<uint32_t>(regs::front_end::kDeviceBarBytes),
                o.msix_vectors),
       controller("irq_ctrl", make_model(o), bridge_options(o, timing.min_hop_ps())),
       bypass_path("msi_bypass_path") {
-  upstream.set_receiver([this](const pcie::Tlp& t) { rc.on_upstream(t); });
-  rc.attach_upstream(0, upstream);
+  host.add_port(downstream, upstream);
   downstream.set_announcer([this](const pcie::Tlp& t, uint64_t at) { function.on_announce(t, at); });
   downstream.set_receiver([this](const pcie::Tlp& t) { function.on_arrival(t); });
-  function.bar0.bind(controller.mmio);
+  wire_function(function, controller);
   // INTx: the controller's level travels as Assert/Deassert_INTA messages to the IOAPIC.
   controller.set_intx_sink([this](uint64_t at, bool level) { function.send_intx(level, at); });
   rc.set_intx_handler([this](uint8_t code) {
     ioapic.set_level(Layout::kIntxLine, Layout::kGpuIntxSource, code == pcie::kMsgAssertIntA);
   });
-  controller.msi.bind(function.msi_in);
   function.set_intx_status_source([this](uint64_t t) { return controller.intx_status_at(t); });
-  function.set_config_listener(
-      [this](uint64_t at, const irqctrl::CfgInputs& c) { controller.post_config(at, c); });
-  function.set_msi_pending_source([this](uint64_t t) { return controller.msi_pending_at(t); });
   if (o.msi_bypass) {
     // The MSI still crosses the wire (serialization + PHY), but in no queue.
     function.set_msi_bypass([this](const pcie::Tlp& t) {
       bypass_path.at(t.key.ready_ps + timing.hop_ps(t), [this, t] { rc.on_upstream(t); });
     });
   }
-  for (unsigned c = 0; c < o.num_cpus; ++c) {
-    cpus.push_back(std::make_unique<host::HostCpu>(("cpu" + std::to_string(c)).c_str(), c));
-    cpus.back()->mmio.bind(rc.cpu_side);
-    cpus.back()->set_eoi_broadcast([this](uint8_t vector) { ioapic.eoi(vector); });
-  }
-  lapic.set_deliver(
-      [this](unsigned cpu, const host::MsiMessage& m, uint64_t arrived) { cpus[cpu]->deliver(m, arrived); });
+  host.add_cpus(o.num_cpus);
   for (unsigned n = 0; n < regs::kNumNodesDefault; ++n) {
     engines.push_back(std::make_unique<gpu::EngineNode>(("engine" + std::to_string(n)).c_str(), n, function,
                                                         pulse_sink(), Layout::fence_addr(n),
@@ -92,7 +78,7 @@ Platform::Platform(const PlatformOptions& o)
   if (o.nic_queues) {
     bridge::BridgeOptions nb = bridge_options(o, timing.min_hop_ps());
     nb.keep_events = false;
-    nic = std::make_unique<NicEndpoint>(timing, o.profile, rc, o.nic_queues, nb);
+    nic = std::make_unique<NicEndpoint>(timing, o.profile, host, o.nic_queues, nb);
   }
 }
 
@@ -104,13 +90,7 @@ void Platform::limit_message_slots(unsigned slots, bool drop_when_full) {
 }
 
 gpu::PulseSink Platform::pulse_sink() {
-  return [this](uint64_t at, unsigned kind, unsigned index, uint32_t fence) {
-    bridge::SourcePulse p;
-    p.kind = static_cast<bridge::SourceKind>(kind);
-    p.index = index;
-    p.fence = fence;
-    controller.post_pulse(at, p);
-  };
+  return platform::pulse_sink(controller);
 }
 
 uint64_t bring_up(Platform& p, host::HostCpu& cpu) {

@@ -1,5 +1,6 @@
-// The assembled system: host (CPUs, LAPIC, memory), root complex, both link directions,
-// the GPU's PCIe function, the controller inside SystemC, and its engine nodes.
+// The PF topology's hardware: the host (HostComplex: CPUs, LAPIC, memory, root complex,
+// I/O APIC), the GPU's link pair, PCIe function, controller inside SystemC and engine
+// nodes on root port 0, and the NIC (NicEndpoint) on root port 1 when asked for.
 #pragma once
 
 #include <memory>
@@ -8,6 +9,7 @@
 #include "device_function.hpp"
 #include "engine_node.hpp"
 #include "gpu_front_end.hpp"
+#include "host_complex.hpp"
 #include "host_cpu.hpp"
 #include "host_memory.hpp"
 #include "ioapic.hpp"
@@ -56,11 +58,13 @@ class Platform {
   pcie::LinkTiming timing;
   pcie::LinkDirection downstream;
   pcie::LinkDirection upstream;
-  host::HostMemory memory;
-  host::Lapic lapic;
-  pcie::RootComplex rc;
-  std::vector<std::unique_ptr<host::HostCpu>> cpus;
-  host::IoApic ioapic;  ///< INTx: line 0 is the GPU's (and any device sharing it)
+  HostComplex host;  ///< the GPU on root port 0, the NIC (if any) on port 1
+  // The host's parts by their platform names.
+  host::HostMemory& memory;
+  host::Lapic& lapic;
+  pcie::RootComplex& rc;
+  host::IoApic& ioapic;  ///< INTx: line 0 is the GPU's (and any device sharing it)
+  std::vector<std::unique_ptr<host::HostCpu>>& cpus;
   pcie::DeviceFunction function;
   bridge::IrqCtrlBridge controller;
   std::vector<std::unique_ptr<gpu::EngineNode>> engines;
