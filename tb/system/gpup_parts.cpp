@@ -40,7 +40,6 @@ GpuInstance::GpuInstance(const platform::GpuSpec& spec, const pcie::LinkTiming& 
   bridge::BridgeOptions bo;
   bo.gpu_period_ps = prof.gpu_period_ps;
   bo.lookahead_ps = timing.min_hop_ps();
-  bo.keep_events = true;  // the exactly-once checks read each VF's port log after the run
   for (const auto& vf : spec.vfs) add_vf(vf, timing, bo);
   down.set_announcer([this](const pcie::Tlp& t, uint64_t at) { route(t).on_announce(t, at); });
   down.set_receiver([this](const pcie::Tlp& t) { route(t).on_arrival(t); });

@@ -56,6 +56,17 @@ struct VfSlot {
   int guest = -1;  ///< the VM running on this VF, or -1
   pcie::EnumeratedFunction enumerated;
   std::string name;  ///< "gpu0.vf3" (run::function_name of its requester ID)
+  /// The migration checks, made as the controller reports (its port log is not kept).
+  struct Watch {
+    /// Its messages and pulses not yet in SystemC's past (the controller runs ahead): a
+    /// quiesce or resume at the present must still see them.
+    std::deque<std::pair<uint64_t, bool>> ahead;  ///< (time, is a pulse)
+    uint64_t quiesced_ps = UINT64_MAX;            ///< as a source: its messages after this count
+    unsigned* after_quiesce = nullptr;
+    uint64_t resumed_ps = UINT64_MAX;  ///< as a destination: its messages from here to its first pulse
+    unsigned* replayed = nullptr;
+    bool replay_open = false;
+  } watch;
 };
 
 /// One GPU instance behind its own root port: the PF (management aperture) and N VFs.
@@ -131,6 +142,8 @@ struct Guest {
   std::deque<gpu::Submission> held;
   GuestRecord record;
   std::deque<std::pair<uint32_t, uint64_t>> pulse_ps;  ///< (fence, completion pulse time), in fence order
+  unsigned source_msis_after_quiesce = 0;  ///< its migration's checks (a VM migrates at most once)
+  unsigned replayed_after_resume = 0;
 };
 
 }  // namespace irqlab::gpup

@@ -19,15 +19,18 @@ double us(uint64_t ps) {
   return static_cast<double>(ps) / 1e6;
 }
 
-uint64_t percentile(std::vector<uint64_t> v, double p) {
+// Nearest rank of `v`, which is sorted.
+uint64_t percentile(const std::vector<uint64_t>& v, double p) {
   if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5))];
 }
 
+// A guest's completion-to-notify latencies, sorted (read back from its spool).
 std::vector<uint64_t> latencies(const GuestRecord& g) {
   std::vector<uint64_t> v;
-  for (const auto& [pulse, notify] : g.handled_ps) v.push_back(notify - pulse);
+  v.reserve(g.handled.size());
+  g.handled.for_each([&v](const GuestRecord::Handled& h) { v.push_back(h.notify_ps - h.pulse_ps); });
+  std::sort(v.begin(), v.end());
   return v;
 }
 
@@ -50,7 +53,10 @@ nlohmann::json describe_migration(const MigrationRecord& m, std::ostringstream& 
       "    pending at pause %u, delivered after resume %u; status bits carried 0x%x; %u doorbells held; "
       "%zu straddling interrupts, latency max %.2f us\n",
       m.pending_at_pause, m.replayed_after_resume, m.status_at_pause, m.held_submissions,
-      m.straddling_latency_ps.size(), us(percentile(m.straddling_latency_ps, 1.0)));
+      m.straddling_latency_ps.size(),
+      us(m.straddling_latency_ps.empty()
+             ? 0
+             : *std::max_element(m.straddling_latency_ps.begin(), m.straddling_latency_ps.end())));
   s << b;
   nlohmann::json lat = nlohmann::json::array();
   for (uint64_t l : m.straddling_latency_ps) lat.push_back(us(l));
@@ -90,11 +96,11 @@ void describe_run(const GpupResult& r, std::ostringstream& s) {
       static_cast<unsigned long long>(msis), static_cast<unsigned long long>(r.ddi_calls),
       static_cast<unsigned long long>(r.ddi_failures));
   s << b;
-  std::vector<uint64_t> all;
+  std::vector<uint64_t> all;  // every guest's, sorted
   for (const auto& g : r.guests) {
-    auto l = latencies(g);
-    all.insert(all.end(), l.begin(), l.end());
+    g.handled.for_each([&all](const GuestRecord::Handled& h) { all.push_back(h.notify_ps - h.pulse_ps); });
   }
+  std::sort(all.begin(), all.end());
   std::snprintf(
       b, sizeof b,
       "  completion -> DxgkCbNotifyInterrupt in the guest: n=%zu p50 %.2f us p99 %.2f us max %.2f us\n",

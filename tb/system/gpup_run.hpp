@@ -34,8 +34,12 @@ struct GuestRecord {
   unsigned vm = 0;
   uint64_t submitted = 0, interrupts = 0,
            notifies = 0;  ///< doorbells, completion events, DxgkCbNotifyInterrupt calls
-  /// Per completed fence: the completion pulse and the DxgkCbNotifyInterrupt that reported it.
-  std::vector<std::pair<uint64_t, uint64_t>> handled_ps;
+  /// Per completed fence: the completion pulse and the DxgkCbNotifyInterrupt that reported
+  /// it (in a spool file: nothing per interrupt stays in memory).
+  struct Handled {
+    uint64_t pulse_ps, notify_ps;
+  };
+  run::Spool<Handled> handled;
 };
 
 struct GpupResult {

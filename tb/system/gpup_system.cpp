@@ -1,6 +1,7 @@
-// The GPU-P topology assembled and run: N GPU instances (PF + VFs), the host (CPUs, LAPIC,
-// memory, root complex with one port per GPU), the host's dxgkrnl with the GPU-P KMD per
-// GPU, one guest per VF slot asked for, and the live migrations of the scenario.
+// The GPU-P topology assembled from its Topology and run: the host (HostComplex, one root
+// port per GPU instance), the GPU instances (PF aperture + VFs, gpup_parts), the host's
+// kernel with the GPU-P KMD per GPU and dxgkrnl's host side, a guest VM per GuestSpec, and
+// the scenario's live migrations.
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -30,12 +31,13 @@ class GpupSystem {
   dxgkrnl::HostRoute route_guest_entry(unsigned vm, unsigned entry);
   void build_guest(const platform::GuestSpec& spec);
   void observe_vfs();
+  static void watch_event(VfSlot& s, uint64_t t, bool pulse);
+  static void count(VfSlot::Watch& w, uint64_t t, bool pulse);
   void enumerate_and_boot();
   void migrate(const run::Scenario::Migration& m);
   void pause_and_save(Guest& g, MigrationRecord& rec, kmd::VfSavedState& st);
   void restore_and_resume(Guest& g, MigrationRecord& rec, const kmd::VfSavedState& st);
   bool advance(uint64_t t);
-  std::unique_ptr<run::Watchdog> watchdog_;
   void check_migrations();
   void collect();
 
@@ -56,6 +58,8 @@ class GpupSystem {
   uint64_t vm_exit_cycles_;
   GpupRecorder rec_;
   std::function<void(const run::Hang&)> on_stall_;
+  std::string spool_dir_;
+  std::unique_ptr<run::Watchdog> watchdog_;  ///< made after the guests' processes (their start order)
 };
 
 GpupSystem::GpupSystem(const run::RunOptions& opt, const platform::Topology& topo, GpupResult& r)
@@ -67,7 +71,8 @@ GpupSystem::GpupSystem(const run::RunOptions& opt, const platform::Topology& top
       host_(timing_, prof_, topo.cpus),
       vm_exit_cycles_(static_cast<uint64_t>(sc_.gpup.vm_exit_us * sc_.cpu_ghz * 1000)),
       rec_(r.run, opt, prof_.gpu_period_ps, 2 * (timing_.min_hop_ps() + prof_.gpu_period_ps)),
-      on_stall_(opt.on_stall) {
+      on_stall_(opt.on_stall),
+      spool_dir_(opt.spool_dir) {
   for (const auto& g : topo.gpus) gpus_.push_back(std::make_unique<GpuInstance>(g, timing_, prof_));
   connect_root_complex();
   build_host();
@@ -127,6 +132,7 @@ void GpupSystem::build_guest(const platform::GuestSpec& spec) {
   const unsigned v = spec.vm;
   guests_.push_back(std::make_unique<Guest>(v, *host_side_, sc_));
   Guest& g = *guests_.back();
+  g.record.handled.open(spool_dir_);
   g.slot = &gpus_[spec.gpu]->slots[spec.vf];
   g.slot->guest = static_cast<int>(v);
   g.vcpu.mmio.bind(host_.rc.cpu_side);
@@ -143,7 +149,7 @@ void GpupSystem::build_guest(const platform::GuestSpec& spec) {
         if (what != "notify_interrupt" || !n || n->type != wddm::DXGK_INTERRUPT_DMA_COMPLETED) return;
         // Fence IDs compare modulo 2^32: the order survives their wrap.
         while (!g.pulse_ps.empty() && !dxgkrnl::fence_after(g.pulse_ps.front().first, n->fence)) {
-          g.record.handled_ps.emplace_back(g.pulse_ps.front().second, t);
+          g.record.handled.push_back({g.pulse_ps.front().second, t});
           g.pulse_ps.pop_front();
         }
       });
@@ -160,6 +166,8 @@ void GpupSystem::observe_vfs() {
       bridge::IrqCtrlBridge* c = s.ctrl.get();
       VfSlot* slot = &s;
       c->set_event_observer([this, c, slot](const bridge::BridgeEvent& e) {
+        if (e.kind == bridge::BridgeEvent::kMsi || e.kind == bridge::BridgeEvent::kPulse)
+          watch_event(*slot, e.cycle * c->period_ps(), e.kind == bridge::BridgeEvent::kPulse);
         if (slot->guest < 0) return;
         Guest& g = *guests_[static_cast<size_t>(slot->guest)];
         if (e.kind == bridge::BridgeEvent::kMmioWrite && e.a == regs::INTR_STATUS::kOffset &&
@@ -174,6 +182,25 @@ void GpupSystem::observe_vfs() {
       });
     }
   }
+}
+
+// The exactly-once checks of a migration, as the VF's controller reports: a source's
+// messages after it quiesced, a destination's messages from the resume to its first new
+// pulse (the replay of what was pending at the pause).
+void GpupSystem::watch_event(VfSlot& s, uint64_t t, bool pulse) {
+  auto& ahead = s.watch.ahead;
+  while (!ahead.empty() && ahead.front().first < now_ps()) ahead.pop_front();
+  if (t >= now_ps()) ahead.emplace_back(t, pulse);
+  count(s.watch, t, pulse);
+}
+
+void GpupSystem::count(VfSlot::Watch& w, uint64_t t, bool pulse) {
+  if (!pulse && w.after_quiesce && t > w.quiesced_ps) ++*w.after_quiesce;
+  if (!w.replay_open || t < w.resumed_ps) return;
+  if (pulse)
+    w.replay_open = false;
+  else
+    ++*w.replayed;
 }
 
 // Host PnP: enumerate every function, start the PF adapters, then boot the guests.
@@ -245,6 +272,12 @@ void GpupSystem::pause_and_save(Guest& g, MigrationRecord& rec, kmd::VfSavedStat
   from.PauseVf(rec.from_vf);  // again: quiesced with the drained work's events latched
   rec.quiesced_ps = now_ps();
   rec_.migration(g, "quiesced");
+  VfSlot::Watch& w = src.watch;  // its messages from now on (and those already reported ahead)
+  w.quiesced_ps = rec.quiesced_ps;
+  w.after_quiesce = &g.source_msis_after_quiesce;
+  for (const auto& [t, pulse] : w.ahead) {
+    if (!pulse && t > w.quiesced_ps) ++*w.after_quiesce;
+  }
   // 2. save: controller state (the KMD), guest-form table (dxgkrnl keeps it), engine state.
   from.SaveVf(rec.from_vf, &st);
   rec.status_at_pause = st.status;
@@ -273,6 +306,13 @@ void GpupSystem::restore_and_resume(Guest& g, MigrationRecord& rec, const kmd::V
   g.slot = &dst;
   to.ResumeVf(rec.to_vf);
   rec.resumed_ps = now_ps();
+  VfSlot::Watch& w = dst.watch;  // its replay, with what it has already reported ahead
+  w.resumed_ps = rec.resumed_ps;
+  w.replayed = &g.replayed_after_resume;
+  w.replay_open = true;
+  for (const auto& [t, pulse] : w.ahead) {
+    if (w.replay_open) count(w, t, pulse);
+  }
   g.paused = false;
   rec_.migration(g, "resumed");
   g.resumed.notify(sc_core::SC_ZERO_TIME);
@@ -327,21 +367,11 @@ void GpupSystem::run() {
   collect();
 }
 
-// Exactly-once checks per migration, from the controllers' own port logs.
+// Exactly-once checks per migration, counted as the controllers reported (watch_event).
 void GpupSystem::check_migrations() {
   for (auto& rec : r_.migrations) {
-    VfSlot& src = gpus_[rec.from_gpu]->slots[rec.from_vf];
-    VfSlot& dst = gpus_[rec.to_gpu]->slots[rec.to_vf];
-    const uint64_t period = src.ctrl->period_ps();
-    for (const auto& e : src.ctrl->events()) {
-      if (e.kind == bridge::BridgeEvent::kMsi && e.cycle * period > rec.quiesced_ps)
-        ++rec.source_msis_after_quiesce;
-    }
-    for (const auto& e : dst.ctrl->events()) {
-      if (e.cycle * period < rec.resumed_ps) continue;
-      if (e.kind == bridge::BridgeEvent::kPulse) break;
-      if (e.kind == bridge::BridgeEvent::kMsi) ++rec.replayed_after_resume;
-    }
+    rec.source_msis_after_quiesce = guests_[rec.vm]->source_msis_after_quiesce;
+    rec.replayed_after_resume = guests_[rec.vm]->replayed_after_resume;
     const std::string who = "vm " + std::to_string(rec.vm) + ": ";
     if (rec.source_msis_after_quiesce)
       r_.failures.push_back(who + std::to_string(rec.source_msis_after_quiesce) +
@@ -374,10 +404,10 @@ void GpupSystem::collect() {
   r_.run.violations = r_.violations;
   // Straddling interrupts: completions before a migration's resume reported after it.
   for (auto& rec : r_.migrations) {
-    for (const auto& [pulse, notify] : guests_[rec.vm]->record.handled_ps) {
-      if (pulse < rec.resumed_ps && notify >= rec.pause_ps)
-        rec.straddling_latency_ps.push_back(notify - pulse);
-    }
+    guests_[rec.vm]->record.handled.for_each([&rec](const GuestRecord::Handled& h) {
+      if (h.pulse_ps < rec.resumed_ps && h.notify_ps >= rec.pause_ps)
+        rec.straddling_latency_ps.push_back(h.notify_ps - h.pulse_ps);
+    });
   }
   r_.ddi_calls = host_side_->ddi_calls();
   r_.ddi_failures = host_side_->ddi_failures();

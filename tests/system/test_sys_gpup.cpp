@@ -82,9 +82,10 @@ TEST(GpupMigration, VfsInterruptThroughTheirOwnTablesAndMigrationLosesNothing) {
   // The migrated guest keeps running on the destination: fences completed there are reported.
   ASSERT_EQ(r.guests.size(), vfs);
   unsigned after = 0;
-  for (const auto& [pulse, notify] : r.guests[migrating].handled_ps) after += pulse > m.resumed_ps;
+  r.guests[migrating].handled.for_each(
+      [&](const GuestRecord::Handled& h) { after += h.pulse_ps > m.resumed_ps; });
   EXPECT_GT(after, 0u);
-  for (const auto& g : r.guests) EXPECT_GT(g.handled_ps.size(), 0u) << "vm " << g.vm;
+  for (const auto& g : r.guests) EXPECT_GT(g.handled.size(), 0u) << "vm " << g.vm;
 }
 
 }  // namespace

@@ -3,7 +3,8 @@
 percentiles need (issue 17): a short and an 8x longer default run, compared per interrupt.
 
 usage: check_memory_flat.py IRQLAB OUTDIR [--short-ms 50] [--long-ms 400] [--max-bytes 100]
-                            [--run-arg ARG]...   (e.g. --run-arg=--broken-hold-trace: must fail)
+                            [--scenario default] [--run-arg ARG]...
+                            (e.g. --run-arg=--broken-hold-trace: must fail)
 """
 import argparse
 import json
@@ -12,8 +13,8 @@ import subprocess
 import sys
 
 
-def run(irqlab, out, ms, extra):
-    subprocess.run([irqlab, "run", "default", "--force", "--set", f"duration_ms={ms}", "--out", out] + extra,
+def run(irqlab, scenario, out, ms, extra):
+    subprocess.run([irqlab, "run", scenario, "--force", "--set", f"duration_ms={ms}", "--out", out] + extra,
                    check=True, stdout=subprocess.DEVNULL)
     with open(f"{out}/run.json") as f:
         rss = json.load(f)["peak_rss_mb"] * 2**20
@@ -33,10 +34,11 @@ def main():
     p.add_argument("--short-ms", type=int, default=50)
     p.add_argument("--long-ms", type=int, default=400)
     p.add_argument("--max-bytes", type=float, default=100.0)
+    p.add_argument("--scenario", default="default")
     p.add_argument("--run-arg", action="append", default=[])
     a = p.parse_args()
-    rss0, n0 = run(a.irqlab, f"{a.out}/short", a.short_ms, a.run_arg)
-    rss1, n1 = run(a.irqlab, f"{a.out}/long", a.long_ms, a.run_arg)
+    rss0, n0 = run(a.irqlab, a.scenario, f"{a.out}/short", a.short_ms, a.run_arg)
+    rss1, n1 = run(a.irqlab, a.scenario, f"{a.out}/long", a.long_ms, a.run_arg)
     per = (rss1 - rss0) / max(1, n1 - n0)
     print(f"{a.short_ms} ms: {n0} interrupts, peak {rss0 / 2**20:.1f} MB; {a.long_ms} ms: {n1} interrupts, "
           f"peak {rss1 / 2**20:.1f} MB; {per:.0f} bytes per added interrupt (limit {a.max_bytes:.0f})")
