@@ -683,7 +683,7 @@ void parse_gpup(const Reader& r, const YAML::Node& g, Scenario& s) {
   r.known(g, "gpup", {"gpus", "vfs", "guests", "guest_mean_gap_us", "vm_exit_us", "kmd_fault"});
   auto& gp = s.gpup;
   gp.enabled = true;
-  if (g["gpus"]) gp.gpus = static_cast<unsigned>(r.integer(g["gpus"], "gpup.gpus", 1, 2));
+  if (g["gpus"]) gp.gpus = static_cast<unsigned>(r.integer(g["gpus"], "gpup.gpus", 1, 8));
   if (g["vfs"]) gp.vfs = static_cast<unsigned>(r.integer(g["vfs"], "gpup.vfs", 1, 64));
   gp.guests = gp.vfs;
   if (g["guests"]) {

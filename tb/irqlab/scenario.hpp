@@ -114,7 +114,7 @@ struct Scenario {
   };
   struct Gpup {
     bool enabled = false;
-    unsigned gpus = 2;                       ///< GPU instances (1..2)
+    unsigned gpus = 2;                       ///< GPU instances (1..8)
     unsigned vfs = 4;                        ///< VFs per GPU instance (1..64)
     unsigned guests = 0;                     ///< VMs, on VFs 0..guests-1 of GPU 0 (0: one per VF)
     double guest_mean_gap_us = 20;           ///< per guest: mean gap between submissions
