@@ -1,5 +1,6 @@
 #include "run_model.hpp"
 
+#include "adapter_start.hpp"
 #include "event_log.hpp"
 #include "fault_injection.hpp"
 #include "interrupt_tracker.hpp"
@@ -618,16 +619,7 @@ void RunAssembly::start_adapter() {
     dx_.set_preempt_ddi(
         [this](const wddm::DXGKARG_PREEMPTCOMMAND& a) { return kmd_.DxgkDdiPreemptCommand(&kmd_, &a); });
   }
-  kmd_.DxgkDdiAddDevice();
-  wddm::ULONG sources = 0;
-  kmd_.DxgkDdiStartDevice(si, dx_.interface(), &sources);
-  wddm::DXGK_DRIVERCAPS caps{};
-  wddm::DXGKARG_QUERYADAPTERINFO q{};
-  q.Type = wddm::DXGKQAITYPE_DRIVERCAPS;
-  q.pOutputData = &caps;
-  q.OutputDataSize = sizeof caps;
-  kmd_.DxgkDdiQueryAdapterInfo(&q);
-  dx_.set_driver_caps(caps);
+  start_display_adapter(kmd_, dx_, si);
   if (sc_.intx_mode) {
     p_.ioapic.route(platform::Layout::kIntxLine, kAdapterVector, sc_.interrupt_cpu);  // MSI-X stays off
   } else if (sc_.msi_mode) {

@@ -1,5 +1,6 @@
 #include "gpup_parts.hpp"
 
+#include "adapter_start.hpp"
 #include "function_wiring.hpp"
 #include "rtl_model.hpp"
 #include "scenario_settings.hpp"
@@ -141,16 +142,7 @@ void Guest::boot(const run::Scenario& sc, uint64_t until_ps) {
   si.message_data = {host::msi_data(kGuestVector), host::msi_data(kGuestVector)};
   si.num_nodes = 1;
   si.num_heads = 0;
-  kmd.DxgkDdiAddDevice();
-  wddm::ULONG sources = 0;
-  kmd.DxgkDdiStartDevice(si, dx.interface(), &sources);
-  wddm::DXGK_DRIVERCAPS caps{};
-  wddm::DXGKARG_QUERYADAPTERINFO q{};
-  q.Type = wddm::DXGKQAITYPE_DRIVERCAPS;
-  q.pOutputData = &caps;
-  q.OutputDataSize = sizeof caps;
-  kmd.DxgkDdiQueryAdapterInfo(&q);
-  dx.set_driver_caps(caps);
+  run::start_display_adapter(kmd, dx, si);
   dxgkrnl::NodeLoad load;
   load.mean_gap_us = sc.gpup.guest_mean_gap_us;
   load.min_duration_us = sc.min_duration_us;
