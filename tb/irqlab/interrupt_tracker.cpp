@@ -68,7 +68,7 @@ int64_t InterruptTracker::issued_ps_for(uint64_t delivered_ps) const {
 
 void InterruptTracker::isr_enter(unsigned cpu, uint8_t vector, uint32_t message, uint64_t delivered_ps,
                                  uint64_t now) {
-  const uint64_t seq = ++r_.isr_count;
+  const uint64_t seq = next_number(r_.isr_count, own_isrs_);
   Isr& i = isrs_[seq];
   i.seq = seq;
   i.cpu = cpu;
@@ -136,7 +136,7 @@ void InterruptTracker::dpc_queued(unsigned cpu, const void* dpc) {
 }
 
 void InterruptTracker::dpc_enter(unsigned cpu, const void* dpc, uint64_t now) {
-  const uint64_t run = ++r_.dpc_count;
+  const uint64_t run = next_number(r_.dpc_count, own_dpcs_);
   Dpc& d = dpcs_[run];
   d.cpu = cpu;
   d.enter_ps = now;

@@ -58,6 +58,13 @@ class InterruptTracker {
     function_ = function;
     guest_ = guest;
   }
+  /// Number this tracker's ISRs and DPC runs base + stride * n (n = 1, 2, ...), not by the
+  /// run's shared counters: with several trackers (a GPU-P run's guests) the numbers then
+  /// do not depend on which guest's process SystemC ran first at one instant.
+  void set_numbering(uint64_t base, uint64_t stride) {
+    number_base_ = base;
+    number_stride_ = stride;
+  }
 
  private:
   struct Source {
@@ -111,6 +118,11 @@ class InterruptTracker {
   std::deque<uint64_t> intx_asserts_;                ///< recent INTx assert cycles
   std::deque<uint64_t> recent_msis_;                 ///< MSI cycles of the last millisecond
   uint64_t stop_ps_ = 0, stuck_from_ps_ = UINT64_MAX;
+  uint64_t next_number(uint64_t& shared, uint64_t& own) {
+    ++shared;
+    return number_stride_ ? number_base_ + number_stride_ * ++own : shared;
+  }
+  uint64_t number_base_ = 0, number_stride_ = 0, own_isrs_ = 0, own_dpcs_ = 0;
   uint16_t function_ = 0x0100;  ///< the PF of GPU 0 (the platform's one function)
   int16_t guest_ = -1;
 };

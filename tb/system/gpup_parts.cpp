@@ -27,7 +27,7 @@ void VfAperture::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& del
 }
 
 GpuInstance::GpuInstance(const platform::GpuSpec& spec, const pcie::LinkTiming& timing,
-                         const pcie::PcieProfile& prof)
+                         const pcie::PcieProfile& prof, bool idle_skip, bool broken_skip)
     : index(spec.index),
       down(("gpu" + std::to_string(spec.index) + "_down").c_str(), timing, prof.np_credits),
       up(("gpu" + std::to_string(spec.index) + "_up").c_str(), timing, prof.np_credits),
@@ -41,6 +41,8 @@ GpuInstance::GpuInstance(const platform::GpuSpec& spec, const pcie::LinkTiming& 
   bridge::BridgeOptions bo;
   bo.gpu_period_ps = prof.gpu_period_ps;
   bo.lookahead_ps = timing.min_hop_ps();
+  bo.idle_skip = idle_skip;
+  bo.broken_skip_ignores_wake = broken_skip;
   for (const auto& vf : spec.vfs) add_vf(vf, timing, bo);
   down.set_announcer([this](const pcie::Tlp& t, uint64_t at) { route(t).on_announce(t, at); });
   down.set_receiver([this](const pcie::Tlp& t) { route(t).on_arrival(t); });

@@ -71,7 +71,9 @@ struct VfSlot {
 
 /// One GPU instance behind its own root port: the PF (management aperture) and N VFs.
 struct GpuInstance {
-  GpuInstance(const platform::GpuSpec& spec, const pcie::LinkTiming& timing, const pcie::PcieProfile& prof);
+  /// `idle_skip`, `broken_skip`: the run's (RunOptions), for every VF's bridge.
+  GpuInstance(const platform::GpuSpec& spec, const pcie::LinkTiming& timing, const pcie::PcieProfile& prof,
+              bool idle_skip = true, bool broken_skip = false);
   /// The device's functions share the link: requests by config target or BAR, completions
   /// by requester ID.
   pcie::DeviceFunction& route(const pcie::Tlp& t);

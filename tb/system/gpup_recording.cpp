@@ -95,16 +95,17 @@ void GpupRecorder::add_waves(std::vector<std::unique_ptr<GpuInstance>>& gpus, ke
 void GpupRecorder::add_guest(Guest& g, unsigned track) {
   Track t;
   t.tracker = std::make_unique<run::InterruptTracker>(
-      r_, sc_, period_, [this](uint64_t, std::string e) { r_.trace_events.append("," + e); });
+      r_, sc_, period_, [this](uint64_t t, std::string e) { trace_lines_.add(t, std::move(e)); });
   t.tracker->set_origin(g.slot->fn->requester(), static_cast<int16_t>(g.vm));
+  t.tracker->set_numbering(g.vm, sc_.gpup.guests);
+  t.track = track;
   // The tracker knows the vCPU by its trace track; the record names it as the guest does.
-  t.tracker->set_latency_out([this](uint64_t, const run::Latency& l) {
+  t.tracker->set_latency_out([this](uint64_t t, const run::Latency& l) {
     run::Latency copy = l;
     copy.cpu = copy.dpc_cpu = 0;
-    r_.latencies.push_back(copy);
+    latency_lines_.add(t, copy);
   });
   t.observer = std::make_unique<GuestObserver>(*this, g, *t.tracker, track);
-  t.track = track;
   g.k.add_observer(t.observer.get());
   if (tracks_.size() <= g.vm) tracks_.resize(g.vm + 1);
   tracks_[g.vm] = std::move(t);
@@ -119,8 +120,10 @@ void GpupRecorder::vf_event(Guest& g, const bridge::BridgeEvent& e, uint64_t per
   const uint64_t at = e.cycle * period;
   if (e.kind == bridge::BridgeEvent::kPulse) {
     const unsigned bit = static_cast<unsigned>(e.a);
-    t.source(next_irq_, e.cycle, bit, static_cast<uint32_t>(e.b));
-    log_.event(at, "\"ev\":\"source\"," + origin(g) + ",\"irq_id\":" + std::to_string(next_irq_++) +
+    // irq_id = guests * n + vm: unique, and the same whichever VF's process ran first.
+    const uint64_t irq = tracks_.at(g.vm).sources++ * sc_.gpup.guests + g.vm;
+    t.source(irq, e.cycle, bit, static_cast<uint32_t>(e.b));
+    log_.event(at, "\"ev\":\"source\"," + origin(g) + ",\"irq_id\":" + std::to_string(irq) +
                        ",\"source\":\"" + run::describe_source(bit).name +
                        "\",\"fence\":" + std::to_string(e.b));
     if (w_) wave(at, vf_vars_.at(g.slot).sources, ++vf_counts_[g.slot].first & 0xFFFF);
@@ -174,11 +177,15 @@ void GpupRecorder::tick() {
   if (now <= margin_ + last_flush_ + 20'000'000) return;
   last_flush_ = now - margin_;
   log_.flush_before(last_flush_);
+  trace_lines_.flush_before(last_flush_);
+  latency_lines_.flush_before(last_flush_);
   if (w_) w_->flush_before(last_flush_);
 }
 
 void GpupRecorder::finish() {
   log_.close_stream();
+  trace_lines_.flush_before(UINT64_MAX);
+  latency_lines_.flush_before(UINT64_MAX);
   for (auto& t : tracks_) {
     if (t.tracker) t.tracker->finish();
   }

@@ -13,6 +13,7 @@
 #include "interrupt_tracker.hpp"
 #include "kernel_trace.hpp"
 #include "run_model.hpp"
+#include "time_ordered_lines.hpp"
 #include "wave_writer.hpp"
 
 namespace irqlab::gpup {
@@ -45,6 +46,7 @@ class GpupRecorder {
     std::unique_ptr<GuestObserver> observer;
     std::unique_ptr<run::KernelTrace> waves;
     unsigned track = 0;
+    uint64_t sources = 0;  ///< its source pulses so far
   };
   void tick();
   std::string origin(const Guest& g) const;
@@ -56,6 +58,12 @@ class GpupRecorder {
   const run::Scenario& sc_;
   uint64_t period_, margin_, last_flush_ = 0;
   run::EventLog log_;
+  // trace.json's events and the latency records in (time, process, recording) order, as
+  // the PF run puts them: the order SystemC ran processes in decides nothing.
+  run::TimeOrderedLines trace_lines_{
+      [this](uint64_t, const std::string& e) { r_.trace_events.append("," + e); }};
+  run::TimeOrdered<run::Latency> latency_lines_{
+      [this](uint64_t, const run::Latency& l) { r_.latencies.push_back(l); }};
   std::unique_ptr<waves::WaveWriter> w_;
   std::unique_ptr<run::KernelTrace> host_waves_;
   std::vector<Track> tracks_;  ///< by VM
@@ -66,7 +74,6 @@ class GpupRecorder {
   std::vector<const VfSlot*> on_slot_;  ///< by VM: the VF it runs on
   std::map<const VfSlot*, std::pair<uint64_t, uint64_t>> vf_counts_;
   std::vector<int> paused_vars_;  ///< by VM
-  uint64_t next_irq_ = 0;
 };
 
 }  // namespace irqlab::gpup

@@ -73,7 +73,9 @@ GpupSystem::GpupSystem(const run::RunOptions& opt, const platform::Topology& top
       rec_(r.run, opt, prof_.gpu_period_ps, 2 * (timing_.min_hop_ps() + prof_.gpu_period_ps)),
       on_stall_(opt.on_stall),
       spool_dir_(opt.spool_dir) {
-  for (const auto& g : topo.gpus) gpus_.push_back(std::make_unique<GpuInstance>(g, timing_, prof_));
+  for (const auto& g : topo.gpus)
+    gpus_.push_back(
+        std::make_unique<GpuInstance>(g, timing_, prof_, opt.idle_skip, opt.broken_skip_ignores_wake));
   connect_root_complex();
   build_host();
   for (const auto& g : topo.guests) build_guest(g);
