@@ -135,10 +135,10 @@ void GpupRecorder::vf_event(Guest& g, const bridge::BridgeEvent& e, uint64_t per
   }
 }
 
-void GpupRecorder::injected(Guest& g, unsigned host_cpu, uint64_t t) {
+void GpupRecorder::injected(Guest& g, unsigned host_cpu, uint8_t vector, uint64_t t) {
   tracks_.at(g.vm).tracker->delivery(t);
   log_.event(t, "\"ev\":\"msi_delivered\"," + origin(g) + ",\"host_cpu\":" + std::to_string(host_cpu) +
-                    ",\"vector\":" + std::to_string(kGuestVector));
+                    ",\"vector\":" + std::to_string(vector));
 }
 
 void GpupRecorder::callback(Guest& g, const std::string& what, uint64_t t, const dxgkrnl::NotifyRecord* n,

@@ -31,7 +31,7 @@ class GpupRecorder {
   /// A VF controller's port event while `g` runs on it (pulses and messages).
   void vf_event(Guest& g, const bridge::BridgeEvent& e, uint64_t period);
   /// The guest vector injected into `g`'s vCPU (the host's VM exit handler).
-  void injected(Guest& g, unsigned host_cpu, uint64_t t);
+  void injected(Guest& g, unsigned host_cpu, uint8_t vector, uint64_t t);
   /// A guest dxgkrnl callback (DxgkCbNotifyInterrupt, DxgkCbQueueDpc, DxgkCbNotifyDpc).
   void callback(Guest& g, const std::string& what, uint64_t t, const dxgkrnl::NotifyRecord* n, bool queued);
   /// A stage of a live migration of `g` ("pause", "quiesced", "saved", "restored", "resumed").

@@ -122,7 +122,7 @@ dxgkrnl::HostRoute GpupSystem::route_guest_entry(unsigned vm, unsigned entry) {
     host_k_->current_cpu()->consume(vm_exit_cycles_);
     host::MsiMessage m;
     m.vector = host_side_->guest_vector(vm, entry);
-    rec_.injected(*guests_[vm], host_k_->current_cpu()->index(), now_ps());
+    rec_.injected(*guests_[vm], host_k_->current_cpu()->index(), m.vector, now_ps());
     guests_[vm]->vcpu.deliver(m, now_ps());
     return true;
   });
