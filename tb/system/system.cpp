@@ -15,12 +15,12 @@ void System::run() {
 }
 
 std::string System::write_outputs(const std::string& dir, bool* passed,
-                                  const std::function<void(Report&)>& amend) const {
+                                  const std::function<void(Report&)>& amend) {
   if (gpup_) return gpup::write_gpup_outputs(*gpup_, dir, passed);
-  Report rep = analyse(pf_);
-  if (amend) amend(rep);
-  if (passed) *passed = rep.passed;
-  return run::write_outputs(pf_, rep, dir);
+  report_ = analyse(pf_);
+  if (amend) amend(report_);
+  if (passed) *passed = report_.passed;
+  return run::write_outputs(pf_, report_, dir);
 }
 
 }  // namespace irqlab::run
