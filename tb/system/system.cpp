@@ -20,7 +20,7 @@ std::string System::write_outputs(const std::string& dir, bool* passed,
   report_ = analyse(pf_);
   if (amend) amend(report_);
   if (passed) *passed = report_.passed;
-  return run::write_outputs(pf_, report_, dir);
+  return run::write_outputs(pf_, report_, dir, no_extras_);
 }
 
 }  // namespace irqlab::run

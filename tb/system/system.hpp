@@ -43,6 +43,7 @@ class System {
   // OutputError passes gives AddressSanitizer a no-return hook that trips on the stale
   // poison of the frames already unwound (run_cli.cpp, forget_unwound_frames).
   Report report_;
+  const OutputExtras no_extras_;  ///< (the same: a default argument is a caller's temporary)
 };
 
 }  // namespace irqlab::run
