@@ -478,7 +478,7 @@ json topology_json(const RunResult& r) {
     if (f.guest >= 0) j["guest"] = f.guest;
     fns.push_back(j);
   }
-  return {{"cpus", t.cpus}, {"profile", t.profile}, {"functions", fns}};
+  return {{"cpus", t.cpus}, {"profile", t.profile}, {"functions", fns}, {"shared_line", t.shared_line}};
 }
 
 // latency.json is written record by record (no tree of every interrupt is built); the

@@ -126,12 +126,18 @@ void GpupRecorder::vf_event(Guest& g, const bridge::BridgeEvent& e, uint64_t per
     log_.event(at, "\"ev\":\"source\"," + origin(g) + ",\"irq_id\":" + std::to_string(irq) +
                        ",\"source\":\"" + run::describe_source(bit).name +
                        "\",\"fence\":" + std::to_string(e.b));
-    if (w_) wave(at, vf_vars_.at(g.slot).sources, ++vf_counts_[g.slot].first & 0xFFFF);
+    if (w_) {
+      VfVars& v = vf_vars_.at(g.slot);
+      wave(at, v.sources, ++v.pulses_seen & 0xFFFF);
+    }
   } else if (e.kind == bridge::BridgeEvent::kMsi) {
     t.msi(e.cycle, static_cast<unsigned>(e.a));
     log_.event(at, "\"ev\":\"msi\"," + origin(g) + ",\"message\":" + std::to_string(e.a) +
                        ",\"addr\":" + std::to_string(e.b) + ",\"data\":" + std::to_string(e.c));
-    if (w_) wave(at, vf_vars_.at(g.slot).messages, ++vf_counts_[g.slot].second & 0xFFFF);
+    if (w_) {
+      VfVars& v = vf_vars_.at(g.slot);
+      wave(at, v.messages, ++v.messages_seen & 0xFFFF);
+    }
   }
 }
 

@@ -69,11 +69,11 @@ class GpupRecorder {
   std::vector<Track> tracks_;  ///< by VM
   struct VfVars {
     int sources, messages, vm;  ///< pulse and message counters; the VM on it (0: none, n + 1: VM n)
+    uint64_t pulses_seen = 0, messages_seen = 0;  ///< what the counters show (mod 2^16)
   };
   std::map<const VfSlot*, VfVars> vf_vars_;
   std::vector<const VfSlot*> on_slot_;  ///< by VM: the VF it runs on
-  std::map<const VfSlot*, std::pair<uint64_t, uint64_t>> vf_counts_;
-  std::vector<int> paused_vars_;  ///< by VM
+  std::vector<int> paused_vars_;        ///< by VM
 };
 
 }  // namespace irqlab::gpup

@@ -30,14 +30,10 @@ unsigned HostComplex::add_port(pcie::LinkDirection& down, pcie::LinkDirection& u
                                std::function<void(const pcie::Tlp&)> tap) {
   const unsigned port = rc.add_port(down);
   rc.attach_upstream(port, up);
-  if (tap) {
-    up.set_receiver([this, port, tap = std::move(tap)](const pcie::Tlp& t) {
-      tap(t);
-      rc.on_upstream(t, port);
-    });
-  } else {
-    up.set_receiver([this, port](const pcie::Tlp& t) { rc.on_upstream(t, port); });
-  }
+  up.set_receiver([this, port, tap = std::move(tap)](const pcie::Tlp& t) {
+    if (tap) tap(t);
+    rc.on_upstream(t, port);
+  });
   return port;
 }
 

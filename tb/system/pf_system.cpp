@@ -64,6 +64,7 @@ class RunAssembly {
   void start_adapter();
   void stop_adapter();
   void start_intx_peer();
+  void connect_peer();
   void inject_faults();
   void on_event();
   uint64_t last_flush_ = 0;
@@ -289,6 +290,16 @@ void RunAssembly::start_intx_peer() {
   }
 }
 
+// The line's other device's ISR on the shared vector (none without one).
+void RunAssembly::connect_peer() {
+  if (peer_) {
+    k_.connect_interrupt("peer", kAdapterVector, 0, [this] {
+      k_.cost(static_cast<uint64_t>(sample_us(sc_.shared_line_isr_us, peer_rng_) * sc_.cpu_ghz * 1000));
+      return peer_->service();
+    });
+  }
+}
+
 // Test knobs of the watchdog: a lost completion, a zero-time loop.
 void RunAssembly::inject_faults() {
   if (sc_.drop_read_completion) p_.function.drop_read_completion(sc_.drop_read_completion);
@@ -321,12 +332,7 @@ void RunAssembly::start_adapter() {
   si.front_end = sc_.doorbell_mmio;
   adapter_ios_.insert(
       &k_.connect_interrupt("gpu", kAdapterVector, 0, [this] { return kmd_.DxgkDdiInterruptRoutine(0); }));
-  if (peer_) {  // connected after the GPU: our ISR is asked first and must decline foreign interrupts
-    k_.connect_interrupt("peer", kAdapterVector, 0, [this] {
-      k_.cost(static_cast<uint64_t>(sample_us(sc_.shared_line_isr_us, peer_rng_) * sc_.cpu_ghz * 1000));
-      return peer_->service();
-    });
-  }
+  connect_peer();  // after the GPU: our ISR is asked first and must decline foreign interrupts
   adapter_ios_.insert(
       &k_.connect_interrupt("gpu", kMessage1Vector, 1, [this] { return kmd_.DxgkDdiInterruptRoutine(1); }));
   for (const auto* io : adapter_ios_) dx_.add_adapter_interrupt(io);
@@ -361,12 +367,7 @@ void RunAssembly::start_adapter() {
 void RunAssembly::start_xpdm(uint64_t bar0) {
   env_.watch_dismiss(nullptr, bar0);
   adapter_ios_.insert(&xpdm_->start(bar0, kAdapterVector));
-  if (peer_) {
-    k_.connect_interrupt("peer", kAdapterVector, 0, [this] {
-      k_.cost(static_cast<uint64_t>(sample_us(sc_.shared_line_isr_us, peer_rng_) * sc_.cpu_ghz * 1000));
-      return peer_->service();
-    });
-  }
+  connect_peer();
   p_.ioapic.route(platform::Layout::kIntxLine, kAdapterVector, sc_.interrupt_cpu);
 }
 
